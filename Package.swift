@@ -1,0 +1,85 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "spark-portal",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "spark-portal", targets: ["spark-portal"]),
+        .executable(name: "spark-mock", targets: ["spark-mock"]),
+        .library(name: "SparkAPI", targets: ["SparkAPI"]),
+        .library(name: "SparkMock", targets: ["SparkMock"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "PortalApp", targets: ["PortalApp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // The only place that knows the shape of ncurses' C API.
+        .systemLibrary(
+            name: "CNcursesw",
+            path: "Modules/CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(
+            name: "SparkAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "SparkMock",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNcursesw"]
+        ),
+        .target(
+            name: "PortalApp",
+            dependencies: ["SparkAPI", "TerminalUI"]
+        ),
+        .executableTarget(
+            name: "spark-portal",
+            dependencies: [
+                "PortalApp", "SparkAPI", "SparkMock", "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "spark-mock",
+            dependencies: [
+                "SparkMock",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SparkAPITests",
+            dependencies: ["SparkAPI", "SparkMock"]
+        ),
+        .testTarget(
+            name: "SparkMockTests",
+            dependencies: [
+                "SparkMock",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "TerminalUITests",
+            dependencies: ["TerminalUI"]
+        ),
+        .testTarget(
+            name: "PortalAppTests",
+            dependencies: ["PortalApp", "SparkAPI", "SparkMock", "TerminalUI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
