@@ -46,13 +46,18 @@ let package = Package(
             name: "PortalApp",
             dependencies: ["SparkAPI", "TerminalUI"]
         ),
-        .executableTarget(
-            name: "spark-portal",
+        // The command line: parsing, configuration, output, logging, wiring. A library so tests reach it all.
+        .target(
+            name: "PortalCLI",
             dependencies: [
                 "PortalApp", "SparkAPI", "SparkMock", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .executableTarget(
+            name: "spark-portal",
+            dependencies: ["PortalCLI"]
         ),
         .executableTarget(
             name: "spark-mock",
@@ -75,6 +80,19 @@ let package = Package(
         .testTarget(
             name: "TerminalUITests",
             dependencies: ["TerminalUI"]
+        ),
+        // Helpers for tests that drive real processes and terminals (tmux).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "spark-portal", "spark-mock"]
+        ),
+        .testTarget(
+            name: "PortalCLITests",
+            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI"]
         ),
         .testTarget(
             name: "PortalAppTests",

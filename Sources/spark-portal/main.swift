@@ -1,1 +1,3 @@
-print("spark-portal")
+import PortalCLI
+
+await SparkPortalCommand.main()

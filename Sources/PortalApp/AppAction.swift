@@ -1,0 +1,63 @@
+import SparkAPI
+import TerminalUI
+
+/// Something that happened: a key, a resize, a tick, or a server's answer — each answer carrying what it
+/// answers, so the reducer can drop late answers to questions nobody is asking any more.
+public enum AppAction: Sendable {
+    case started
+    case keyPressed(Key)
+    case resized(Size)
+    case tick
+
+    case accountLoaded(Result<Account, SparkError>)
+    case groupsLoaded(Result<[PortalGroup], SparkError>)
+    case currentGroupLoaded(request: Int, Result<PortalGroup?, SparkError>)
+    /// The carts of the workspace that was current when request `request` was made.
+    case cartsLoaded(forGroup: Workspace?, request: Int, Result<[ListingCart], SparkError>)
+    case listingsPageLoaded(cartID: String, page: Int, Result<Page<Listing>, SparkError>)
+
+    /// The user chose a workspace (Enter in the picker).
+    case groupChosen(Workspace)
+    /// The server answered the PUT (or DELETE) that made `workspace` current.
+    case groupSwitched(to: Workspace, Result<Empty, SparkError>)
+
+    case requestFinished(RequestEvent)
+    case retryScheduled(RetryNotice)
+}
+
+/// A successful answer with nothing in it.
+public struct Empty: Equatable, Sendable {
+    public init() {}
+}
+
+/// Work for the runner, as plain data. Effects with the same `id` replace each other: starting one cancels
+/// the one in flight.
+public enum AppEffect: Equatable, Sendable {
+    case loadAccount
+    case loadGroups
+    case loadCurrentGroup(request: Int)
+    case loadCarts(forGroup: Workspace?, request: Int)
+    /// PUT the group as current, or DELETE the current group for `.own`.
+    case switchGroup(to: Workspace)
+    case loadListingsPage(cartID: String, page: Int)
+    case quit
+    case suspend
+
+    /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
+    /// leave the server's state unknown, so the reducer serializes them instead.
+    public var id: EffectID? {
+        switch self {
+        case .loadAccount: .account
+        case .loadGroups: .groups
+        case .loadCurrentGroup: .currentGroup
+        case .loadCarts: .carts
+        case .loadListingsPage: .listings
+        case .switchGroup, .quit, .suspend: nil
+        }
+    }
+}
+
+/// Names for effects that cancel their predecessors.
+public enum EffectID: Hashable, Sendable {
+    case account, groups, currentGroup, carts, listings
+}

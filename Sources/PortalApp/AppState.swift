@@ -1,0 +1,356 @@
+import Foundation
+import SparkAPI
+import TerminalUI
+
+/// Which workspace the user acts for: their own carts, or a portal group's (named by the group's `Id`).
+public enum Workspace: Hashable, Sendable {
+    case own
+    case group(id: String)
+
+    /// The workspace the server reports through `GET /v1/portal/groups/current`.
+    public init(current: PortalGroup?) {
+        self = current.map { .group(id: $0.id) } ?? .own
+    }
+}
+
+/// Data the app asked the server for, in each of the states the screen distinguishes.
+public enum Loadable<Value: Sendable & Equatable>: Sendable, Equatable {
+    case idle
+    /// A request is in flight; `previous` stays on screen meanwhile.
+    case loading(previous: Value?)
+    case loaded(Value)
+    /// The last request failed; `previous` (if any) is still what the server last told us.
+    case failed(SparkError, previous: Value?)
+
+    public var value: Value? {
+        switch self {
+        case .idle: nil
+        case .loading(let previous), .failed(_, let previous): previous
+        case .loaded(let value): value
+        }
+    }
+
+    public var isLoading: Bool {
+        if case .loading = self { return true }
+        return false
+    }
+
+    public var error: SparkError? {
+        if case .failed(let error, _) = self { return error }
+        return nil
+    }
+
+    /// The same data, now being refreshed.
+    public var reloading: Loadable { .loading(previous: value) }
+
+    /// The outcome of a request, keeping the previous value on failure.
+    public func finished(_ result: Result<Value, SparkError>) -> Loadable {
+        switch result {
+        case .success(let value): .loaded(value)
+        case .failure(let error): .failed(error, previous: value)
+        }
+    }
+}
+
+/// The panes of the main screen, in Tab order.
+public enum Pane: Int, CaseIterable, Hashable, Sendable {
+    case groups, members, carts
+
+    public var title: String {
+        switch self {
+        case .groups: "Portal groups"
+        case .members: "Members"
+        case .carts: "Listing carts"
+        }
+    }
+}
+
+/// The scrollable lists of the screen; the carts pane shows either carts or, drilled down, a cart's listings.
+public enum ListID: Hashable, Sendable, CaseIterable {
+    case groups, members, carts, listings
+}
+
+/// Where a list's highlight is and which row is at the top of its viewport.
+public struct ListCursor: Hashable, Sendable {
+    public var selected = 0
+    public var offset = 0
+    public init(selected: Int = 0, offset: Int = 0) {
+        self.selected = selected
+        self.offset = offset
+    }
+}
+
+/// A row of the group picker.
+public enum PickerRow: Hashable, Sendable {
+    /// "My own workspace": choosing it leaves the current group (DELETE).
+    case own
+    /// A group, by its index in `AppState.groups`.
+    case group(Int)
+}
+
+/// A group switch the user asked for. Switches are serialized: one PUT/DELETE is in flight at a time,
+/// and only the latest request made meanwhile is kept, so the server ends on the user's last choice.
+public struct GroupSwitch: Hashable, Sendable {
+    public var inFlight: Workspace
+    public var queued: Workspace?
+}
+
+/// The drill-down from a listing cart to the listings in it, paged in as the user scrolls.
+public struct CartListings: Equatable, Sendable {
+    public var cart: ListingCart
+    public var listings: [Listing] = []
+    /// The total the server reported, once known.
+    public var totalRows: Int?
+    /// The next page to ask for, or nil when every page is in.
+    public var nextPage: Int? = 1
+    public var loadingPage: Int?
+    public var error: SparkError?
+
+    public init(cart: ListingCart) {
+        self.cart = cart
+    }
+}
+
+/// A line in the status bar.
+public struct StatusMessage: Equatable, Sendable {
+    public enum Kind: Sendable { case info, progress, error }
+    public var text: String
+    public var kind: Kind
+    public init(_ text: String, kind: Kind = .info) {
+        self.text = text
+        self.kind = kind
+    }
+}
+
+/// A window drawn over the panes.
+public enum Overlay: Hashable, Sendable {
+    case help
+    case requestLog
+}
+
+/// Everything the screen shows, and nothing it doesn't need. Changed only by `reduce`.
+public struct AppState: Equatable, Sendable {
+    // What the server told us.
+    public var account: Loadable<Account> = .idle
+    public var groups: Loadable<[PortalGroup]> = .idle
+    /// The server's current group (nil inside: the user's own workspace).
+    public var currentGroup: Loadable<PortalGroup?> = .idle
+    public var carts: Loadable<[ListingCart]> = .idle
+    public var listings: CartListings?
+
+    // What the user is doing.
+    public var focus: Pane = .groups
+    public var cursors: [ListID: ListCursor] = [:]
+    public var filters: [ListID: String] = [:]
+    /// The list whose filter is being typed, if any.
+    public var editingFilter: ListID?
+    public var groupSwitch: GroupSwitch?
+    public var overlay: Overlay?
+    public var overlayScroll = 0
+    public var status: StatusMessage?
+
+    // Derived rows, kept so that drawing costs what is visible, not what is loaded.
+    public private(set) var pickerRows: [PickerRow] = [.own]
+    public private(set) var memberRows: [Int] = []
+    public private(set) var cartRows: [Int] = []
+    public private(set) var listingRows: [Int] = []
+    /// Groups sorted by owner name (indices into `groups`).
+    private var groupOrder: [Int] = []
+
+    // Request bookkeeping: answers to anything but the latest request of a kind are dropped.
+    public var currentGroupRequest = 0
+    public var cartsRequest = 0
+    public var requestLog: [RequestEvent] = []
+    public var retry: RetryNotice?
+
+    // The terminal.
+    public var size: Size
+    public var tick = 0
+    public var endpointHost: String
+    public var keyMap: KeyMap
+    public var mouseEnabled: Bool
+
+    public static let requestLogLimit = 200
+
+    public init(size: Size, endpointHost: String, keyMap: KeyMap = .standard, mouseEnabled: Bool = true) {
+        self.size = size
+        self.endpointHost = endpointHost
+        self.keyMap = keyMap
+        self.mouseEnabled = mouseEnabled
+    }
+
+    // MARK: - Derived facts
+
+    /// The workspace the server says the user acts for, once known.
+    public var currentWorkspace: Workspace? {
+        guard let current = currentGroup.value else { return nil }
+        return Workspace(current: current)
+    }
+
+    public func cursor(_ list: ListID) -> ListCursor { cursors[list] ?? ListCursor() }
+
+    public func filter(_ list: ListID) -> String { filters[list] ?? "" }
+
+    public func rowCount(_ list: ListID) -> Int {
+        switch list {
+        case .groups: pickerRows.count
+        case .members: memberRows.count
+        case .carts: cartRows.count
+        case .listings: listingRows.count
+        }
+    }
+
+    /// The list shown in a pane (the carts pane shows listings while drilled down).
+    public func list(in pane: Pane) -> ListID {
+        switch pane {
+        case .groups: .groups
+        case .members: .members
+        case .carts: listings == nil ? .carts : .listings
+        }
+    }
+
+    public var focusedList: ListID { list(in: focus) }
+
+    /// The group whose row is highlighted in the picker, if it is a group.
+    public var highlightedGroup: PortalGroup? {
+        guard case .group(let index)? = highlightedPickerRow, let groups = groups.value else { return nil }
+        return groups[index]
+    }
+
+    public var highlightedPickerRow: PickerRow? {
+        let selected = cursor(.groups).selected
+        return pickerRows.indices.contains(selected) ? pickerRows[selected] : nil
+    }
+
+    public func workspace(of row: PickerRow) -> Workspace {
+        switch row {
+        case .own: .own
+        case .group(let index): .group(id: groups.value?[index].id ?? "")
+        }
+    }
+
+    /// The name a workspace goes by on screen: groups have no name, so they are called by their owner.
+    public func displayName(of workspace: Workspace) -> String {
+        switch workspace {
+        case .own:
+            return "My own workspace"
+        case .group(let id):
+            if let group = groups.value?.first(where: { $0.id == id }) ?? currentGroup.value.flatMap({ $0 }),
+               group.id == id {
+                return "\(group.ownerName)'s group"
+            }
+            return "group \(id)"
+        }
+    }
+
+    public var highlightedCart: ListingCart? {
+        let selected = cursor(.carts).selected
+        guard cartRows.indices.contains(selected), let carts = carts.value else { return nil }
+        return carts[cartRows[selected]]
+    }
+
+    /// Whether anything is in flight (drives the spinner and the loop's tick).
+    public var isBusy: Bool {
+        account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
+            || groupSwitch != nil || listings?.loadingPage != nil
+    }
+
+    // MARK: - Keeping derived rows in step
+
+    /// Rebuilds the picker rows after the groups or the picker filter changed, keeping the highlight on
+    /// the same workspace when it is still listed.
+    mutating func rebuildPickerRows() {
+        let keep = highlightedPickerRow.map { workspace(of: $0) }
+        let groups = groups.value ?? []
+        if groupOrder.count != groups.count {
+            groupOrder = groups.indices.sorted { a, b in
+                let order = groups[a].ownerName.localizedStandardCompare(groups[b].ownerName)
+                return order == .orderedSame ? a < b : order == .orderedAscending
+            }
+        }
+        let needle = filter(.groups)
+        var rows: [PickerRow] = []
+        if needle.isEmpty || "My own workspace".localizedStandardContains(needle) { rows.append(.own) }
+        for index in groupOrder where needle.isEmpty || groups[index].ownerName.localizedStandardContains(needle) {
+            rows.append(.group(index))
+        }
+        pickerRows = rows
+        if let keep, let index = rows.firstIndex(where: { workspace(of: $0) == keep }) {
+            cursors[.groups, default: ListCursor()].selected = index
+        }
+        clampCursor(.groups)
+        rebuildMemberRows()
+    }
+
+    /// The highlighted group's members, owner first, then in server order; filtered.
+    mutating func rebuildMemberRows() {
+        guard let group = highlightedGroup else {
+            memberRows = []
+            clampCursor(.members)
+            return
+        }
+        let needle = filter(.members)
+        let ownerIndex = group.users.firstIndex { $0.id == group.contactId }
+        var rows: [Int] = []
+        rows.reserveCapacity(group.users.count)
+        if let ownerIndex { rows.append(ownerIndex) }
+        for index in group.users.indices where index != ownerIndex { rows.append(index) }
+        if !needle.isEmpty {
+            rows = rows.filter { group.users[$0].name.localizedStandardContains(needle) }
+        }
+        memberRows = rows
+        clampCursor(.members)
+    }
+
+    mutating func rebuildCartRows() {
+        let carts = carts.value ?? []
+        let needle = filter(.carts)
+        cartRows = carts.indices.filter { needle.isEmpty || carts[$0].name.localizedStandardContains(needle) }
+        clampCursor(.carts)
+    }
+
+    mutating func rebuildListingRows() {
+        let listings = listings?.listings ?? []
+        let needle = filter(.listings)
+        listingRows = listings.indices.filter { index in
+            guard !needle.isEmpty else { return true }
+            let listing = listings[index]
+            return [listing.address, listing.city, listing.status, listing.listingNumber].contains { value in
+                if case .value(let text) = value { return text.localizedStandardContains(needle) }
+                return false
+            }
+        }
+        clampCursor(.listings)
+    }
+
+    mutating func rebuildRows(_ list: ListID) {
+        switch list {
+        case .groups: rebuildPickerRows()
+        case .members: rebuildMemberRows()
+        case .carts: rebuildCartRows()
+        case .listings: rebuildListingRows()
+        }
+    }
+
+    /// Keeps the highlight on a row and the viewport around the highlight.
+    mutating func clampCursor(_ list: ListID) {
+        var cursor = cursor(list)
+        let count = rowCount(list)
+        cursor.selected = count == 0 ? 0 : min(max(cursor.selected, 0), count - 1)
+        let height = AppLayout(size: size, focus: focus).listHeight(for: list, in: self)
+        cursor.offset = ListState.visibleRange(selected: cursor.selected, offset: cursor.offset,
+                                               height: height, count: count).offset
+        cursors[list] = cursor
+    }
+}
+
+extension AppState {
+    /// How many lines the open overlay has (its scroll range).
+    public var overlayLineCount: Int {
+        switch overlay {
+        case .help: keyMap.bindings.count
+        case .requestLog: requestLog.count
+        case nil: 0
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Synchronization
+import SparkAPI
+
+/// A thread-safe inbox of actions for the program loop; posting wakes the loop.
+public final class Mailbox: Sendable {
+    private let state = Mutex<(actions: [AppAction], wake: (@Sendable () -> Void)?)>(([], nil))
+
+    public init() {}
+
+    /// Sets what wakes the loop when something is posted (the backend's wake-up).
+    public func setWake(_ wake: @escaping @Sendable () -> Void) {
+        state.withLock { $0.wake = wake }
+    }
+
+    public func post(_ action: AppAction) {
+        let wake = state.withLock { inbox in
+            inbox.actions.append(action)
+            return inbox.wake
+        }
+        wake?()
+    }
+
+    /// Takes every action posted so far, oldest first.
+    public func drain() -> [AppAction] {
+        state.withLock { inbox in
+            defer { inbox.actions.removeAll(keepingCapacity: true) }
+            return inbox.actions
+        }
+    }
+}
+
+/// Performs effects with the shared `SparkClient` in tasks and posts each answer back as an action.
+/// Starting an effect cancels the one in flight with the same `EffectID`; a cancelled task posts nothing.
+public final class EffectRunner: Sendable {
+    private let client: SparkClient
+    private let mailbox: Mailbox
+    private let tasks = Mutex<(next: Int, running: [EffectID: (token: Int, task: Task<Void, Never>)], untracked: [Int: Task<Void, Never>])>((0, [:], [:]))
+
+    /// The page size used when paging in a cart's listings.
+    public static let listingsPageSize = 25
+
+    public init(client: SparkClient, mailbox: Mailbox) {
+        self.client = client
+        self.mailbox = mailbox
+    }
+
+    public func run(_ effect: AppEffect) {
+        let client = self.client
+        let mailbox = self.mailbox
+        let token = tasks.withLock { tasks -> Int in
+            tasks.next += 1
+            return tasks.next
+        }
+        let task = Task {
+            let action = await Self.perform(effect, with: client)
+            guard let action, !Task.isCancelled else { return }
+            mailbox.post(action)
+        }
+        let replaced = tasks.withLock { tasks -> Task<Void, Never>? in
+            if let id = effect.id {
+                let previous = tasks.running[id]?.task
+                tasks.running[id] = (token, task)
+                return previous
+            }
+            tasks.untracked[token] = task
+            return nil
+        }
+        replaced?.cancel()
+        Task { [weak self] in
+            _ = await task.value
+            self?.finished(token: token, id: effect.id)
+        }
+    }
+
+    private func finished(token: Int, id: EffectID?) {
+        tasks.withLock { tasks in
+            if let id {
+                if tasks.running[id]?.token == token { tasks.running[id] = nil }
+            } else {
+                tasks.untracked[token] = nil
+            }
+        }
+    }
+
+    /// Cancels everything in flight (on quit).
+    public func cancelAll() {
+        let all = tasks.withLock { tasks -> [Task<Void, Never>] in
+            defer { tasks.running.removeAll(); tasks.untracked.removeAll() }
+            return tasks.running.values.map(\.task) + tasks.untracked.values
+        }
+        all.forEach { $0.cancel() }
+    }
+
+    /// Whether any effect is still running (tests wait for quiet).
+    public var isIdle: Bool {
+        tasks.withLock { $0.running.isEmpty && $0.untracked.isEmpty }
+    }
+
+    private static func perform(_ effect: AppEffect, with client: SparkClient) async -> AppAction? {
+        switch effect {
+        case .loadAccount:
+            return .accountLoaded(await capture { try await client.myAccount() })
+        case .loadGroups:
+            return .groupsLoaded(await capture { try await client.groups() })
+        case .loadCurrentGroup(let request):
+            return .currentGroupLoaded(request: request, await capture { try await client.currentGroup() })
+        case .loadCarts(let workspace, let request):
+            return .cartsLoaded(forGroup: workspace, request: request, await capture { try await client.listingCarts() })
+        case .switchGroup(let workspace):
+            let result = await capture {
+                switch workspace {
+                case .own: try await client.leaveGroup()
+                case .group(let id): try await client.chooseGroup(id: id)
+                }
+                return Empty()
+            }
+            return .groupSwitched(to: workspace, result)
+        case .loadListingsPage(let cartID, let page):
+            return .listingsPageLoaded(cartID: cartID, page: page, await capture {
+                try await client.listingsPage(inCart: cartID, page: page, limit: listingsPageSize)
+            })
+        case .quit, .suspend:
+            return nil
+        }
+    }
+}
+
+private func capture<Value>(_ body: () async throws -> Value) async -> Result<Value, SparkError> {
+    do {
+        return .success(try await body())
+    } catch {
+        return .failure(SparkError(error))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import SparkAPI
+
+/// How Spark values read on screen and in the CLI's tables: the same words in both places.
+public enum Format {
+    public static let restricted = "restricted"
+    public static let missing = "—"
+
+    public static func text(_ value: SparkValue<String>) -> String {
+        switch value {
+        case .value(let text): text
+        case .restricted: restricted
+        case .absent: missing
+        }
+    }
+
+    /// `$1,250,000`; cents only when there are any.
+    public static func price(_ value: SparkValue<Double>) -> String {
+        switch value {
+        case .value(let price):
+            let digits = price.rounded() == price ? 0 : 2
+            return "$" + price.formatted(.number.precision(.fractionLength(digits)).locale(Locale(identifier: "en_US")))
+        case .restricted: return restricted
+        case .absent: return missing
+        }
+    }
+
+    public static func count(_ value: SparkValue<Int>) -> String {
+        switch value {
+        case .value(let number): String(number)
+        case .restricted: restricted
+        case .absent: missing
+        }
+    }
+
+    /// `2`, `2.5`: baths come as decimals.
+    public static func decimal(_ value: SparkValue<Double>) -> String {
+        switch value {
+        case .value(let number):
+            number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .restricted: restricted
+        case .absent: missing
+        }
+    }
+
+    /// `3 bd 2 ba`, with `?` standing in for what is restricted or missing.
+    public static func bedsAndBaths(_ listing: Listing) -> String {
+        func short(_ text: String) -> String { text == restricted || text == missing ? "?" : text }
+        return "\(short(count(listing.bedsTotal))) bd \(short(decimal(listing.bathsTotal))) ba"
+    }
+
+    /// `2014-06-06`: a day is what a member list needs.
+    public static func day(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day())
+    }
+}

@@ -1,0 +1,372 @@
+import SparkAPI
+import TerminalUI
+
+/// The one update function: applies an action to the state and says what work to do next.
+/// Pure and synchronous — every behaviour of the app can be tested by calling it.
+public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+    switch action {
+    case .started:
+        return refreshAll(&state)
+
+    case .keyPressed(let key):
+        return handleKey(key, &state)
+
+    case .resized(let size):
+        state.size = size
+        for list in ListID.allCases { state.clampCursor(list) }
+        return []
+
+    case .tick:
+        state.tick &+= 1
+        return []
+
+    case .accountLoaded(let result):
+        state.account = state.account.finished(result)
+        return []
+
+    case .groupsLoaded(let result):
+        state.groups = state.groups.finished(result)
+        if case .failure(let error) = result {
+            state.status = StatusMessage("Couldn't load the portal groups: \(error.userMessage) Press r to retry.", kind: .error)
+        }
+        state.rebuildPickerRows()
+        if case .success = result, state.highlightedPickerRow == .own, let current = state.currentWorkspace {
+            highlight(current, &state)
+        }
+        return []
+
+    case .currentGroupLoaded(let request, let result):
+        guard request == state.currentGroupRequest else { return [] }
+        let firstAnswer = state.currentGroup.value == nil
+        state.currentGroup = state.currentGroup.finished(result)
+        if case .failure(let error) = result {
+            state.status = StatusMessage("Couldn't read the current group: \(error.userMessage) Press r to retry.", kind: .error)
+        }
+        if firstAnswer, let current = state.currentWorkspace { highlight(current, &state) }
+        return []
+
+    case .cartsLoaded(_, let request, let result):
+        guard request == state.cartsRequest else { return [] }
+        state.carts = state.carts.finished(result)
+        if case .failure(let error) = result {
+            state.status = StatusMessage("Couldn't load the listing carts: \(error.userMessage) Press r to retry.", kind: .error)
+        }
+        state.rebuildCartRows()
+        return []
+
+    case .listingsPageLoaded(let cartID, let page, let result):
+        guard var drill = state.listings, drill.cart.id == cartID, drill.loadingPage == page else { return [] }
+        drill.loadingPage = nil
+        switch result {
+        case .success(let received):
+            drill.listings.append(contentsOf: received.items)
+            drill.error = nil
+            if let pagination = received.pagination {
+                drill.totalRows = pagination.totalRows
+                drill.nextPage = pagination.currentPage < pagination.totalPages ? page + 1 : nil
+            } else {
+                drill.totalRows = drill.listings.count
+                drill.nextPage = nil
+            }
+        case .failure(let error):
+            drill.error = error
+            state.status = StatusMessage("Couldn't load the listings of \(drill.cart.name): \(error.userMessage)", kind: .error)
+        }
+        state.listings = drill
+        state.rebuildListingRows()
+        return loadMoreListingsIfNeeded(&state)
+
+    case .groupChosen(let workspace):
+        return chooseWorkspace(workspace, &state)
+
+    case .groupSwitched(let workspace, let result):
+        return finishSwitch(to: workspace, result, &state)
+
+    case .requestFinished(let event):
+        state.requestLog.append(event)
+        if state.requestLog.count > AppState.requestLogLimit {
+            state.requestLog.removeFirst(state.requestLog.count - AppState.requestLogLimit)
+        }
+        if let retry = state.retry, retry.method == event.method, retry.path == event.path {
+            state.retry = nil
+            if state.status?.kind == .progress, state.groupSwitch == nil { state.status = nil }
+        }
+        return []
+
+    case .retryScheduled(let notice):
+        state.retry = notice
+        let seconds = Double(notice.delay.components.seconds) + Double(notice.delay.components.attoseconds) / 1e18
+        state.status = StatusMessage(
+            "\(notice.reason) — retrying \(notice.method) \(notice.path) in \(String(format: "%.1f", seconds))s (attempt \(notice.attempt + 1))",
+            kind: .progress)
+        return []
+    }
+}
+
+// MARK: - Loading
+
+private func refreshAll(_ state: inout AppState) -> [AppEffect] {
+    state.account = state.account.reloading
+    state.groups = state.groups.reloading
+    state.currentGroup = state.currentGroup.reloading
+    state.carts = state.carts.reloading
+    state.currentGroupRequest += 1
+    state.cartsRequest += 1
+    if state.status?.kind == .error { state.status = nil }
+    var effects: [AppEffect] = [
+        .loadCurrentGroup(request: state.currentGroupRequest),
+        .loadGroups,
+        .loadCarts(forGroup: state.currentWorkspace, request: state.cartsRequest),
+        .loadAccount,
+    ]
+    if let cart = state.listings?.cart {
+        state.listings = CartListings(cart: cart)
+        state.rebuildListingRows()
+        effects += loadMoreListingsIfNeeded(&state)
+    }
+    return effects
+}
+
+/// Asks for the next page of listings when the highlight comes near the end of what is loaded.
+private func loadMoreListingsIfNeeded(_ state: inout AppState) -> [AppEffect] {
+    guard var drill = state.listings, drill.loadingPage == nil, drill.error == nil,
+          let next = drill.nextPage else { return [] }
+    let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: .listings, in: state)
+    let remaining = state.rowCount(.listings) - state.cursor(.listings).selected
+    guard remaining <= height + 5 || next == 1 else { return [] }
+    drill.loadingPage = next
+    state.listings = drill
+    return [.loadListingsPage(cartID: drill.cart.id, page: next)]
+}
+
+// MARK: - Switching groups
+
+private func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) -> [AppEffect] {
+    let name = state.displayName(of: workspace)
+    if var pending = state.groupSwitch {
+        // One switch at a time; remember only the latest wish.
+        pending.queued = pending.inFlight == workspace ? nil : workspace
+        state.groupSwitch = pending
+        state.status = StatusMessage("Switching to \(name)…", kind: .progress)
+        return []
+    }
+    if workspace == state.currentWorkspace, state.currentGroup.error == nil {
+        state.status = StatusMessage("Already acting for \(name).")
+        return []
+    }
+    state.groupSwitch = GroupSwitch(inFlight: workspace)
+    state.status = StatusMessage("Switching to \(name)…", kind: .progress)
+    return [.switchGroup(to: workspace)]
+}
+
+private func finishSwitch(to workspace: Workspace, _ result: Result<Empty, SparkError>,
+                          _ state: inout AppState) -> [AppEffect] {
+    guard let pending = state.groupSwitch, pending.inFlight == workspace else { return [] }
+    let name = state.displayName(of: workspace)
+    switch result {
+    case .success:
+        state.status = StatusMessage("Now acting for \(name).")
+    case .failure(let error):
+        state.status = StatusMessage("Couldn't switch to \(name): \(error.userMessage)", kind: .error)
+    }
+    if let queued = pending.queued, queued != workspace || result.isFailure {
+        state.groupSwitch = GroupSwitch(inFlight: queued)
+        state.status = StatusMessage("Switching to \(state.displayName(of: queued))…", kind: .progress)
+        return [.switchGroup(to: queued)]
+    }
+    state.groupSwitch = nil
+    if case .success = result {
+        // The old carts belong to the old group: never show them under the new one.
+        state.carts = .loading(previous: nil)
+        state.rebuildCartRows()
+        if state.listings != nil {
+            state.listings = nil
+            state.rebuildListingRows()
+        }
+    } else {
+        state.carts = state.carts.reloading
+    }
+    // Either way, re-read what the server now has.
+    state.currentGroup = state.currentGroup.reloading
+    state.currentGroupRequest += 1
+    state.cartsRequest += 1
+    let expected: Workspace? = result.isFailure ? state.currentWorkspace : workspace
+    return [.loadCurrentGroup(request: state.currentGroupRequest),
+            .loadCarts(forGroup: expected, request: state.cartsRequest)]
+}
+
+private extension Result {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
+    }
+}
+
+/// Moves the picker highlight to a workspace's row.
+private func highlight(_ workspace: Workspace, _ state: inout AppState) {
+    guard let index = state.pickerRows.firstIndex(where: { state.workspace(of: $0) == workspace }) else { return }
+    state.cursors[.groups, default: ListCursor()].selected = index
+    state.clampCursor(.groups)
+    state.cursors[.members] = ListCursor()
+    state.rebuildMemberRows()
+}
+
+// MARK: - Keys
+
+private func handleKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
+    if key == .ctrl("c") { return [.quit] }
+    if case .mouse(let event) = key {
+        return state.mouseEnabled ? handleMouse(event, &state) : []
+    }
+    if let list = state.editingFilter {
+        return editFilter(of: list, key, &state)
+    }
+    if state.overlay != nil {
+        return handleOverlayKey(key, &state)
+    }
+    guard let command = state.keyMap.command(for: key) else { return [] }
+    return perform(command, &state)
+}
+
+private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect] {
+    let list = state.focusedList
+    let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: list, in: state)
+    switch command {
+    case .moveUp: return move(list, by: -1, &state)
+    case .moveDown: return move(list, by: 1, &state)
+    case .pageUp: return move(list, by: -max(height - 1, 1), &state)
+    case .pageDown: return move(list, by: max(height - 1, 1), &state)
+    case .top: return move(list, to: 0, &state)
+    case .bottom: return move(list, to: state.rowCount(list) - 1, &state)
+    case .nextPane, .previousPane:
+        let panes = Pane.allCases
+        let step = command == .nextPane ? 1 : panes.count - 1
+        state.focus = panes[(state.focus.rawValue + step) % panes.count]
+        for list in ListID.allCases { state.clampCursor(list) }
+        return []
+    case .activate:
+        switch list {
+        case .groups:
+            guard let row = state.highlightedPickerRow else { return [] }
+            return chooseWorkspace(state.workspace(of: row), &state)
+        case .carts:
+            guard let cart = state.highlightedCart else { return [] }
+            state.listings = CartListings(cart: cart)
+            state.cursors[.listings] = ListCursor()
+            state.filters[.listings] = nil
+            state.rebuildListingRows()
+            return loadMoreListingsIfNeeded(&state)
+        case .members, .listings:
+            return []
+        }
+    case .back:
+        if !state.filter(list).isEmpty {
+            state.filters[list] = nil
+            state.rebuildRows(list)
+        } else if list == .listings {
+            state.listings = nil
+            state.rebuildListingRows()
+        } else if state.status != nil {
+            state.status = nil
+        }
+        return []
+    case .refresh:
+        return refreshAll(&state)
+    case .filter:
+        state.editingFilter = list
+        return []
+    case .help:
+        state.overlay = .help
+        state.overlayScroll = 0
+        return []
+    case .requestLog:
+        state.overlay = .requestLog
+        state.overlayScroll = 0
+        return []
+    case .quit:
+        return [.quit]
+    case .suspend:
+        return [.suspend]
+    }
+}
+
+private func move(_ list: ListID, by delta: Int, _ state: inout AppState) -> [AppEffect] {
+    move(list, to: state.cursor(list).selected + delta, &state)
+}
+
+private func move(_ list: ListID, to index: Int, _ state: inout AppState) -> [AppEffect] {
+    let before = state.cursor(list).selected
+    state.cursors[list, default: ListCursor()].selected = index
+    state.clampCursor(list)
+    if list == .groups, state.cursor(.groups).selected != before {
+        // The member list follows the highlight, with no request: members come with the group.
+        state.cursors[.members] = ListCursor()
+        state.rebuildMemberRows()
+    }
+    return list == .listings ? loadMoreListingsIfNeeded(&state) : []
+}
+
+private func editFilter(of list: ListID, _ key: Key, _ state: inout AppState) -> [AppEffect] {
+    var text = state.filter(list)
+    switch key {
+    case .enter:
+        state.editingFilter = nil
+        return []
+    case .escape:
+        state.editingFilter = nil
+        text = ""
+    case .backspace, .delete:
+        if !text.isEmpty { text.removeLast() }
+    case .up, .down, .pageUp, .pageDown:
+        let command: Command = key == .up ? .moveUp : key == .down ? .moveDown : key == .pageUp ? .pageUp : .pageDown
+        return perform(command, &state)
+    case .char(let character):
+        text.append(character)
+    default:
+        return []
+    }
+    state.filters[list] = text.isEmpty ? nil : text
+    state.cursors[list, default: ListCursor()].selected = 0
+    state.rebuildRows(list)
+    return list == .listings ? loadMoreListingsIfNeeded(&state) : []
+}
+
+private func handleOverlayKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
+    let last = max(state.overlayLineCount - 1, 0)
+    switch state.keyMap.command(for: key) {
+    case .moveUp: state.overlayScroll = max(state.overlayScroll - 1, 0)
+    case .moveDown: state.overlayScroll = min(state.overlayScroll + 1, last)
+    case .pageUp: state.overlayScroll = max(state.overlayScroll - 10, 0)
+    case .pageDown: state.overlayScroll = min(state.overlayScroll + 10, last)
+    case .top: state.overlayScroll = 0
+    case .bottom: state.overlayScroll = last
+    case .suspend: return [.suspend]
+    case .back, .help, .requestLog, .quit, .activate: state.overlay = nil
+    default: break
+    }
+    return []
+}
+
+private func handleMouse(_ event: MouseEvent, _ state: inout AppState) -> [AppEffect] {
+    let layout = AppLayout(size: state.size, focus: state.focus)
+    if event.kind == .press, let tab = layout.tab(atX: event.x, y: event.y) {
+        state.focus = tab
+        return []
+    }
+    guard state.overlay == nil, let pane = layout.pane(atX: event.x, y: event.y) else { return [] }
+    let list = state.list(in: pane)
+    switch event.kind {
+    case .press:
+        state.focus = pane
+        guard let firstRow = layout.firstRowY(of: pane) else { return [] }
+        let row = state.cursor(list).offset + (event.y - firstRow)
+        guard event.y >= firstRow, row < state.rowCount(list) else { return [] }
+        return move(list, to: row, &state)
+    case .wheelUp:
+        return move(list, by: -3, &state)
+    case .wheelDown:
+        return move(list, by: 3, &state)
+    case .release:
+        return []
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import PortalApp
+import TerminalUI
+
+/// A mistake in the configuration file, named by path and line so the user can fix it.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    public var path: String
+    public var line: Int?
+    public var message: String
+
+    public var description: String {
+        if let line { return "\(path):\(line): \(message)" }
+        return "\(path): \(message)"
+    }
+}
+
+/// The optional configuration file, `$XDG_CONFIG_HOME/spark-portal/config.toml`
+/// (or `~/.config/spark-portal/config.toml`). Flags beat environment variables beat this file beat defaults.
+///
+/// ```toml
+/// endpoint = "https://sparkapi.com"
+/// user_agent = "my-brokerage-portal"
+/// color = true
+/// mouse = false
+///
+/// [keys]
+/// quit = "x"
+/// down = ["j", "ctrl-n"]
+/// ```
+public struct ConfigFile: Equatable, Sendable {
+    public var endpoint: String?
+    public var userAgent: String?
+    public var color: Bool?
+    public var mouse: Bool?
+    /// Key overrides, in file order: each replaces the keys of one command.
+    public var keys: [(command: Command, keys: [Key], label: String)] = []
+
+    public init() {}
+
+    public static func == (a: ConfigFile, b: ConfigFile) -> Bool {
+        a.endpoint == b.endpoint && a.userAgent == b.userAgent && a.color == b.color && a.mouse == b.mouse
+            && a.keys.map(\.command) == b.keys.map(\.command) && a.keys.map(\.keys) == b.keys.map(\.keys)
+    }
+
+    /// Where the file is looked for.
+    public static func path(environment: [String: String]) -> String? {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            return xdg + "/spark-portal/config.toml"
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            return home + "/.config/spark-portal/config.toml"
+        }
+        return nil
+    }
+
+    /// Reads the file; a missing file is an empty configuration, an unreadable or malformed one an error.
+    public static func load(environment: [String: String]) throws(ConfigError) -> ConfigFile {
+        guard let path = path(environment: environment), FileManager.default.fileExists(atPath: path) else {
+            return ConfigFile()
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, line: nil, message: "cannot be read (check its permissions)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(path: path, line: nil, message: "is not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses the small part of TOML the file needs: comments, `key = value` with strings, booleans and
+    /// arrays of strings, and the `[keys]` table.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> ConfigFile {
+        var config = ConfigFile()
+        var table = ""
+        var seen = Set<String>()
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let number = index + 1
+            func fail(_ message: String) -> ConfigError { ConfigError(path: path, line: number, message: message) }
+            var scanner = TOMLScanner(Substring(rawLine))
+            scanner.skipSpaces()
+            if scanner.atEndOrComment { continue }
+            if scanner.peek == "[" {
+                scanner.advance()
+                let name = scanner.bareKey()
+                scanner.skipSpaces()
+                guard scanner.take("]") else { throw fail("expected ']' after the table name") }
+                scanner.skipSpaces()
+                guard scanner.atEndOrComment else { throw fail("unexpected text after [\(name)]") }
+                guard name == "keys" else { throw fail("unknown table [\(name)] (the only table is [keys])") }
+                table = name
+                continue
+            }
+            let key = scanner.bareKey()
+            guard !key.isEmpty else { throw fail("expected a setting name, like endpoint = \"https://sparkapi.com\"") }
+            scanner.skipSpaces()
+            guard scanner.take("=") else { throw fail("expected '=' after \(key)") }
+            scanner.skipSpaces()
+            let value: TOMLValue
+            do { value = try scanner.value() } catch { throw fail(error.message) }
+            scanner.skipSpaces()
+            guard scanner.atEndOrComment else { throw fail("unexpected text after the value of \(key)") }
+            let qualified = table.isEmpty ? key : "\(table).\(key)"
+            guard seen.insert(qualified).inserted else { throw fail("\(qualified) is set twice") }
+
+            if table == "keys" {
+                guard let command = Command(rawValue: key) else {
+                    let names = Command.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw fail("unknown command '\(key)' in [keys]; commands are: \(names)")
+                }
+                let specs: [String]
+                switch value {
+                case .string(let spec): specs = [spec]
+                case .strings(let list) where !list.isEmpty: specs = list
+                default: throw fail("keys.\(key) must be a key name or a list of key names, like \"x\" or [\"j\", \"down\"]")
+                }
+                var keys: [Key] = []
+                for spec in specs {
+                    guard let key = KeySpec.parse(spec) else {
+                        throw fail("'\(spec)' is not a key name (examples: \"x\", \"ctrl-n\", \"enter\", \"pgdn\", \"f2\")")
+                    }
+                    keys.append(key)
+                }
+                config.keys.append((command, keys, keys.map(KeyMap.describe).joined(separator: "/")))
+                continue
+            }
+            switch (key, value) {
+            case ("endpoint", .string(let url)): config.endpoint = url
+            case ("user_agent", .string(let name)): config.userAgent = name
+            case ("color", .bool(let flag)): config.color = flag
+            case ("mouse", .bool(let flag)): config.mouse = flag
+            case ("endpoint", _), ("user_agent", _): throw fail("\(key) must be a string in double quotes")
+            case ("color", _), ("mouse", _): throw fail("\(key) must be true or false")
+            default:
+                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, and the [keys] table)")
+            }
+        }
+        return config
+    }
+}
+
+/// Key names as written in the configuration file.
+public enum KeySpec {
+    public static func parse(_ spec: String) -> Key? {
+        let lower = spec.lowercased()
+        let named: [String: Key] = [
+            "up": .up, "down": .down, "left": .left, "right": .right, "home": .home, "end": .end,
+            "pgup": .pageUp, "pageup": .pageUp, "pgdn": .pageDown, "pagedown": .pageDown,
+            "tab": .tab, "shift-tab": .backTab, "backtab": .backTab, "enter": .enter, "return": .enter,
+            "esc": .escape, "escape": .escape, "backspace": .backspace, "delete": .delete, "space": .char(" "),
+        ]
+        if let key = named[lower] { return key }
+        for prefix in ["ctrl-", "c-", "^"] where lower.hasPrefix(prefix) {
+            let rest = lower.dropFirst(prefix.count)
+            if rest.count == 1, let letter = rest.first, letter.isLetter, letter.isASCII { return .ctrl(letter) }
+            return nil
+        }
+        if lower.hasPrefix("f"), let number = Int(lower.dropFirst()), (1...12).contains(number) {
+            return .function(number)
+        }
+        if spec.count == 1, let character = spec.first, !character.isWhitespace,
+           !character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return .char(character)
+        }
+        return nil
+    }
+}
+
+enum TOMLValue: Equatable {
+    case string(String)
+    case bool(Bool)
+    case integer(Int)
+    case strings([String])
+}
+
+struct TOMLSyntaxError: Error {
+    var message: String
+}
+
+/// Reads one line of TOML.
+struct TOMLScanner {
+    private var rest: Substring
+
+    init(_ line: Substring) {
+        rest = line.hasSuffix("\r") ? line.dropLast() : line
+    }
+
+    var peek: Character? { rest.first }
+    var atEndOrComment: Bool { rest.isEmpty || rest.first == "#" }
+
+    mutating func advance() { rest = rest.dropFirst() }
+
+    mutating func skipSpaces() {
+        rest = rest.drop { $0 == " " || $0 == "\t" }
+    }
+
+    mutating func take(_ character: Character) -> Bool {
+        guard rest.first == character else { return false }
+        rest = rest.dropFirst()
+        return true
+    }
+
+    mutating func bareKey() -> String {
+        let key = rest.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        rest = rest.dropFirst(key.count)
+        return String(key)
+    }
+
+    mutating func value() throws(TOMLSyntaxError) -> TOMLValue {
+        switch rest.first {
+        case "\"", "'":
+            return .string(try string())
+        case "[":
+            advance()
+            var items: [String] = []
+            while true {
+                skipSpaces()
+                if take("]") { return .strings(items) }
+                guard rest.first == "\"" || rest.first == "'" else {
+                    throw TOMLSyntaxError(message: "arrays may hold only strings, and must close on the same line")
+                }
+                items.append(try string())
+                skipSpaces()
+                if take(",") { continue }
+                guard take("]") else { throw TOMLSyntaxError(message: "expected ',' or ']' in the list") }
+                return .strings(items)
+            }
+        default:
+            let word = rest.prefix { !$0.isWhitespace && $0 != "#" }
+            rest = rest.dropFirst(word.count)
+            switch word {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "": throw TOMLSyntaxError(message: "expected a value after '='")
+            default:
+                if let number = Int(word) { return .integer(number) }
+                throw TOMLSyntaxError(message: "'\(word)' is not a value: put text in double quotes")
+            }
+        }
+    }
+
+    private mutating func string() throws(TOMLSyntaxError) -> String {
+        let quote = rest.removeFirst()
+        var result = ""
+        while let character = rest.first {
+            rest = rest.dropFirst()
+            if character == quote { return result }
+            if character == "\\", quote == "\"" {
+                guard let escaped = rest.first else { break }
+                rest = rest.dropFirst()
+                switch escaped {
+                case "\"": result.append("\"")
+                case "\\": result.append("\\")
+                case "n": result.append("\n")
+                case "t": result.append("\t")
+                case "u", "U":
+                    let length = escaped == "u" ? 4 : 8
+                    let hex = rest.prefix(length)
+                    guard hex.count == length, let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
+                        throw TOMLSyntaxError(message: "bad \\\(escaped) escape in a string")
+                    }
+                    rest = rest.dropFirst(length)
+                    result.unicodeScalars.append(scalar)
+                default:
+                    throw TOMLSyntaxError(message: "unknown escape \\\(escaped) in a string")
+                }
+            } else {
+                result.append(character)
+            }
+        }
+        throw TOMLSyntaxError(message: "a string is not closed (strings must end on the same line)")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import PortalApp
+import SparkAPI
+import TerminalUI
+
+/// Starts the interactive interface: settings, session (and demo server), then the program loop on a
+/// thread of its own that owns ncurses, and everything stopped and restored afterwards.
+enum TUILauncher {
+    static func run(options: GlobalOptions, console: Console) async -> ExitStatus {
+        do {
+            let settings = try SparkPortalCommand.resolveSettings(options, console: console)
+            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+                throw CLIError("The interactive interface needs a terminal; in scripts use a subcommand, "
+                               + "e.g. `spark-portal groups --json`.", status: .usage)
+            }
+            let mailbox = Mailbox()
+            let session = try await Session.open(
+                settings, environment: console.environment,
+                onEvent: { mailbox.post(.requestFinished($0)) },
+                onRetry: { mailbox.post(.retryScheduled($0)) })
+            let host = settings.demo != nil ? "demo server" : (settings.endpoint.host ?? settings.endpoint.absoluteString)
+            let crashForTests = isCrashTestRequested(console.environment)
+            let outcome = await onOwnThread { () throws -> Void in
+                let backend = try NcursesBackend(options: .init(colors: settings.color ? .auto : .none, mouse: settings.mouse))
+                defer { backend.shutdown() }
+                let state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
+                                     mouseEnabled: settings.mouse)
+                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state)
+                if crashForTests { program.crashAfterFirstFrame = true }
+                program.run()
+            }
+            await session.close()
+            try outcome.get()
+            return .success
+        } catch let error as NcursesBackend.StartError {
+            console.err("spark-portal: \(error.description)")
+            return .usage
+        } catch {
+            let failure = CLIError.from(error)
+            console.err("spark-portal: \(sanitize(failure.message))")
+            return failure.status
+        }
+    }
+
+    /// The test-only crash trigger (`SPARK_PORTAL_TEST_CRASH=1`), read only in debug builds, proves the
+    /// terminal is restored after a trap.
+    private static func isCrashTestRequested(_ environment: [String: String]) -> Bool {
+        #if DEBUG
+        return environment["SPARK_PORTAL_TEST_CRASH"] == "1"
+        #else
+        return false
+        #endif
+    }
+
+    /// Runs blocking work on a dedicated thread, so the program loop never holds a thread of the
+    /// cooperative pool that network tasks need.
+    private static func onOwnThread(_ body: @escaping @Sendable () throws -> Void) async -> Result<Void, any Error> {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: Result { try body() })
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

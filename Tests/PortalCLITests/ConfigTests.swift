@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import TerminalUI
+@testable import PortalApp
+@testable import PortalCLI
+
+@Suite struct ConfigFileTests {
+    @Test func readsEverySetting() throws {
+        let config = try ConfigFile.parse("""
+            # spark-portal settings
+            endpoint = "https://sparkapi.com"   # the default
+            user_agent = 'my-portal'
+            color = false
+            mouse = true
+
+            [keys]
+            quit = "x"
+            down = ["j", "ctrl-n", "down"]
+            """, path: "config.toml")
+        #expect(config.endpoint == "https://sparkapi.com")
+        #expect(config.userAgent == "my-portal")
+        #expect(config.color == false)
+        #expect(config.mouse == true)
+        #expect(config.keys.map(\.command) == [.quit, .moveDown])
+        #expect(config.keys.last?.keys == [.char("j"), .ctrl("n"), .down])
+    }
+
+    @Test(arguments: [
+        ("endpoint https://x", 1, "expected '=' after endpoint"),
+        ("\n\ncolour = true", 3, "unknown setting 'colour'"),
+        ("color = yes", 1, "'yes' is not a value"),
+        ("color = \"yes\"", 1, "color must be true or false"),
+        ("endpoint = \"https://x", 1, "a string is not closed"),
+        ("[keys]\nfly = \"f\"", 2, "unknown command 'fly'"),
+        ("[keys]\nquit = \"ctrl-\"", 2, "'ctrl-' is not a key name"),
+        ("[colors]", 1, "unknown table [colors]"),
+        ("mouse = true\nmouse = false", 2, "mouse is set twice"),
+    ])
+    func badFilesNameTheLine(text: String, line: Int, message: String) {
+        #expect {
+            _ = try ConfigFile.parse(text, path: "/home/u/.config/spark-portal/config.toml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.line == line && error.message.contains(message)
+                && error.description.hasPrefix("/home/u/.config/spark-portal/config.toml:\(line): ")
+        }
+    }
+
+    @Test func pathFollowsXDGThenHome() {
+        #expect(ConfigFile.path(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]) == "/x/spark-portal/config.toml")
+        #expect(ConfigFile.path(environment: ["HOME": "/h"]) == "/h/.config/spark-portal/config.toml")
+        #expect(ConfigFile.path(environment: [:]) == nil)
+    }
+
+    @Test func aMissingFileIsAnEmptyConfiguration() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sp-\(UUID())").path
+        #expect(try ConfigFile.load(environment: ["XDG_CONFIG_HOME": directory]) == ConfigFile())
+    }
+
+    @Test(arguments: [("x", Key.char("x")), ("ctrl-n", .ctrl("n")), ("^N", .ctrl("n")), ("pgdn", .pageDown),
+                      ("Shift-Tab", .backTab), ("f2", .function(2)), ("space", .char(" ")), ("é", .char("é"))])
+    func keyNames(spec: String, key: Key) {
+        #expect(KeySpec.parse(spec) == key)
+    }
+}
+
+@Suite struct SettingsPrecedenceTests {
+    func options(_ arguments: [String]) throws -> GlobalOptions { try GlobalOptions.parse(arguments) }
+
+    @Test func flagsBeatEnvironmentBeatFileBeatDefaults() throws {
+        var file = ConfigFile()
+        file.endpoint = "https://file.example.com"
+        file.userAgent = "from-file"
+        let environment = ["SPARK_API_ENDPOINT": "https://env.example.com", "SPARK_USER_AGENT": "from-env"]
+
+        let defaults = try Settings.resolve(options([]), environment: [:], file: ConfigFile(), outputIsTerminal: true)
+        #expect(defaults.endpoint.absoluteString == "https://sparkapi.com")
+        #expect(defaults.userAgent == "spark-portal/\(sparkPortalVersion)")
+        #expect(defaults.color)
+
+        let fromFile = try Settings.resolve(options([]), environment: [:], file: file, outputIsTerminal: true)
+        #expect(fromFile.endpoint.absoluteString == "https://file.example.com")
+        #expect(fromFile.userAgent == "from-file")
+
+        let fromEnvironment = try Settings.resolve(options([]), environment: environment, file: file, outputIsTerminal: true)
+        #expect(fromEnvironment.endpoint.absoluteString == "https://env.example.com")
+        #expect(fromEnvironment.userAgent == "from-env")
+
+        let fromFlags = try Settings.resolve(options(["--endpoint", "https://flag.example.com", "--user-agent", "from-flag"]),
+                                             environment: environment, file: file, outputIsTerminal: true)
+        #expect(fromFlags.endpoint.absoluteString == "https://flag.example.com")
+        #expect(fromFlags.userAgent == "from-flag")
+    }
+
+    @Test func colourIsOffWithNoColorTheFlagTheFileOrNoTerminal() throws {
+        var file = ConfigFile()
+        #expect(try Settings.resolve(options([]), environment: [:], file: file, outputIsTerminal: true).color)
+        #expect(try !Settings.resolve(options([]), environment: ["NO_COLOR": "1"], file: file, outputIsTerminal: true).color)
+        #expect(try !Settings.resolve(options(["--no-color"]), environment: [:], file: file, outputIsTerminal: true).color)
+        #expect(try !Settings.resolve(options([]), environment: [:], file: file, outputIsTerminal: false).color)
+        file.color = false
+        #expect(try !Settings.resolve(options([]), environment: [:], file: file, outputIsTerminal: true).color)
+    }
+
+    @Test func keyOverridesFromTheFileReachTheKeyMap() throws {
+        let file = try ConfigFile.parse("[keys]\nquit = \"x\"", path: "c")
+        let settings = try Settings.resolve(options([]), environment: [:], file: file, outputIsTerminal: true)
+        #expect(settings.keyMap.command(for: .char("x")) == .quit)
+        #expect(settings.keyMap.command(for: .char("q")) == nil)
+    }
+
+    @Test(arguments: ["http://example.com", "http://10.0.0.1:8080", "ftp://sparkapi.com", "sparkapi.com", "https://"])
+    func refusedEndpoints(endpoint: String) throws {
+        #expect(throws: CLIError.self) {
+            _ = try Settings.resolve(options(["--endpoint", endpoint]), environment: [:], file: ConfigFile(), outputIsTerminal: false)
+        }
+    }
+
+    @Test(arguments: ["http://127.0.0.1:8080", "http://localhost:9000", "http://[::1]:8080", "https://sparkapi.com"])
+    func acceptedEndpoints(endpoint: String) throws {
+        let settings = try Settings.resolve(options(["--endpoint", endpoint]), environment: [:], file: ConfigFile(), outputIsTerminal: false)
+        #expect(settings.endpoint.absoluteString == endpoint)
+    }
+
+    @Test func plainHTTPToARemoteHostIsAUsageError() throws {
+        do {
+            _ = try Settings.resolve(options(["--endpoint", "http://sparkapi.com"]), environment: [:], file: ConfigFile(), outputIsTerminal: false)
+            Issue.record("accepted http:// to a remote host")
+        } catch let error as CLIError {
+            #expect(error.status == .usage)
+            #expect(error.message.contains("https://"))
+        }
+    }
+}
