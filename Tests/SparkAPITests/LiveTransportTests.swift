@@ -170,6 +170,26 @@ struct LiveTransportTests {
         }
     }
 
+    @Test func cancellingAnInFlightRequestEndsWithCancelled() async throws {
+        let received = Recorder<String>()
+        let error = try await withTestServer(respond: { request in
+            received.append(request.uri)
+            return nil  // never answer: only cancellation can end the request
+        }) { url in
+            try await SparkClient.withLive(configuration: liveConfiguration(url, timeout: .seconds(50)), tokens: StaticToken("t")) { client in
+                let task = Task { try await client.currentGroup() }
+                try await eventually("request received") { received.count == 1 }
+                task.cancel()
+                return await #expect(throws: SparkError.self) { try await task.value }
+            }
+        }
+        guard case .cancelled? = error else {
+            Issue.record("got \(String(describing: error))")
+            return
+        }
+        #expect(received.count == 1)
+    }
+
     @Test func aClosedPortIsConnectionRefused() async throws {
         // Bind and close a server to get a port nothing listens on.
         let url = try await withTestServer(respond: { _ in nil }) { $0 }
