@@ -3,7 +3,7 @@ import Foundation
 /// The HTTP proxy to use for one endpoint, read from the environment like curl does:
 /// `https_proxy`/`HTTPS_PROXY` for https endpoints, `http_proxy` (lower case only, as curl) for http,
 /// skipped when the host matches `no_proxy`/`NO_PROXY`. Loopback endpoints never use a proxy.
-public struct ProxySettings: Sendable, Hashable, CustomStringConvertible {
+public struct ProxySettings: Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     public var host: String
     public var port: Int
     public var username: String?
@@ -58,4 +58,5 @@ public struct ProxySettings: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "\(username == nil ? "" : "<credentials>@")\(host):\(port)"
     }
+    public var customMirror: Mirror { Mirror(self, children: ["proxy": description]) }
 }

@@ -146,6 +146,10 @@ struct ProxyTests {
 
     @Test func proxyCredentialsAreNotDescribed() {
         let proxy = ProxySettings(host: "p", port: 1, username: "user", password: "hunter2")
-        #expect(!proxy.description.contains("hunter2") && !proxy.description.contains("user"))
+        var dumped = ""
+        dump(proxy, to: &dumped)
+        for text in [proxy.description, String(reflecting: proxy), dumped] {
+            #expect(!text.contains("hunter2") && !text.contains("user"), "\(text)")
+        }
     }
 }
