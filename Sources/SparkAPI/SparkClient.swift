@@ -1,0 +1,345 @@
+import Foundation
+
+/// Where and how the client talks to Spark.
+public struct SparkClientConfiguration: Sendable {
+    /// Default `https://sparkapi.com`. `http://` is accepted only for loopback hosts.
+    public var baseURL: URL
+    /// Sent as `X-SparkApi-User-Agent` (Spark answers 1016 without it) and `User-Agent`.
+    public var userAgent: String
+    /// The longest one try may take, connection included.
+    public var requestTimeout: Duration
+    public var retry: RetryPolicy
+    /// Rows per page for list calls (Spark allows at most 25).
+    public var pageSize: Int
+    /// How many pages of one list are fetched at the same time.
+    public var maxConcurrentPages: Int
+
+    public static let defaultBaseURL = URL(string: "https://sparkapi.com")!
+
+    public init(
+        baseURL: URL = SparkClientConfiguration.defaultBaseURL, userAgent: String = "spark-portal",
+        requestTimeout: Duration = .seconds(20), retry: RetryPolicy = RetryPolicy(), pageSize: Int = 25,
+        maxConcurrentPages: Int = 6
+    ) {
+        self.baseURL = baseURL
+        self.userAgent = userAgent
+        self.requestTimeout = requestTimeout
+        self.retry = retry
+        self.pageSize = pageSize
+        self.maxConcurrentPages = maxConcurrentPages
+    }
+}
+
+/// The one Spark API client the whole app shares. Every call is async and cancellable, sends the
+/// Spark headers, retries what may be retried, refreshes an expired token once, and reports each
+/// exchange to `onEvent` and each wait to `onRetry`. Errors are always `SparkError`.
+public final class SparkClient: Sendable {
+    public let configuration: SparkClientConfiguration
+    private let tokens: any AccessTokenProvider
+    private let transport: any SparkTransport
+    private let onEvent: @Sendable (RequestEvent) -> Void
+    private let onRetry: @Sendable (RetryNotice) -> Void
+
+    /// Throws `SparkError.insecureEndpoint` for an `http://` base URL whose host is not loopback.
+    public init(
+        configuration: SparkClientConfiguration, tokens: any AccessTokenProvider, transport: any SparkTransport,
+        onEvent: @escaping @Sendable (RequestEvent) -> Void = { _ in },
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
+    ) throws {
+        try Self.checkEndpoint(configuration.baseURL)
+        self.configuration = configuration
+        self.tokens = tokens
+        self.transport = transport
+        self.onEvent = onEvent
+        self.onRetry = onRetry
+    }
+
+    /// Releases the transport (the HTTP client's connections and threads).
+    public func shutdown() async {
+        await transport.shutdown()
+    }
+
+    // MARK: The calls
+
+    /// The group the user acts for, or nil when none is chosen.
+    public func currentGroup() async throws -> PortalGroup? {
+        try await send(Endpoints.currentGroup()).items.first
+    }
+
+    /// All portal groups, every page, in server order.
+    public func groups() async throws -> [PortalGroup] {
+        try await allPages { Endpoints.groups(page: $0, limit: $1) }
+    }
+
+    public func groupsPage(_ page: Int, limit: Int) async throws -> Page<PortalGroup> {
+        try await send(Endpoints.groups(page: page, limit: limit))
+    }
+
+    /// Makes `id` the current group (`PUT /v1/portal/groups/current`).
+    public func chooseGroup(id: String) async throws {
+        try await send(Endpoints.chooseGroup(id: id))
+    }
+
+    /// Leaves the current group: carts are the user's own again. Membership stays.
+    public func leaveGroup() async throws {
+        try await send(Endpoints.leaveGroup())
+    }
+
+    /// The current group owner's carts (or the user's own), every page.
+    public func listingCarts() async throws -> [ListingCart] {
+        try await allPages { Endpoints.listingCarts(page: $0, limit: $1) }
+    }
+
+    public func listingCart(id: String) async throws -> ListingCart {
+        let request = Endpoints.listingCart(id: id)
+        guard let cart = try await send(request).items.first else {
+            throw SparkError.http(status: 404, context: RequestContext(method: request.method, path: request.pathAndQuery))
+        }
+        return cart
+    }
+
+    /// Every listing in a cart, every page, in server order.
+    public func listings(inCart cartId: String) async throws -> [Listing] {
+        try await allPages { Endpoints.listings(inCart: cartId, page: $0, limit: $1) }
+    }
+
+    public func listingsPage(inCart cartId: String, page: Int, limit: Int) async throws -> Page<Listing> {
+        try await send(Endpoints.listings(inCart: cartId, page: page, limit: limit))
+    }
+
+    /// The signed-in user.
+    public func myAccount() async throws -> Account {
+        let request = Endpoints.myAccount()
+        guard let account = try await send(request).items.first else {
+            throw SparkError.malformedBody(
+                status: 200, reason: "no account in Results",
+                context: RequestContext(method: request.method, path: request.pathAndQuery))
+        }
+        return account
+    }
+
+    /// Exchanges an authorization code or a refresh token for tokens. Never retried.
+    public func grantToken(
+        _ grant: OAuthGrant, clientID: String, clientSecret: String, redirectURI: String
+    ) async throws -> OAuthTokens {
+        try await send(Endpoints.grant(grant, clientID: clientID, clientSecret: clientSecret, redirectURI: redirectURI))
+    }
+
+    // MARK: Paging
+
+    /// Page 1 first (it says how many pages there are), then pages 2...N at the same time, at most
+    /// `maxConcurrentPages` in flight; rows come back in server order.
+    func allPages<Item: Sendable>(
+        _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
+    ) async throws -> [Item] {
+        let limit = min(max(configuration.pageSize, 1), Endpoints.maxPageSize)
+        let first = try await send(request(1, limit))
+        guard let totalPages = first.pagination?.totalPages, totalPages > 1 else { return first.items }
+        var pages: [Int: [Item]] = [1: first.items]
+        try await withThrowingTaskGroup(of: (Int, [Item]).self) { group in
+            var next = 2
+            func startNext() {
+                guard next <= totalPages else { return }
+                let page = next
+                next += 1
+                group.addTask { (page, try await self.send(request(page, limit)).items) }
+            }
+            for _ in 0..<max(configuration.maxConcurrentPages, 1) { startNext() }
+            while let (page, items) = try await group.next() {
+                pages[page] = items
+                startNext()
+            }
+        }
+        return (1...totalPages).flatMap { pages[$0] ?? [] }
+    }
+
+    // MARK: Sending
+
+    /// Sends one typed request: headers, token, retries, refresh, events; returns the decoded answer.
+    @discardableResult
+    public func send<Response>(_ request: Request<Response>) async throws -> Response {
+        let context = RequestContext(method: request.method, path: request.pathAndQuery)
+        let policy = configuration.retry
+        var token: String?
+        if request.isAuthorized { token = try await currentToken(context) }
+        var secrets = request.secrets + (token.map { [$0] } ?? [])  // every secret this call used, kept out of errors
+        var attempt = 0
+        var retries = 0
+        var refreshed = false
+        while true {
+            attempt += 1
+            if Task.isCancelled { throw SparkError.cancelled(context: context) }
+            let (result, retryAfter) = await attemptOnce(request, token: token, secrets: secrets, context: context, attempt: attempt)
+            let error: SparkError
+            switch result {
+            case .success(let response): return response
+            case .failure(let failure): error = failure
+            }
+            switch policy.decision(
+                after: error, retryAfter: retryAfter, retryable: request.isRetryable, retriesSoFar: retries,
+                refreshed: refreshed, canRefresh: token != nil)
+            {
+            case .giveUp:
+                throw error
+            case .refreshToken:
+                refreshed = true
+                guard let expired = token, let fresh = try await refreshToken(replacing: expired, context) else {
+                    throw error
+                }
+                token = fresh
+                secrets.append(fresh)
+            case .wait(let delay, let reason):
+                retries += 1
+                onRetry(RetryNotice(method: request.method, path: context.path, attempt: attempt + 1, delay: delay, reason: reason))
+                do {
+                    try await policy.sleep(delay)
+                } catch {
+                    throw SparkError.cancelled(context: context)
+                }
+            }
+        }
+    }
+
+    /// One try: send, classify, decode, report. Returns the `Retry-After` wait when the server sent one.
+    private func attemptOnce<Response>(
+        _ request: Request<Response>, token: String?, secrets: [String], context: RequestContext, attempt: Int
+    ) async -> (Result<Response, SparkError>, Duration?) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var status: Int?
+        var retryAfter: Duration?
+        let result: Result<Response, SparkError>
+        do {
+            let response = try await transport.send(transportRequest(for: request, token: token))
+            status = response.status
+            retryAfter = parseRetryAfter(response.header("Retry-After"))
+            result = Self.interpret(response, with: request, context: context, secrets: secrets)
+        } catch {
+            result = .failure(Self.transportError(error, host: configuration.baseURL.host ?? "", context: context))
+        }
+        var failure: SparkError?
+        if case .failure(let error) = result { failure = error }
+        onEvent(RequestEvent(
+            method: request.method, path: context.path, status: status, sparkCode: failure?.sparkCode,
+            duration: start.duration(to: clock.now), attempt: attempt, errorSummary: failure?.summary))
+        return (result, retryAfter)
+    }
+
+    func transportRequest<Response>(for request: Request<Response>, token: String?) -> TransportRequest {
+        var base = configuration.baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        var headers = [
+            "X-SparkApi-User-Agent": configuration.userAgent,
+            "User-Agent": configuration.userAgent,
+            "Accept": "application/json",
+        ]
+        if let token { headers["Authorization"] = "OAuth \(token)" }
+        if request.body != nil { headers["Content-Type"] = "application/json" }
+        return TransportRequest(
+            method: request.method, url: URL(string: base + request.pathAndQuery) ?? configuration.baseURL,
+            headers: headers, body: request.body, timeout: configuration.requestTimeout)
+    }
+
+    /// Turns an HTTP answer into the typed response or the matching `SparkError`.
+    static func interpret<Response>(
+        _ response: TransportResponse, with request: Request<Response>, context: RequestContext, secrets: [String]
+    ) -> Result<Response, SparkError> {
+        let probe = FailureProbe.read(response.body)
+        // A server that echoes the request must not put the token into our errors.
+        let message = probe?.message.map { redact($0, secrets) }
+        if (200..<300).contains(response.status) {
+            if let probe, probe.isEnvelope, probe.success == false {
+                return .failure(.api(status: response.status, code: probe.code, message: message, context: context))
+            }
+            if let probe, !probe.isEnvelope, let error = probe.oauthError {
+                return .failure(.oauth(error: redact(error, secrets), description: probe.oauthDescription.map { redact($0, secrets) },
+                                       status: response.status))
+            }
+            do {
+                return .success(try request.decode(response.body))
+            } catch {
+                return .failure(.malformedBody(status: response.status, reason: describe(error), context: context))
+            }
+        }
+        if let probe, probe.isEnvelope {
+            return .failure(.api(status: response.status, code: probe.code, message: message, context: context))
+        }
+        if let probe, let error = probe.oauthError {
+            return .failure(.oauth(error: redact(error, secrets), description: probe.oauthDescription.map { redact($0, secrets) },
+                                   status: response.status))
+        }
+        return .failure(.http(status: response.status, context: context))
+    }
+
+    static func transportError(_ error: any Error, host: String, context: RequestContext) -> SparkError {
+        switch error {
+        case let error as SparkError: error
+        case _ where error is CancellationError || Task.isCancelled: .cancelled(context: context)
+        case let failure as TransportFailure: .transport(failure, host: host, context: context)
+        default: .transport(.other(String(describing: type(of: error))), host: host, context: context)
+        }
+    }
+
+    // MARK: Tokens
+
+    private func currentToken(_ context: RequestContext) async throws -> String {
+        do {
+            return try await tokens.accessToken()
+        } catch let error as SparkError {
+            throw error
+        } catch is CancellationError {
+            throw SparkError.cancelled(context: context)
+        }
+    }
+
+    private func refreshToken(replacing expired: String, _ context: RequestContext) async throws -> String? {
+        do {
+            return try await tokens.refreshedToken(replacing: expired)
+        } catch let error as SparkError {
+            throw error
+        } catch is CancellationError {
+            throw SparkError.cancelled(context: context)
+        }
+    }
+
+    // MARK: Endpoint check
+
+    /// `https://` anywhere; `http://` only to loopback (127.0.0.0/8, ::1, localhost).
+    static func checkEndpoint(_ url: URL) throws {
+        let scheme = url.scheme?.lowercased()
+        guard let host = url.host, !host.isEmpty else { throw SparkError.insecureEndpoint(url.absoluteString) }
+        if scheme == "https" { return }
+        if scheme == "http", isLoopback(host) { return }
+        throw SparkError.insecureEndpoint(url.absoluteString)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return false }
+        return parts[0] == "127"
+    }
+}
+
+/// Longest first, so a token that contains another is removed whole. Values shorter than 6 characters
+/// are not real secrets (test tokens like "t") and removing them would shred the message.
+private func redact(_ text: String, _ secrets: [String]) -> String {
+    secrets.filter { $0.count >= 6 }.sorted { $0.count > $1.count }.reduce(text) {
+        $0.replacingOccurrences(of: $1, with: "<redacted>")
+    }
+}
+
+/// A decoding error in a few words (coding path and what was wrong), never a value from the body.
+private func describe(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return String(describing: type(of: error)) }
+    func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return "missing \(key.stringValue) at \(path(context))"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context): return "unexpected value at \(path(context))"
+    case .dataCorrupted(let context): return context.codingPath.isEmpty ? "not JSON" : "bad value at \(path(context))"
+    @unknown default: return "unreadable"
+    }
+}

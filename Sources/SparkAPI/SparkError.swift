@@ -1,0 +1,209 @@
+/// The request a failure belongs to: method and path (with query, without host).
+public struct RequestContext: Sendable, Hashable, CustomStringConvertible {
+    public var method: String
+    public var path: String
+
+    public init(method: String, path: String) {
+        self.method = method
+        self.path = path
+    }
+
+    public var description: String { "\(method) \(path)" }
+}
+
+/// Why no connection or no answer came.
+public enum TransportFailure: Error, Sendable, Hashable {
+    case connectionRefused
+    case timedOut
+    /// The host name could not be resolved.
+    case hostNotFound
+    /// The TLS handshake or certificate check failed.
+    case tls(String)
+    /// The connection broke or something else went wrong below HTTP.
+    case other(String)
+
+    var summary: String {
+        switch self {
+        case .connectionRefused: "connection refused"
+        case .timedOut: "timed out"
+        case .hostNotFound: "host not found"
+        case .tls(let detail): "TLS failure: \(detail)"
+        case .other(let detail): detail
+        }
+    }
+}
+
+/// Everything that can go wrong talking to Spark. Each case carries the context a log needs
+/// (`description`) and has one sentence a user can act on (`userMessage`). Never contains a token.
+public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No usable answer: refused, timed out, DNS, TLS, broken connection.
+    case transport(TransportFailure, host: String, context: RequestContext)
+    /// The server answered with a Spark error envelope (`"Success": false`, `Code`, `Message`).
+    case api(status: Int, code: Int?, message: String?, context: RequestContext)
+    /// A non-2xx status without a Spark envelope (a proxy's HTML page, an empty 502, a redirect).
+    case http(status: Int, context: RequestContext)
+    /// A 2xx answer the client could not read.
+    case malformedBody(status: Int, reason: String, context: RequestContext)
+    case cancelled(context: RequestContext?)
+    /// The endpoint is `http://` (or another scheme) to a host that is not loopback.
+    case insecureEndpoint(String)
+    /// The token endpoint refused the grant (`error`, `error_description`).
+    case oauth(error: String, description: String?, status: Int)
+    /// There is no access token to send.
+    case missingToken
+
+    public static let codeBadToken = 1000
+    public static let codeTokenExpired = 1020
+    public static let codeGroupNotValid = 1025
+    public static let codeNoPortalAccount = 1100
+    public static let codeNotAvailableForKey = 1500
+    public static let codeNotAvailableForMLS = 1505
+    public static let codeRateLimited = 1550
+    public static let codeMissingUserAgent = 1016
+
+    public var sparkCode: Int? {
+        if case .api(_, let code, _, _) = self { code } else { nil }
+    }
+
+    public var httpStatus: Int? {
+        switch self {
+        case .api(let status, _, _, _), .http(let status, _), .malformedBody(let status, _, _),
+            .oauth(_, _, let status):
+            status
+        default: nil
+        }
+    }
+
+    public var context: RequestContext? {
+        switch self {
+        case .transport(_, _, let context), .api(_, _, _, let context), .http(_, let context),
+            .malformedBody(_, _, let context):
+            context
+        case .cancelled(let context): context
+        case .insecureEndpoint, .oauth, .missingToken: nil
+        }
+    }
+
+    /// True when logging in again is the fix (bad or expired token, HTTP 401, missing token).
+    public var needsLogin: Bool {
+        switch self {
+        case .api(_, SparkError.codeBadToken, _, _), .api(_, SparkError.codeTokenExpired, _, _): true
+        case .api(401, nil, _, _), .http(401, _): true
+        case .oauth, .missingToken: true
+        default: false
+        }
+    }
+
+    /// True when the server asked us to slow down (1550 or HTTP 429).
+    public var isRateLimited: Bool {
+        switch self {
+        case .api(_, SparkError.codeRateLimited, _, _), .api(429, _, _, _), .http(429, _): true
+        default: false
+        }
+    }
+
+    /// One sentence a user can act on.
+    public var userMessage: String {
+        switch self {
+        case .transport(.connectionRefused, let host, _):
+            "Could not connect to \(host): nothing is listening there. Check --endpoint and try again."
+        case .transport(.timedOut, let host, _):
+            "\(host) did not answer in time. Check your network connection and try again."
+        case .transport(.hostNotFound, let host, _):
+            "Could not find the server \(host). Check --endpoint and your network connection."
+        case .transport(.tls, let host, _):
+            "Could not make a secure connection to \(host). Check --endpoint, your proxy and the system clock."
+        case .transport(.other, let host, _):
+            "The connection to \(host) failed. Check your network connection and try again."
+        case .api(let status, let code, let message, _):
+            Self.apiMessage(status: status, code: code, message: message)
+        case .http(let status, _):
+            Self.httpMessage(status: status)
+        case .malformedBody:
+            "The Spark API sent an answer spark-portal could not read. Try again; if it persists, report it."
+        case .cancelled:
+            "The request was cancelled."
+        case .insecureEndpoint(let endpoint):
+            "Refusing to send credentials over plain http to \(endpoint): use an https:// endpoint "
+                + "(http:// is allowed only for localhost)."
+        case .oauth(let error, let description, _):
+            "Login failed (\(error)\(description.map { ": \($0)" } ?? "")). Run spark-portal login again."
+        case .missingToken:
+            "No access token: set SPARK_ACCESS_TOKEN or run spark-portal login."
+        }
+    }
+
+    private static func apiMessage(status: Int, code: Int?, message: String?) -> String {
+        switch code {
+        case codeTokenExpired:
+            return "Your session has expired. Run spark-portal login again."
+        case codeBadToken:
+            return "Your access token was not accepted. Run spark-portal login again (or check SPARK_ACCESS_TOKEN)."
+        case codeGroupNotValid:
+            return "That portal group is no longer available. Pick another group."
+        case codeRateLimited:
+            return "The Spark API is rate limiting this key. Wait a few minutes and try again."
+        case codeNotAvailableForKey:
+            return "This feature is not available for your API key. Ask your Spark key administrator."
+        case codeNotAvailableForMLS:
+            return "This feature is not available for your MLS."
+        case codeNoPortalAccount:
+            return "You have no portal account. Ask your agent to set up your portal."
+        case codeMissingUserAgent:
+            return "The request was sent without a user agent, which is a bug in spark-portal. Please report it."
+        case let code?:
+            let detail = message.map { ": \($0)" } ?? ""
+            return "The Spark API refused the request (code \(code)\(detail))."
+        case nil:
+            return message.map { "The Spark API refused the request: \($0)." } ?? httpMessage(status: status)
+        }
+    }
+
+    private static func httpMessage(status: Int) -> String {
+        switch status {
+        case 401: "The Spark API did not accept your credentials. Run spark-portal login again."
+        case 403: "Your account is not allowed to do this."
+        case 404: "The Spark API does not know this resource. Check the id, or --endpoint."
+        case 429: "The Spark API is rate limiting this key. Wait a few minutes and try again."
+        case 300..<400: "The Spark API redirected the request elsewhere, which spark-portal does not follow. Check --endpoint."
+        case 500...: "The Spark API is having trouble (HTTP \(status)). Try again later."
+        default: "The Spark API refused the request (HTTP \(status))."
+        }
+    }
+
+    /// Details for logs: what was asked, what came back.
+    public var description: String {
+        switch self {
+        case .transport(let failure, let host, let context):
+            "\(context) to \(host): \(failure.summary)"
+        case .api(let status, let code, let message, let context):
+            "\(context): HTTP \(status)\(code.map { ", Spark code \($0)" } ?? "")\(message.map { ": \($0)" } ?? "")"
+        case .http(let status, let context):
+            "\(context): HTTP \(status) without a Spark error body"
+        case .malformedBody(let status, let reason, let context):
+            "\(context): HTTP \(status), unreadable body: \(reason)"
+        case .cancelled(let context):
+            "\(context.map { "\($0): " } ?? "")cancelled"
+        case .insecureEndpoint(let endpoint):
+            "insecure endpoint \(endpoint): http:// is allowed only for loopback hosts"
+        case .oauth(let error, let description, let status):
+            "token endpoint: HTTP \(status), \(error)\(description.map { ": \($0)" } ?? "")"
+        case .missingToken:
+            "no access token"
+        }
+    }
+
+    /// The short form used in `RequestEvent.errorSummary`.
+    var summary: String {
+        switch self {
+        case .transport(let failure, _, _): failure.summary
+        case .api(let status, let code, _, _): "HTTP \(status)\(code.map { ", Spark code \($0)" } ?? "")"
+        case .http(let status, _): "HTTP \(status)"
+        case .malformedBody(let status, _, _): "HTTP \(status), unreadable body"
+        case .cancelled: "cancelled"
+        case .insecureEndpoint: "insecure endpoint"
+        case .oauth(let error, _, let status): "HTTP \(status), \(error)"
+        case .missingToken: "no access token"
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import Foundation
+import Testing
+
+@testable import SparkAPI
+
+/// What each file in ../shared/fixtures must turn into.
+enum FixtureExpectation: Sendable, CustomStringConvertible {
+    case carts([String])  // names, in order
+    case listings(Int)
+    case account(name: String)
+    case groups(Int)
+    /// A Spark success envelope we do not model: its records decode as JSON values.
+    case records(Int)
+    case success
+    case pagination(totalRows: Int, totalPages: Int)
+    /// A Spark error envelope, served with this status, must become this error.
+    case apiError(status: Int, code: Int?)
+    case tokens(expiresIn: Int)
+    case oauthError(String)
+    /// Not a response at all: decoded as plain JSON, with the reason.
+    case notAResponse(String)
+
+    var description: String {
+        switch self {
+        case .carts: "carts"
+        case .listings: "listings"
+        case .account: "account"
+        case .groups: "groups"
+        case .records: "records"
+        case .success: "success"
+        case .pagination: "pagination"
+        case .apiError: "api error"
+        case .tokens: "tokens"
+        case .oauthError: "oauth error"
+        case .notAResponse: "not a response"
+        }
+    }
+}
+
+let fixtureTable: [String: FixtureExpectation] = [
+    "spark_api/spec/fixtures/listing_carts/listing_cart.json": .carts(["My Listing Cart", "My Other Listing Cart"]),
+    "spark_api/spec/fixtures/listing_carts/listing_portal_cart.json": .carts(["My Listing Cart", "My Other Listing Cart"]),
+    "spark_api/spec/fixtures/listing_carts/add_listing.json": .carts(["My Listing Cart"]),
+    "spark_api/spec/fixtures/listing_carts/remove_listing.json": .carts(["My Listing Cart"]),
+    // Only a ResourceUri: the id comes from it, the name is empty.
+    "spark_api/spec/fixtures/listing_carts/post.json": .carts([""]),
+    "spark_api/spec/fixtures/listing_carts/add_listing_post.json": .notAResponse("a request body the Ruby gem posts"),
+    "spark_api/spec/fixtures/listing_carts/new.json": .notAResponse("a request body the Ruby gem posts"),
+    "spark_api/spec/fixtures/listings/multiple.json": .listings(2),
+    "spark_api/spec/fixtures/portal/my.json": .records(1),
+    "spark_api/spec/fixtures/portal/my_non_existant.json": .groups(0),
+    "spark_api/spec/fixtures/contacts/my.json": .records(1),
+    "spark_api/spec/fixtures/contacts/vow_accounts/get.json": .records(1),
+    "spark_api/spec/fixtures/accounts/my.json": .account(name: "Sample User"),
+    "spark_api/spec/fixtures/accounts/my_portal.json": .account(name: "Portal User"),
+    "spark_api/spec/fixtures/saved_searches/get.json": .records(2),
+    "spark_api/spec/fixtures/errors/expired.json": .apiError(status: 401, code: 1020),
+    "spark_api/spec/fixtures/errors/failure.json": .apiError(status: 500, code: nil),
+    "spark_api/spec/fixtures/errors/failure_with_msg.json": .apiError(status: 400, code: 1055),
+    "spark_api/spec/fixtures/authentication_failure.json": .apiError(status: 401, code: 1000),
+    "spark_api/spec/fixtures/oauth2/access_with_refresh.json": .tokens(expiresIn: 86384),
+    "spark_api/spec/fixtures/oauth2/error.json": .oauthError("invalid_request"),
+    "spark_api/spec/fixtures/session.json": .records(1),
+    "spark_api/spec/fixtures/success.json": .success,
+    "spark_api/spec/fixtures/count.json": .pagination(totalRows: 2001, totalPages: 81),
+    "SparkJava/src/test/fixtures/failure_sessionRenew.json": .apiError(status: 401, code: 1020),
+    "SparkJava/src/test/fixtures/spark_OAuthSuccess.json": .tokens(expiresIn: 86400),
+    "SparkJava/src/test/fixtures/spark_OAuthFailure.json": .oauthError("errorCode"),
+    "SparkJava/src/test/fixtures/systeminfo.json": .account(name: "Sample User"),
+    "spark-platform/authentication/spark-platform-openid-configuration.json":
+        .notAResponse("the OpenID discovery document, not a Spark API answer"),
+]
+
+@Suite("Decoding the shared fixtures and the seed", .enabled(if: Shared.isPresent, Shared.skipNote))
+struct SharedFixtureTests {
+    @Test func everyFixtureFileIsInTheTable() {
+        let files = Shared.fixtureFiles()
+        #expect(!files.isEmpty)
+        #expect(Set(files) == Set(fixtureTable.keys), "a fixture was added or removed: update fixtureTable")
+    }
+
+    @Test(arguments: fixtureTable.keys.sorted())
+    func fixtureDecodes(_ file: String) async throws {
+        let data = try Shared.fixture(file)
+        let response: @Sendable (Int) -> TransportResponse = { TransportResponse(status: $0, body: data) }
+        switch fixtureTable[file]! {
+        case .carts(let names):
+            let page: Page<ListingCart> = try decodePage(data)
+            #expect(page.items.map(\.name) == names)
+            #expect(page.items.allSatisfy { !$0.id.isEmpty && $0.id.allSatisfy(\.isNumber) })
+            #expect(page.items.allSatisfy { $0.portalCartType == nil })
+        case .listings(let count):
+            let page: Page<Listing> = try decodePage(data)
+            #expect(page.items.count == count)
+            let first = try #require(page.items.first)
+            #expect(first.id == "20060725224713296297000000")
+            #expect(first.listPrice == .value(50000))  // "50000.0" as a string
+            #expect(first.bathsTotal == .value(1))
+            #expect(first.bedsTotal == .value(3))
+            #expect(first.city == .value("Bonners Ferry"))
+            #expect(first.address == .value("7298 BIRCH"))
+            #expect(first.listingNumber == .value("06-9395"))
+            #expect(first.status == .absent)
+            #expect(first.standardFields.count == 25)
+        case .account(let name):
+            let client = try makeClient { _ in response(200) }
+            let account = try await client.myAccount()
+            #expect(account.name == name)
+            #expect(account.id.count == 26)
+        case .groups(let count):
+            let page: Page<PortalGroup> = try decodePage(data)
+            #expect(page.items.count == count)
+        case .records(let count):
+            let page: Page<JSONValue> = try decodePage(data)
+            #expect(page.items.count == count)
+            #expect(page.items.allSatisfy { $0["ResourceUri"] != nil || $0["AuthToken"] != nil })
+        case .success:
+            let client = try makeClient { _ in response(200) }
+            try await client.chooseGroup(id: "1")
+        case .pagination(let rows, let pages):
+            let page: Page<PortalGroup> = try decodePage(data)
+            #expect(page.items.isEmpty)
+            #expect(page.pagination == Pagination(totalRows: rows, pageSize: 25, totalPages: pages, currentPage: 1))
+        case .apiError(let status, let code):
+            let client = try makeClient { _ in response(status) }
+            let error = await #expect(throws: SparkError.self) { try await client.groups() }
+            guard case .api(status, code, _, _)? = error else {
+                Issue.record("got \(String(describing: error))")
+                return
+            }
+            if code == 1020 || code == 1000 { #expect(error?.needsLogin == true) }
+        case .tokens(let expiresIn):
+            let client = try makeClient { _ in response(200) }
+            let tokens = try await client.grantToken(
+                .authorizationCode("code"), clientID: "id", clientSecret: "secret", redirectURI: "https://x.test/cb")
+            #expect(tokens.expiresIn == expiresIn)
+            #expect(!tokens.accessToken.isEmpty)
+            #expect(tokens.refreshToken != nil)
+        case .oauthError(let code):
+            let client = try makeClient { _ in response(400) }
+            let error = await #expect(throws: SparkError.self) {
+                try await client.grantToken(
+                    .refreshToken("r"), clientID: "id", clientSecret: "secret", redirectURI: "https://x.test/cb")
+            }
+            guard case .oauth(code, _, 400)? = error else {
+                Issue.record("got \(String(describing: error))")
+                return
+            }
+        case .notAResponse:
+            let value = try JSONDecoder().decode(JSONValue.self, from: data)
+            guard case .object = value else {
+                Issue.record("not a JSON object")
+                return
+            }
+        }
+    }
+
+    /// The walkthrough's four answers: no current group, one group of three, PUT ok, five carts.
+    @Test func seedBlocksDecode() throws {
+        let blocks = try Shared.seedBlocks().map { Data($0.utf8) }
+        try #require(blocks.count == 4)
+
+        let current: Page<PortalGroup> = try decodePage(blocks[0])
+        #expect(current.items.isEmpty)
+
+        let groups: Page<PortalGroup> = try decodePage(blocks[1])
+        let group = try #require(groups.items.first)
+        #expect(groups.items.count == 1)
+        #expect(group.id == "20130919194721820379000000")
+        #expect(group.users.map(\.name) == ["Ozzy Owner", "Johnny Consumer", "Betty Buyer"])
+        #expect(group.owner?.name == "Ozzy Owner")
+        #expect(group.ownerName == "Ozzy Owner")
+        let betty = group.users[2]
+        #expect(betty.active == true && betty.enabled == true && betty.userType == "Contact")
+        #expect(betty.lastLogin == Date(timeIntervalSince1970: 1_402_045_616))  // 2014-06-06T09:06:56Z
+        #expect(group.users[0].lastLogin == nil && group.users[0].office == nil)
+
+        try decodeSuccess(blocks[2])
+
+        let carts: Page<ListingCart> = try decodePage(blocks[3])
+        #expect(carts.items.map(\.portalCartType) == [.favorites, .possibilities, .recommended, .rejects, .removed])
+        #expect(carts.items.map(\.listingCount) == [2, 3, 0, 1, 0])
+        #expect(carts.items[0].id == "20110706204418816410000000")
+    }
+
+    /// The whole walkthrough through the client: current, groups, PUT, carts.
+    @Test func seedWalkthroughThroughTheClient() async throws {
+        let blocks = try Shared.seedBlocks()
+        let requests = Recorder<TransportRequest>()
+        let client = try makeClient { request in
+            requests.append(request)
+            let body = switch (request.method, request.url.path) {
+            case ("GET", "/v1/portal/groups/current"): blocks[0]
+            case ("GET", "/v1/portal/groups"): blocks[1]
+            case ("PUT", "/v1/portal/groups/current"): blocks[2]
+            case ("GET", "/v1/listingcarts"): blocks[3]
+            default: #"{"D":{"Success":false,"Code":404,"Message":"no route"}}"#
+            }
+            return TransportResponse(json: body)
+        }
+        #expect(try await client.currentGroup() == nil)
+        let groups = try await client.groups()
+        #expect(groups.map(\.ownerName) == ["Ozzy Owner"])
+        try await client.chooseGroup(id: groups[0].id)
+        let carts = try await client.listingCarts()
+        #expect(carts.map(\.name) == ["Favorites", "Possibilities", "Recommended", "Rejects", "Removed"])
+        let put = try #require(requests.values.first { $0.method == "PUT" })
+        #expect(String(decoding: put.body ?? Data(), as: UTF8.self) == #"{"D":{"Id":"20130919194721820379000000"}}"#)
+    }
+}
+
+@Suite("Lenient decoding")
+struct LenientDecodingTests {
+    @Test func restrictedAndOddValuesNeverFailARecord() throws {
+        let json = #"""
+        {"D":{"Success":true,"Results":[
+          {"Id":"L1","StandardFields":{"ListPrice":"********","BedsTotal":"4","BathsTotal":2.5,"City":"********",
+            "UnparsedAddress":"1 Main St","MlsStatus":"Active","ListingId":12345}},
+          {"Id":"L2","StandardFields":{"ListPrice":"garbage","BedsTotal":2.5,"BathsTotal":null,
+            "StreetNumber":"9","StreetDirPrefix":"N","StreetName":"Oak","StreetSuffix":"Ave","StandardStatus":"Closed"}},
+          {"ResourceUri":"/v1/listings/L3","StandardFields":{"StreetName":"********"}},
+          {"Id":"L4"}
+        ]}}
+        """#
+        let listings: [Listing] = try decodePage(Data(json.utf8)).items
+        #expect(listings.map(\.id) == ["L1", "L2", "L3", "L4"])
+        #expect(listings[0].listPrice == .restricted)
+        #expect(listings[0].bedsTotal == .value(4))
+        #expect(listings[0].bathsTotal == .value(2.5))
+        #expect(listings[0].city == .restricted)
+        #expect(listings[0].address == .value("1 Main St"))
+        #expect(listings[0].status == .value("Active"))
+        #expect(listings[0].listingNumber == .value("12345"))
+        #expect(listings[1].listPrice == .absent)
+        #expect(listings[1].bedsTotal == .absent)
+        #expect(listings[1].bathsTotal == .absent)
+        #expect(listings[1].address == .value("9 N Oak Ave"))
+        #expect(listings[1].status == .value("Closed"))
+        #expect(listings[2].address == .restricted)
+        #expect(listings[3].address == .absent && listings[3].standardFields.isEmpty)
+    }
+
+    @Test func usersToleratesMissingNullRestrictedAndUnknownFields() throws {
+        let json = #"""
+        {"D":{"Success":true,"Results":[{"Id":"G1","ContactId":"U2","Extra":{"x":[1,2]},"Users":[
+          {"Id":"U1","Name":"Ann","UserType":"Contact","LastLogin":"********","Enabled":"true","Active":null},
+          {"Id":"U2","Name":"Owen","UserType":"Member","LastLogin":"2011-11-18T16:35:43","Unknown":1},
+          {"Name":"no id at all"},
+          {"Id":3,"Name":"Numeric Id","LastLogin":"2014-06-06T09:06:56.250Z"}
+        ]},{"Id":"G2","ContactId":"X"},{"Id":"G3","Users":null}]}}
+        """#
+        let groups: [PortalGroup] = try decodePage(Data(json.utf8)).items
+        #expect(groups.map(\.id) == ["G1", "G2", "G3"])
+        let users = groups[0].users
+        #expect(users.map(\.id) == ["U1", "U2", "3"])  // the entry with no id is dropped, not the group
+        #expect(users[0].lastLogin == nil && users[0].enabled == true && users[0].active == nil)
+        #expect(users[1].lastLogin == Date(timeIntervalSince1970: 1_321_634_143))  // no zone: UTC
+        #expect(users[2].lastLogin == Date(timeIntervalSince1970: 1_402_045_616.25))
+        #expect(users[1].resourceUri == nil)
+        #expect(groups[0].ownerName == "Owen")
+        #expect(groups[1].users.isEmpty && groups[1].owner == nil)
+        #expect(groups[1].ownerName == "Group G2")
+        #expect(groups[2].users.isEmpty)
+    }
+
+    @Test func cartTypesAndCounts() throws {
+        let json = #"""
+        {"D":{"Success":true,"Results":[
+          {"Id":"C1","Name":"Mine","ListingCount":"7","PortalCartType":"Custom"},
+          {"Id":"C2","Name":"Agent cart","ListingCount":"********"},
+          {"Id":"C3","Name":"New kind","ListingCount":1,"PortalCartType":"Shared"}]}}
+        """#
+        let carts: [ListingCart] = try decodePage(Data(json.utf8)).items
+        #expect(carts.map(\.listingCount) == [7, nil, 1])
+        #expect(carts.map(\.portalCartType) == [.custom, nil, .other("Shared")])
+        #expect(carts[2].portalCartType?.rawValue == "Shared")
+    }
+
+    @Test func aListOfNothingReadableIsMalformed() async throws {
+        let client = try makeClient { _ in TransportResponse(json: #"{"D":{"Success":true,"Results":[1,"x"]}}"#) }
+        let error = await #expect(throws: SparkError.self) { try await client.groups() }
+        guard case .malformedBody(200, _, let context)? = error else {
+            Issue.record("got \(String(describing: error))")
+            return
+        }
+        #expect(context.path == "/v1/portal/groups?_limit=25&_pagination=1")
+    }
+
+    @Test func modelsEncodeWithSparkFieldNames() throws {
+        let group = PortalGroup(
+            id: "G", resourceUri: "/v1/portal/groups/G", contactId: "U",
+            users: [PortalUser(id: "U", name: "Ozzy", userType: "Contact", lastLogin: Date(timeIntervalSince1970: 1_402_045_616))])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = String(decoding: try encoder.encode(group), as: UTF8.self)
+        #expect(json == #"{"ContactId":"U","Id":"G","ResourceUri":"/v1/portal/groups/G","Users":[{"Active":null,"Company":null,"CompanyId":null,"Enabled":null,"Id":"U","LastLogin":"2014-06-06T09:06:56Z","Name":"Ozzy","Office":null,"OfficeId":null,"ResourceUri":null,"UserType":"Contact"}]}"#)
+        #expect(try JSONDecoder().decode(PortalGroup.self, from: encoder.encode(group)) == group)
+
+        let cart = ListingCart(id: "C", name: "Favorites", listingCount: 2, portalCartType: .favorites)
+        #expect(String(decoding: try encoder.encode(cart), as: UTF8.self)
+            == #"{"Id":"C","ListingCount":2,"Name":"Favorites","PortalCartType":"Favorites","ResourceUri":null}"#)
+
+        let listing = Listing(id: "L", standardFields: ["ListPrice": 50000, "City": "Fargo", "Baths": 1.5, "X": nil])
+        #expect(String(decoding: try encoder.encode(listing), as: UTF8.self)
+            == #"{"Id":"L","ResourceUri":null,"StandardFields":{"Baths":1.5,"City":"Fargo","ListPrice":50000,"X":null}}"#)
+    }
+}
