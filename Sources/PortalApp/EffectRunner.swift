@@ -132,3 +132,14 @@ private func capture<Value>(_ body: () async throws -> Value) async -> Result<Va
         return .failure(SparkError(error))
     }
 }
+
+extension SparkError {
+    /// Anything a client call threw, as a `SparkError` (the client throws only those, bar cancellation).
+    init(_ error: any Error) {
+        switch error {
+        case let error as SparkError: self = error
+        case is CancellationError: self = .cancelled(context: nil)
+        default: self = .transport(.other(String(describing: error)), host: "", context: RequestContext(method: "", path: ""))
+        }
+    }
+}

@@ -80,7 +80,7 @@ public struct Settings: Equatable, Sendable {
         guard scheme == "https" || scheme == "http" else {
             throw CLIError("Invalid endpoint '\(text)': only https:// (or http:// for localhost) is supported.", status: .usage)
         }
-        if scheme == "http", !SparkClient.isLoopback(host: host) {
+        if scheme == "http", !SparkClient.isLoopback(host) {
             throw CLIError(SparkError.insecureEndpoint(text))
         }
         return url

@@ -313,7 +313,8 @@ public final class SparkClient: Sendable {
         throw SparkError.insecureEndpoint(url.absoluteString)
     }
 
-    static func isLoopback(_ host: String) -> Bool {
+    /// Whether a host is this machine (where plain http:// is allowed).
+    public static func isLoopback(_ host: String) -> Bool {
         let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)

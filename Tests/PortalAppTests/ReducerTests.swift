@@ -54,7 +54,7 @@ import TerminalUI
     @Test func failedLoadKeepsWhatWasShownAndSaysSo() {
         var state = Fixture.loadedState()
         _ = state.press(.char("r"))
-        _ = reduce(&state, .cartsLoaded(forGroup: nil, request: state.cartsRequest, .failure(.cancelled)))
+        _ = reduce(&state, .cartsLoaded(forGroup: nil, request: state.cartsRequest, .failure(.transport(.timedOut, host: "sparkapi.com", context: RequestContext(method: "GET", path: "/v1/listingcarts")))))
         #expect(state.carts.value == Fixture.ozzyCarts)
         #expect(state.carts.error != nil)
         #expect(state.status?.kind == .error)
@@ -133,11 +133,14 @@ import TerminalUI
     @Test func failureKeepsTheServersStateAndReReadsIt() {
         var state = Fixture.loadedState()
         _ = state.press(.char("g"), .down, .down, .enter)
-        let effects = reduce(&state, .groupSwitched(to: .group(id: "G-CARL"), .failure(.cancelled)))
+        let invalid = SparkError.api(status: 400, code: SparkError.codeGroupNotValid, message: "Group not valid",
+                                     context: RequestContext(method: "PUT", path: "/v1/portal/groups/current"))
+        let effects = reduce(&state, .groupSwitched(to: .group(id: "G-CARL"), .failure(invalid)))
         #expect(effects == [.loadCurrentGroup(request: 2), .loadCarts(forGroup: .group(id: "G-OZZY"), request: 2)])
         #expect(state.carts.value == Fixture.ozzyCarts, "the carts stay: the server did not change")
         #expect(state.status?.kind == .error)
         #expect(state.status?.text.hasPrefix("Couldn't switch to Carl Contact's group:") == true)
+        #expect(state.status?.text.contains("Pick another group") == true)
         #expect(state.currentWorkspace == .group(id: "G-OZZY"))
     }
 }
