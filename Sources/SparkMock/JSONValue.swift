@@ -1,0 +1,83 @@
+/// A JSON value with ordered object keys, so responses keep the field order of the real API
+/// (the seed walkthrough prints `ResourceUri` before `Id`, and so do we).
+enum JSONValue: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    static func optionalString(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+
+    /// Serializes compactly as UTF-8 bytes.
+    func serialized() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(into: &out)
+        return out
+    }
+
+    func write(into out: inout [UInt8]) {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d):
+            // Swift prints 50000.0 as "50000.0", which is valid JSON; non-finite values are not JSON.
+            out.append(contentsOf: (d.isFinite ? String(d) : "null").utf8)
+        case .string(let s): Self.writeString(s, into: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            out.append(UInt8(ascii: "{"))
+            for (index, (key, value)) in fields.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                value.write(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case 0x0A: out.append(contentsOf: "\\n".utf8)
+            case 0x0D: out.append(contentsOf: "\\r".utf8)
+            case 0x09: out.append(contentsOf: "\\t".utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// The `D` envelope every Spark response (except the OAuth endpoint) is wrapped in.
+enum Envelope {
+    static func success(results: [JSONValue]? = nil, pagination: JSONValue? = nil) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("Success", .bool(true))]
+        if let results { fields.append(("Results", .array(results))) }
+        if let pagination { fields.append(("Pagination", pagination)) }
+        return .object([("D", .object(fields))])
+    }
+
+    static func failure(code: Int, message: String) -> JSONValue {
+        .object([("D", .object([("Success", .bool(false)), ("Code", .int(code)), ("Message", .string(message))]))])
+    }
+}
