@@ -176,8 +176,11 @@ struct DemoAPI: Sendable {
         let query = parseQuery(request.query)
         switch (route, request.method) {
         case (.currentGroup, "GET"):
-            let current = await state.currentGroup(of: user)
-            return .json(200, Envelope.success(results: current.map { [$0.json] } ?? []))
+            switch await state.currentGroup(of: user) {
+            case .none: return .json(200, Envelope.success(results: []))
+            case .valid(let group): return .json(200, Envelope.success(results: [group.json]))
+            case .noLongerValid(let id): return Self.groupNoLongerValid(id)
+            }
 
         case (.currentGroup, "PUT"):
             guard let object = Self.jsonBody(request) else {
@@ -196,26 +199,31 @@ struct DemoAPI: Sendable {
             return .json(200, Envelope.success())
 
         case (.groups, _):
-            let groups = world.groups(of: user)
+            let groups = await state.groups(of: user)
             return paged(query, count: groups.count) { range in range.map { groups[$0].json } }
 
         case (.group(let id), _):
-            guard world.isMember(user, of: id), let group = world.groups[id] else {
+            guard await state.isMember(user, of: id), let group = world.groups[id] else {
                 return .sparkError(404, code: 404, "Portal group not found: \(id)")
             }
             return .json(200, Envelope.success(results: [group.json]))
 
         case (.carts, _):
-            let owner = await state.currentGroup(of: user)?.id ?? user
+            let owner: String
+            switch await state.currentGroup(of: user) {
+            case .none: owner = user
+            case .valid(let group): owner = group.id
+            case .noLongerValid(let id): return Self.groupNoLongerValid(id)
+            }
             let carts = world.carts(ownedBy: owner)
             return paged(query, count: carts.count) { range in range.map { carts[$0].json } }
 
         case (.cart(let id), _):
-            guard let cart = visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
+            guard let cart = await visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
             return .json(200, Envelope.success(results: [cart.json]))
 
         case (.cartListings(let id), _):
-            guard let cart = visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
+            guard let cart = await visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
             return paged(query, count: cart.listings.count) { range in cart.listings.map(range) { $0.json } }
 
         case (.account, _):
@@ -229,9 +237,16 @@ struct DemoAPI: Sendable {
 
     /// A cart the user may read: their own, or one of the owner of a group they belong to (current or not), so an
     /// answer for a group the client just left still resolves.
-    private func visibleCart(_ id: String, user: String) -> MockCart? {
+    private func visibleCart(_ id: String, user: String) async -> MockCart? {
         guard let cart = world.carts[id] else { return nil }
-        return cart.ownerID == user || world.isMember(user, of: cart.ownerID) ? cart : nil
+        if cart.ownerID == user { return cart }
+        return await state.isMember(user, of: cart.ownerID) ? cart : nil
+    }
+
+    /// The answer while the remembered current group is no longer the user's (they were removed from it): 1025
+    /// until they choose another group or leave it.
+    private static func groupNoLongerValid(_ id: String) -> MockResponse {
+        .sparkError(400, code: 1025, "The current portal group \(id) is no longer valid; choose another group")
     }
 
     /// Applies `_limit` (1...25, default 10), `_page` (from 1) and `_pagination` (`1` adds Pagination, `count`

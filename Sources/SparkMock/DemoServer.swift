@@ -145,7 +145,16 @@ public final class DemoServer: Sendable {
     public func revokeAccessToken(_ token: String) async { await api.state.revoke(accessToken: token) }
 
     /// The id of the group the user currently acts for, as the server remembers it.
-    public func currentGroupID(of userID: String) async -> String? { await api.state.currentGroup(of: userID)?.id }
+    public func currentGroupID(of userID: String) async -> String? {
+        if case .valid(let group) = await api.state.currentGroup(of: userID) { return group.id }
+        return nil
+    }
+
+    /// Removes a user from a group at run time (as an agent would). If it was their current group, reading the
+    /// current group or the listing carts answers 400/1025 until they choose another group or leave it.
+    public func removeMember(_ userID: String, fromGroup groupID: String) async {
+        await api.state.removeMember(userID, from: groupID)
+    }
 }
 
 /// Why a demo server could not start.

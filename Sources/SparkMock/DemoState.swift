@@ -25,17 +25,35 @@ actor DemoState {
         self.ruleMatches = Array(repeating: 0, count: plan.rules.count)
     }
 
-    // MARK: current group
+    // MARK: membership and the current group
 
-    /// The user's current group, if they still belong to it.
-    func currentGroup(of userID: String) -> MockGroup? {
-        guard let id = currentGroupOfUser[userID], world.isMember(userID, of: id) else { return nil }
-        return world.groups[id]
+    /// "user|group" pairs removed at run time (`DemoServer.removeMember`), on top of the immutable world.
+    private var removedMemberships: Set<String> = []
+
+    func isMember(_ userID: String, of groupID: String) -> Bool {
+        world.isMember(userID, of: groupID) && !removedMemberships.contains(userID + "|" + groupID)
+    }
+
+    func groups(of userID: String) -> [MockGroup] {
+        removedMemberships.isEmpty ? world.groups(of: userID) : world.groups(of: userID).filter { isMember(userID, of: $0.id) }
+    }
+
+    func removeMember(_ userID: String, from groupID: String) {
+        removedMemberships.insert(userID + "|" + groupID)
+    }
+
+    enum CurrentGroup { case none, valid(MockGroup), noLongerValid(String) }
+
+    /// The user's current group; `noLongerValid` when they were removed from it after choosing it.
+    func currentGroup(of userID: String) -> CurrentGroup {
+        guard let id = currentGroupOfUser[userID] else { return .none }
+        guard isMember(userID, of: id), let group = world.groups[id] else { return .noLongerValid(id) }
+        return .valid(group)
     }
 
     /// Chooses the current group; false when the group does not exist or the user is not a member.
     func chooseGroup(_ groupID: String, for userID: String) -> Bool {
-        guard world.groups[groupID] != nil, world.isMember(userID, of: groupID) else { return false }
+        guard world.groups[groupID] != nil, isMember(userID, of: groupID) else { return false }
         currentGroupOfUser[userID] = groupID
         return true
     }

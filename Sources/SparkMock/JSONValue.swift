@@ -8,6 +8,8 @@ enum JSONValue: Sendable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Already-serialized JSON, for long lists written straight to bytes (a group of 100,000 members).
+    case raw([UInt8])
 
     static func optionalString(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
@@ -28,6 +30,7 @@ enum JSONValue: Sendable {
             // Swift prints 50000.0 as "50000.0", which is valid JSON; non-finite values are not JSON.
             out.append(contentsOf: (d.isFinite ? String(d) : "null").utf8)
         case .string(let s): Self.writeString(s, into: &out)
+        case .raw(let bytes): out.append(contentsOf: bytes)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {

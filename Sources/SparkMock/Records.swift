@@ -33,22 +33,33 @@ struct MockMember: Sendable {
     var office: (id: String, name: String)? = nil
     var company: (id: String, name: String)? = nil
 
-    var json: JSONValue {
-        // Same key order as the walkthrough; agents (UserType "Member") live under /v1/accounts.
-        let base = userType == "Contact" ? "/v1/contacts/" : "/v1/accounts/"
-        var fields: [(String, JSONValue)] = []
-        if let enabled { fields.append(("Enabled", .bool(enabled))) }
-        fields.append(("ResourceUri", .string(base + id)))
-        fields.append(("Name", .string(name)))
-        fields.append(("OfficeId", .optionalString(office?.id)))
-        fields.append(("Id", .string(id)))
-        if let active { fields.append(("Active", .bool(active))) }
-        fields.append(("CompanyId", .optionalString(company?.id)))
-        fields.append(("Company", .optionalString(company?.name)))
-        fields.append(("Office", .optionalString(office?.name)))
-        fields.append(("UserType", .string(userType)))
-        fields.append(("LastLogin", .optionalString(lastLogin)))
-        return .object(fields)
+    /// Writes the member straight to bytes (no intermediate `JSONValue`): the `large` data set serializes
+    /// 100,000 of them in one response. Same key order as the walkthrough; agents (UserType "Member") live under
+    /// /v1/accounts.
+    func writeJSON(into out: inout [UInt8]) {
+        func key(_ name: String, first: Bool = false) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            JSONValue.writeString(name, into: &out)
+            out.append(UInt8(ascii: ":"))
+        }
+        func string(_ value: String?) {
+            if let value { JSONValue.writeString(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        func bool(_ value: Bool) { out.append(contentsOf: (value ? "true" : "false").utf8) }
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        if let enabled { key("Enabled", first: true); bool(enabled); first = false }
+        key("ResourceUri", first: first); string((userType == "Contact" ? "/v1/contacts/" : "/v1/accounts/") + id)
+        key("Name"); string(name)
+        key("OfficeId"); string(office?.id)
+        key("Id"); string(id)
+        if let active { key("Active"); bool(active) }
+        key("CompanyId"); string(company?.id)
+        key("Company"); string(company?.name)
+        key("Office"); string(office?.name)
+        key("UserType"); string(userType)
+        key("LastLogin"); string(lastLogin)
+        out.append(UInt8(ascii: "}"))
     }
 }
 
@@ -63,8 +74,21 @@ struct MockGroup: Sendable {
             ("ResourceUri", .string("/v1/portal/groups/" + id)),
             ("Id", .string(id)),
             ("ContactId", .string(contactID)),
-            ("Users", .array(members.map(0..<members.count) { $0.json })),
+            ("Users", .raw(usersJSON())),
         ])
+    }
+}
+
+extension MockGroup {
+    private func usersJSON() -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(members.count * 260)
+        for index in 0..<members.count {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            members[index].writeJSON(into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
     }
 }
 

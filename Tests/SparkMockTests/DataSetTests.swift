@@ -64,9 +64,7 @@ struct DataSetTests {
         }
     }
 
-    @Test func dataSetsBuildQuicklyEnoughToBeLazy() {
-        // Not a timing assertion: touching the users builds each world; the large one must not materialize
-        // its 100,000 members or 10,000 listings (that would take far longer than the test budget).
+    @Test func everyDataSetListsItsDefaultUserFirst() {
         for dataSet in DemoDataSet.allCases {
             #expect(!dataSet.users.isEmpty)
             #expect(dataSet.defaultUser == dataSet.users[0])

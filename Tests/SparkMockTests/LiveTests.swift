@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import SparkMock
 import Testing
 
@@ -74,5 +76,43 @@ struct LiveTests {
             config.port = port
             await #expect(throws: (any Error).self) { _ = try await DemoServer.start(config) }
         }
+    }
+
+    @Test func removedFromTheCurrentGroupAnswers1025UntilAnotherChoice() async throws {
+        try await withStartedDemoServer(DemoServerConfiguration(dataSet: .demo)) { server in
+            let headers = ["Authorization": "OAuth \(DemoCredentials.demoAccessToken)", "X-SparkApi-User-Agent": testUserAgent,
+                           "Content-Type": "application/json"]
+            func call(_ method: String, _ path: String, body: String? = nil) async throws -> Reply {
+                try await httpRequest(URL(string: server.baseURL.absoluteString + path)!, method: method, headers: headers, body: body)
+            }
+            let ozzy = "20130919194721820379000000"
+            #expect(try await call("PUT", "/v1/portal/groups/current", body: #"{"D":{"Id":"\#(ozzy)"}}"#).status == 200)
+            await server.removeMember(DemoDataSet.demo.defaultUser.id, fromGroup: ozzy)
+
+            for path in ["/v1/portal/groups/current", "/v1/listingcarts"] {
+                let reply = try await call("GET", path)
+                #expect(reply.status == 400 && reply.code == 1025, "\(path)")
+            }
+            let groups = try await call("GET", "/v1/portal/groups?_limit=25").results.compactMap { $0["Id"] as? String }
+            #expect(!groups.contains(ozzy) && !groups.isEmpty)
+            #expect(try await call("PUT", "/v1/portal/groups/current", body: #"{"D":{"Id":"\#(ozzy)"}}"#).code == 1025)
+            #expect(try await call("PUT", "/v1/portal/groups/current", body: #"{"D":{"Id":"\#(groups[0])"}}"#).status == 200)
+            #expect(try await call("GET", "/v1/listingcarts").status == 200)
+        }
+    }
+
+    @Test func applicationRunsInHummingbirdLiveMode() async throws {
+        let journal = RequestJournal()
+        let app = buildDemoApplication(DemoServerConfiguration(dataSet: .seed), journal: journal)
+        try await app.test(.live) { client in
+            #expect(client.port != nil)
+            var headers = HTTPFields()
+            headers[.authorization] = "OAuth \(DemoCredentials.seedAccessToken)"
+            headers[HTTPField.Name("X-SparkApi-User-Agent")!] = testUserAgent
+            let response = try await client.executeRequest(uri: "/v1/portal/groups/current", method: .get, headers: headers, body: nil)
+            #expect(response.status == .ok)
+            #expect(jsonEqual(String(buffer: response.body), #"{"D":{"Success":true,"Results":[]}}"#))
+        }
+        #expect(await journal.requests.count == 1)
     }
 }
