@@ -109,7 +109,7 @@ func makeListing(_ index: Int) -> MockListing {
         ("ListOfficeName", .string(offices[index % offices.count])),
         ("BathsHalf", .null),
         ("MlsStatus", .string(status)),
-        ("StandardStatus", .string(status == "Active Under Contract" ? "Active Under Contract" : status)),
+        ("StandardStatus", .string(status)),
         ("UnparsedFirstLineAddress", .string("\(streetNumber) \(street)")),
         ("ModificationTimestamp", .string("2026-\(10 + index % 2)-\(10 + index % 18)T\(10 + index % 12):47:21Z")),
         ("CountyOrParish", .string(place.county)),

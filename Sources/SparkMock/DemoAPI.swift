@@ -145,12 +145,13 @@ struct DemoAPI: Sendable {
         guard let token = Self.accessToken(request.headers["authorization"]) else {
             return .sparkError(401, code: 1000, "Invalid API key and/or request signed improperly")
         }
+        let user: String
         switch await state.authenticate(token) {
         case .unknown: return .sparkError(401, code: 1000, "Invalid API key and/or request signed improperly")
         case .expired: return .sparkError(401, code: 1020, "Session token has expired")
-        case .user(let id): userID = id
+        case .user(let id): user = id
         }
-        guard let user = userID else { return .sparkError(500, code: 1026, "No user") }
+        userID = user
 
         for effect in await state.firingFaults(method: request.method, path: request.path) {
             if case .error(let status, let code) = effect {
