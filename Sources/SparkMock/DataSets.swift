@@ -240,7 +240,8 @@ private func makeDemoWorld() -> DemoWorld {
              portalCounts: [1, 0, 4, 0, 2], custom: [("Casas con jardín", 6), ("Investment — duplexes", 3)])
     // 5. Carl's small group.
     let carl = person("Carl Contact")
-    addGroup(groupID: sparkID(year: 2016, 5), owner: carl, others: [betty], portalCounts: [2, 1, 0, 0, 0], custom: [])
+    addGroup(groupID: sparkID(year: 2016, 5), owner: carl, others: [betty], portalCounts: [2, 1, 0, 0, 0],
+             custom: [("🏡 Dream homes", 2)])
     // 6. A group Betty is not in (choosing it is refused).
     let priya = person("Priya Raman")
     addGroup(groupID: sparkID(year: 2016, 6), owner: priya, others: [johnny, person("Arjun Raman")],
