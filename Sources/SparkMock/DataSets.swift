@@ -43,13 +43,25 @@ let largeWorld = makeLargeWorld()
 
 /// A 26-digit Spark-style id (timestamp, microseconds, six zeros); unique per (year, n) for n < 1,000,000.
 func sparkID(year: Int, _ n: Int) -> String {
-    func pad(_ value: Int, _ width: Int) -> String {
-        let s = String(value)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
+    // Written digit by digit into a fixed buffer: the large data set makes 100,000 of these per response.
+    var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 26)
+    func put(_ value: Int, at offset: Int, width: Int) {
+        var v = value
+        var i = offset + width - 1
+        while i >= offset {
+            digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        }
     }
-    let month = 1 + n % 12, day = 1 + (n / 12) % 28, hour = (n * 7) % 24, minute = (n * 13) % 60, second = (n * 17) % 60
-    return pad(year, 4) + pad(month, 2) + pad(day, 2) + pad(hour, 2) + pad(minute, 2) + pad(second, 2)
-        + pad(n % 1_000_000, 6) + "000000"
+    put(year, at: 0, width: 4)
+    put(1 + n % 12, at: 4, width: 2)
+    put(1 + (n / 12) % 28, at: 6, width: 2)
+    put((n * 7) % 24, at: 8, width: 2)
+    put((n * 13) % 60, at: 10, width: 2)
+    put((n * 17) % 60, at: 12, width: 2)
+    put(n % 1_000_000, at: 14, width: 6)
+    return String(decoding: digits, as: UTF8.self)
 }
 
 private let streetNames = ["BIRCH", "Lakeshore Dr", "N 4th Ave", "Cedar St", "Pine Ridge Rd", "Sherman Ave",

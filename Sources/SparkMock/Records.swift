@@ -37,10 +37,11 @@ struct MockMember: Sendable {
     /// 100,000 of them in one response. Same key order as the walkthrough; agents (UserType "Member") live under
     /// /v1/accounts.
     func writeJSON(into out: inout [UInt8]) {
-        func key(_ name: String, first: Bool = false) {
+        func key(_ name: StaticString, first: Bool = false) {
             if !first { out.append(UInt8(ascii: ",")) }
-            JSONValue.writeString(name, into: &out)
-            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
         func string(_ value: String?) {
             if let value { JSONValue.writeString(value, into: &out) } else { out.append(contentsOf: "null".utf8) }
