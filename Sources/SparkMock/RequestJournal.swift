@@ -22,9 +22,11 @@ public struct RecordedRequest: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(method) \(path)\(query.map { "?" + $0 } ?? "") → \(status)" }
 }
 
-/// The requests a demo server has received, in order of their answers.
+/// The requests a demo server has received, in order of their answers. It keeps the latest `capacity` requests,
+/// so a long-running demo or benchmark does not grow without bound.
 public actor RequestJournal {
     public private(set) var requests: [RecordedRequest] = []
+    public let capacity: Int
 
     private struct Waiter {
         var id: UInt64
@@ -34,10 +36,13 @@ public actor RequestJournal {
     private var waiters: [Waiter] = []
     private var nextWaiterID: UInt64 = 0
 
-    public init() {}
+    public init(capacity: Int = 10_000) {
+        self.capacity = max(1, capacity)
+    }
 
     func record(_ request: RecordedRequest) {
         requests.append(request)
+        if requests.count > capacity { requests.removeFirst(requests.count - capacity) }
         waiters.removeAll { waiter in
             guard waiter.predicate(request) else { return false }
             waiter.continuation.resume(returning: request)

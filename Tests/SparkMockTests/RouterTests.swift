@@ -266,3 +266,14 @@ struct StateTests {
         }
     }
 }
+
+@Suite("Request journal")
+struct JournalTests {
+    @Test func keepsOnlyTheLatestRequests() async throws {
+        let journal = RequestJournal(capacity: 3)
+        try await withRouter(journal: journal) { api throws in
+            for page in 1...5 { _ = try await api.get("/v1/portal/groups?_page=\(page)") }
+        }
+        #expect(await journal.requests.map { $0.queryValue("_page") } == ["3", "4", "5"])
+    }
+}
