@@ -197,9 +197,12 @@ struct DemoWorld: Sendable {
 }
 
 /// A user of a data set who can sign in, with the fixed tokens that authenticate as them.
-public struct DemoUser: Sendable, Hashable {
+public struct DemoUser: Sendable, Hashable, CustomStringConvertible {
     public var id: String
     public var name: String
     public var accessToken: String
     public var refreshToken: String
+
+    /// Name and id only: tokens never appear in descriptions, even demo ones.
+    public var description: String { "\(name) (\(id))" }
 }
