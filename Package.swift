@@ -40,6 +40,7 @@ let package = Package(
             name: "SparkMock",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -1,0 +1,354 @@
+import Foundation
+
+/// A request as the demo API sees it: no sockets, no framework types, so the handler is a plain function.
+struct MockRequest: Sendable {
+    var method: String
+    var path: String
+    var query: String?
+    /// Lower-cased names.
+    var headers: [String: String]
+    var body: [UInt8]
+}
+
+/// A response before it is put on the wire.
+struct MockResponse: Sendable {
+    var status: Int
+    var headers: [(String, String)] = [("Content-Type", "application/json; charset=utf-8")]
+    var body: [UInt8]
+
+    static func json(_ status: Int, _ value: JSONValue) -> MockResponse {
+        MockResponse(status: status, body: value.serialized())
+    }
+
+    static func sparkError(_ status: Int, code: Int, _ message: String) -> MockResponse {
+        .json(status, Envelope.failure(code: code, message: message))
+    }
+}
+
+/// The Spark-compatible API: routing, the contract's checks, paging, per-user state and fault injection.
+/// Hummingbird only carries its requests and responses (see `DemoResponder`).
+struct DemoAPI: Sendable {
+    let state: DemoState
+    let journal: RequestJournal
+    let plan: FaultPlan
+    let seed: UInt64
+    var world: DemoWorld { state.world }
+
+    init(configuration: DemoServerConfiguration, journal: RequestJournal = RequestJournal()) {
+        self.state = DemoState(world: configuration.dataSet.world, plan: configuration.faults, seed: configuration.seed)
+        self.journal = journal
+        self.plan = configuration.faults
+        self.seed = configuration.seed
+    }
+
+    /// Answers one request, records it, then applies latency, stalls and body faults.
+    func respond(to request: MockRequest) async -> MockResponse {
+        let requestNumber = await state.nextRequestNumber()
+        var userID: String?
+        var bodyFaults: [FaultEffect] = []
+        var response = await handle(request, userID: &userID, bodyFaults: &bodyFaults)
+        await journal.record(recorded(request, status: response.status, userID: userID))
+
+        var delay = plan.latency
+        if plan.jitter > .zero {
+            let fraction = SplitMix.unit(seed: seed, stream: 0x7177, index: requestNumber)
+            delay += plan.jitter * fraction
+        }
+        for case .stall(let duration) in bodyFaults { delay += duration }
+        if delay > .zero { try? await Task.sleep(for: delay) }
+
+        for fault in bodyFaults {
+            switch fault {
+            case .malformedBody:
+                response.body = Array("<html><body>502 Bad Gateway</body></html>{\"D\": {\"Success\": tru".utf8)
+            case .truncatedBody:
+                response.body = Array(response.body.prefix(response.body.count / 2))
+            case .missingEnvelope:
+                if let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
+                   let inner = object["D"], let data = try? JSONSerialization.data(withJSONObject: inner) {
+                    response.body = Array(data)
+                }
+            case .error, .stall: break
+            }
+        }
+        return response
+    }
+
+    private func recorded(_ request: MockRequest, status: Int, userID: String?) -> RecordedRequest {
+        var headers = request.headers
+        if let authorization = headers["authorization"] {
+            let scheme = authorization.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+            headers["authorization"] = scheme + " ********"
+        }
+        var body = request.body.isEmpty ? nil : String(decoding: request.body, as: UTF8.self)
+        if request.path == "/v1/oauth2/grant" {
+            body = grantParameters(request)["grant_type"].map { "grant_type=" + $0 }
+        }
+        return RecordedRequest(method: request.method, path: request.path, query: request.query, headers: headers,
+                               body: body, status: status, userID: userID)
+    }
+
+    // MARK: routing
+
+    private enum Route {
+        case currentGroup, groups, group(String), carts, cart(String), cartListings(String), account, grant, authorize
+
+        var allowedMethods: [String] {
+            switch self {
+            case .currentGroup: ["GET", "PUT", "DELETE"]
+            case .grant: ["POST"]
+            default: ["GET"]
+            }
+        }
+    }
+
+    private static func route(_ path: String) -> Route? {
+        var path = path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let parts = path.split(separator: "/").map(String.init)
+        switch parts.count {
+        case 1 where parts[0] == "oauth2": return .authorize
+        case 2 where parts == ["oauth2", "authorize"]: return .authorize
+        case 2 where parts == ["v1", "listingcarts"]: return .carts
+        case 3 where parts == ["v1", "portal", "groups"]: return .groups
+        case 3 where parts == ["v1", "my", "account"]: return .account
+        case 3 where parts == ["v1", "oauth2", "grant"]: return .grant
+        case 3 where parts[0] == "v1" && parts[1] == "listingcarts": return .cart(parts[2])
+        case 4 where parts[0] == "v1" && parts[1] == "portal" && parts[2] == "groups":
+            return parts[3] == "current" ? .currentGroup : .group(parts[3])
+        case 4 where parts[0] == "v1" && parts[1] == "listingcarts" && parts[3] == "listings": return .cartListings(parts[2])
+        default: return nil
+        }
+    }
+
+    private func handle(_ request: MockRequest, userID: inout String?, bodyFaults: inout [FaultEffect]) async -> MockResponse {
+        guard let route = Self.route(request.path) else {
+            return .sparkError(404, code: 404, "Not found: \(request.path)")
+        }
+        guard route.allowedMethods.contains(request.method) else {
+            var response = MockResponse.sparkError(405, code: 405, "Method not allowed: \(request.method) \(request.path)")
+            response.headers.append(("Allow", route.allowedMethods.joined(separator: ", ")))
+            return response
+        }
+        // The OAuth endpoints stand outside the D-envelope world: no user agent or token needed.
+        if case .grant = route { return await grant(request) }
+        if case .authorize = route { return await authorize(request) }
+
+        guard let agent = request.headers["x-sparkapi-user-agent"], !agent.isEmpty else {
+            return .sparkError(400, code: 1016, "The X-SparkApi-User-Agent request header is required.")
+        }
+        if let retryAfter = await state.rateLimitRetryAfter() {
+            var response = MockResponse.sparkError(429, code: 1550, "Over rate limit")
+            response.headers.append(("Retry-After", String(retryAfter)))
+            return response
+        }
+        guard let token = Self.accessToken(request.headers["authorization"]) else {
+            return .sparkError(401, code: 1000, "Invalid API key and/or request signed improperly")
+        }
+        let user: String
+        switch await state.authenticate(token) {
+        case .unknown: return .sparkError(401, code: 1000, "Invalid API key and/or request signed improperly")
+        case .expired: return .sparkError(401, code: 1020, "Session token has expired")
+        case .user(let id): user = id
+        }
+        userID = user
+
+        for effect in await state.firingFaults(method: request.method, path: request.path) {
+            if case .error(let status, let code) = effect {
+                var response = MockResponse.sparkError(status, code: code, "Injected fault \(status)/\(code)")
+                if code == 1550 { response.headers.append(("Retry-After", "1")) }
+                return response
+            }
+            bodyFaults.append(effect)
+        }
+        return await handleAuthenticated(route, request, user: user)
+    }
+
+    /// `OAuth <token>` or `Bearer <token>`.
+    private static func accessToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, ["oauth", "bearer"].contains(parts[0].lowercased()) else { return nil }
+        let token = parts[1].trimmingWhitespace
+        return token.isEmpty ? nil : String(token)
+    }
+
+    private func handleAuthenticated(_ route: Route, _ request: MockRequest, user: String) async -> MockResponse {
+        let query = parseQuery(request.query)
+        switch (route, request.method) {
+        case (.currentGroup, "GET"):
+            switch await state.currentGroup(of: user) {
+            case .none: return .json(200, Envelope.success(results: []))
+            case .valid(let group): return .json(200, Envelope.success(results: [group.json]))
+            case .noLongerValid(let id): return Self.groupNoLongerValid(id)
+            }
+
+        case (.currentGroup, "PUT"):
+            guard let object = Self.jsonBody(request) else {
+                return .sparkError(400, code: 1035, "PUT data not supplied as valid JSON (Content-Type must be application/json)")
+            }
+            guard let d = object["D"] as? [String: Any], let groupID = d["Id"] as? String, !groupID.isEmpty else {
+                return .sparkError(400, code: 1050, "A required parameter was not provided: D.Id")
+            }
+            guard await state.chooseGroup(groupID, for: user) else {
+                return .sparkError(400, code: 1025, "The portal group \(groupID) is not valid for this user")
+            }
+            return .json(200, Envelope.success())
+
+        case (.currentGroup, "DELETE"):
+            await state.leaveGroup(for: user)
+            return .json(200, Envelope.success())
+
+        case (.groups, _):
+            let groups = await state.groups(of: user)
+            return paged(query, count: groups.count) { range in range.map { groups[$0].json } }
+
+        case (.group(let id), _):
+            guard await state.isMember(user, of: id), let group = world.groups[id] else {
+                return .sparkError(404, code: 404, "Portal group not found: \(id)")
+            }
+            return .json(200, Envelope.success(results: [group.json]))
+
+        case (.carts, _):
+            let owner: String
+            switch await state.currentGroup(of: user) {
+            case .none: owner = user
+            case .valid(let group): owner = group.id
+            case .noLongerValid(let id): return Self.groupNoLongerValid(id)
+            }
+            let carts = world.carts(ownedBy: owner)
+            return paged(query, count: carts.count) { range in range.map { carts[$0].json } }
+
+        case (.cart(let id), _):
+            guard let cart = await visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
+            return .json(200, Envelope.success(results: [cart.json]))
+
+        case (.cartListings(let id), _):
+            guard let cart = await visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
+            return paged(query, count: cart.listings.count) { range in cart.listings.map(range) { $0.json } }
+
+        case (.account, _):
+            guard let account = world.accounts[user] else { return .sparkError(404, code: 404, "Account not found") }
+            return .json(200, Envelope.success(results: [account.json]))
+
+        default:
+            return .sparkError(405, code: 405, "Method not allowed")
+        }
+    }
+
+    /// A cart the user may read: their own, or one of the owner of a group they belong to (current or not), so an
+    /// answer for a group the client just left still resolves.
+    private func visibleCart(_ id: String, user: String) async -> MockCart? {
+        guard let cart = world.carts[id] else { return nil }
+        if cart.ownerID == user { return cart }
+        return await state.isMember(user, of: cart.ownerID) ? cart : nil
+    }
+
+    /// The answer while the remembered current group is no longer the user's (they were removed from it): 1025
+    /// until they choose another group or leave it.
+    private static func groupNoLongerValid(_ id: String) -> MockResponse {
+        .sparkError(400, code: 1025, "The current portal group \(id) is no longer valid; choose another group")
+    }
+
+    /// Applies `_limit` (1...25, default 10), `_page` (from 1) and `_pagination` (`1` adds Pagination, `count`
+    /// returns only it). Out-of-range values are refused with 400/1053, as the real API does for bad parameters.
+    private func paged(_ query: [String: String], count: Int, results: (Range<Int>) -> [JSONValue]) -> MockResponse {
+        var limit = 10, page = 1
+        if let text = query["_limit"] {
+            guard let value = Int(text), (1...25).contains(value) else {
+                return .sparkError(400, code: 1053, "_limit must be an integer from 1 to 25")
+            }
+            limit = value
+        }
+        if let text = query["_page"] {
+            guard let value = Int(text), value >= 1 else { return .sparkError(400, code: 1053, "_page must be an integer of at least 1") }
+            page = value
+        }
+        let mode = query["_pagination"]
+        guard mode == nil || ["0", "1", "count"].contains(mode!) else {
+            return .sparkError(400, code: 1053, "_pagination must be 1 or count")
+        }
+        let totalPages = (count + limit - 1) / limit
+        let pagination: JSONValue = .object([
+            ("TotalRows", .int(count)), ("PageSize", .int(limit)),
+            ("TotalPages", .int(totalPages)), ("CurrentPage", .int(page)),
+        ])
+        if mode == "count" { return .json(200, Envelope.success(pagination: pagination)) }
+        let start = min(count, (page - 1).multipliedReportingOverflow(by: limit).overflow ? count : (page - 1) * limit)
+        let items = results(start..<min(count, start + limit))
+        return .json(200, Envelope.success(results: items, pagination: mode == "1" ? pagination : nil))
+    }
+
+    private static func jsonBody(_ request: MockRequest) -> [String: Any]? {
+        guard let type = request.headers["content-type"]?.lowercased(), type.hasPrefix("application/json") else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any]
+    }
+
+    // MARK: OAuth 2
+
+    private func grantParameters(_ request: MockRequest) -> [String: String] {
+        if request.headers["content-type"]?.lowercased().hasPrefix("application/json") == true {
+            let object = (try? JSONSerialization.jsonObject(with: Data(request.body))) as? [String: Any] ?? [:]
+            return object.compactMapValues { $0 as? String }
+        }
+        return parseQuery(String(decoding: request.body, as: UTF8.self))
+    }
+
+    private static func oauthError(_ status: Int, _ error: String, _ description: String) -> MockResponse {
+        .json(status, .object([("error", .string(error)), ("error_description", .string(description))]))
+    }
+
+    private static func isAcceptedRedirect(_ uri: String) -> Bool {
+        uri == DemoCredentials.redirectURI || uri.hasPrefix("http://127.0.0.1") || uri.hasPrefix("http://localhost")
+    }
+
+    /// `POST /v1/oauth2/grant`: `authorization_code` (single-use codes) or `refresh_token` (rotated).
+    private func grant(_ request: MockRequest) async -> MockResponse {
+        let p = grantParameters(request)
+        guard p["client_id"] == DemoCredentials.clientID, p["client_secret"] == DemoCredentials.clientSecret else {
+            return Self.oauthError(401, "invalid_client", "Unknown client_id or wrong client_secret")
+        }
+        guard let redirectURI = p["redirect_uri"], Self.isAcceptedRedirect(redirectURI) else {
+            return Self.oauthError(400, "invalid_request", "redirect_uri is missing or not registered for this client")
+        }
+        let pair: DemoState.TokenPair
+        do {
+            switch p["grant_type"] {
+            case "authorization_code":
+                guard let code = p["code"] else { return Self.oauthError(400, "invalid_request", "code is required") }
+                pair = try await state.redeem(code: code, redirectURI: redirectURI)
+            case "refresh_token":
+                guard let token = p["refresh_token"] else { return Self.oauthError(400, "invalid_request", "refresh_token is required") }
+                pair = try await state.refresh(token)
+            case nil:
+                return Self.oauthError(400, "invalid_request", "grant_type is required")
+            case let other?:
+                return Self.oauthError(400, "unsupported_grant_type", "grant_type \(other) is not supported")
+            }
+        } catch {
+            guard case .invalidGrant(let message) = error else { return Self.oauthError(400, "invalid_grant", "") }
+            return Self.oauthError(400, "invalid_grant", message)
+        }
+        var response = MockResponse.json(200, .object([
+            ("access_token", .string(pair.accessToken)), ("refresh_token", .string(pair.refreshToken)), ("expires_in", .int(86400)),
+        ]))
+        response.headers.append(("Cache-Control", "no-store"))
+        return response
+    }
+
+    /// `GET /oauth2/authorize?response_type=code&client_id&redirect_uri&state[&user=<id>]`: the demo's stand-in for
+    /// Spark's login page. It signs in the data set's default user (or `user`) at once and redirects with a code.
+    private func authorize(_ request: MockRequest) async -> MockResponse {
+        let q = parseQuery(request.query)
+        guard q["response_type"] == "code", q["client_id"] == DemoCredentials.clientID,
+              let redirectURI = q["redirect_uri"], Self.isAcceptedRedirect(redirectURI) else {
+            return Self.oauthError(400, "invalid_request", "response_type=code, client_id and a registered redirect_uri are required")
+        }
+        let userID = q["user"] ?? world.defaultUserID
+        guard world.accounts[userID] != nil else { return Self.oauthError(400, "invalid_request", "unknown user") }
+        let code = await state.issueAuthorizationCode(for: userID, redirectURI: redirectURI)
+        var location = redirectURI + (redirectURI.contains("?") ? "&" : "?") + "code=" + code
+        if let stateValue = q["state"] { location += "&state=" + (stateValue.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        return MockResponse(status: 302, headers: [("Location", location), ("Content-Type", "text/plain")], body: Array("Redirecting".utf8))
+    }
+}

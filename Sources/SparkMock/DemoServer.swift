@@ -1,0 +1,184 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// How to run a demo server: which data, where to listen, and what faults to inject.
+public struct DemoServerConfiguration: Sendable {
+    public var dataSet: DemoDataSet
+    public var host = "127.0.0.1"
+    /// 0 picks any free port; `DemoServer.baseURL` reports the one bound.
+    public var port = 0
+    public var faults: FaultPlan
+    /// Drives every random choice of fault injection (rates, jitter).
+    public var seed: UInt64
+
+    /// Added to every response; the same value as `faults.latency`.
+    public var latency: Duration {
+        get { faults.latency }
+        set { faults.latency = newValue }
+    }
+
+    public init(dataSet: DemoDataSet = .demo, host: String = "127.0.0.1", port: Int = 0,
+                latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0) {
+        self.dataSet = dataSet
+        self.host = host
+        self.port = port
+        self.faults = faults
+        self.seed = seed
+        if latency != .zero { self.faults.latency = latency }
+    }
+}
+
+/// The Hummingbird responder: turns a Hummingbird request into a `MockRequest`, asks `DemoAPI`, and back.
+/// It holds no API logic.
+struct DemoResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let api: DemoAPI
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 4 << 20)
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        let mockRequest = MockRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                                      headers: headers, body: Array(body.readableBytesView))
+        let answer = await api.respond(to: mockRequest)
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Response(status: .init(code: answer.status), headers: fields,
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+/// A logger that drops everything: swift-log's default handler prints to stdout, which would draw over the TUI.
+let silentLogger = Logger(label: "spark-mock", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// The demo server's application, for socket-free tests (HummingbirdTesting's `.router` mode) or to run yourself.
+/// `journal` receives every request the application answers.
+public func buildDemoApplication(_ configuration: DemoServerConfiguration = .init(),
+                                 journal: RequestJournal = RequestJournal(),
+                                 logger: Logger? = nil,
+                                 onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in })
+    -> some ApplicationProtocol {
+    let api = DemoAPI(configuration: configuration, journal: journal)
+    return Application(
+        responder: DemoResponder(api: api),
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
+                                                serverName: nil),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
+        logger: logger ?? silentLogger
+    )
+}
+
+/// A running demo server, for long-lived use (`spark-portal --demo`, `spark-mock`): `start`, use `baseURL`, `stop()`.
+/// It logs nothing and installs no signal handlers (it runs with `app.run()`, not a service group with signals).
+public final class DemoServer: Sendable {
+    /// `http://127.0.0.1:PORT` with the port actually bound.
+    public let baseURL: URL
+    /// Every request the server answered, for tests that assert what reached it.
+    public let journal: RequestJournal
+    public let configuration: DemoServerConfiguration
+    private let api: DemoAPI
+    private let task: Task<Void, any Error>
+
+    private init(baseURL: URL, journal: RequestJournal, configuration: DemoServerConfiguration, api: DemoAPI,
+                 task: Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.journal = journal
+        self.configuration = configuration
+        self.api = api
+        self.task = task
+    }
+
+    /// Starts listening and returns once the port is bound (throws if binding fails).
+    public static func start(_ configuration: DemoServerConfiguration = .init()) async throws -> DemoServer {
+        let journal = RequestJournal()
+        let api = DemoAPI(configuration: configuration, journal: journal)
+        let (portStream, portContinuation) = AsyncStream<Int?>.makeStream()
+        let app = Application(
+            responder: DemoResponder(api: api),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port) },
+            logger: silentLogger
+        )
+        let task = Task {
+            defer { portContinuation.finish() }
+            try await app.run()
+        }
+        var iterator = portStream.makeAsyncIterator()
+        guard let bound = await iterator.next(), let port = bound else {
+            // The stream finished without a port: the run failed (e.g. the port is taken).
+            let result = await task.result
+            if case .failure(let error) = result { throw error }
+            throw DemoServerError.notListening
+        }
+        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        guard let url = URL(string: "http://\(host):\(port)") else { throw DemoServerError.notListening }
+        return DemoServer(baseURL: url, journal: journal, configuration: configuration, api: api, task: task)
+    }
+
+    /// Stops listening and waits until the server is down.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    /// Mints a single-use authorization code for a user of the data set, as if they had logged in at Spark's
+    /// authorization page; redeem it at `POST /v1/oauth2/grant` with `grant_type=authorization_code`.
+    public func issueAuthorizationCode(for userID: String, redirectURI: String = DemoCredentials.redirectURI) async -> String {
+        await api.state.issueAuthorizationCode(for: userID, redirectURI: redirectURI)
+    }
+
+    /// Makes a refresh token unusable (as if the user revoked the app).
+    public func revokeRefreshToken(_ token: String) async { await api.state.revoke(refreshToken: token) }
+
+    /// Makes an access token answer 401/1020 from now on.
+    public func expireAccessToken(_ token: String) async { await api.state.expire(accessToken: token) }
+
+    /// Makes an access token unknown (401/1000) from now on.
+    public func revokeAccessToken(_ token: String) async { await api.state.revoke(accessToken: token) }
+
+    /// The id of the group the user currently acts for, as the server remembers it.
+    public func currentGroupID(of userID: String) async -> String? {
+        if case .valid(let group) = await api.state.currentGroup(of: userID) { return group.id }
+        return nil
+    }
+
+    /// Removes a user from a group at run time (as an agent would). If it was their current group, reading the
+    /// current group or the listing carts answers 400/1025 until they choose another group or leave it.
+    public func removeMember(_ userID: String, fromGroup groupID: String) async {
+        await api.state.removeMember(userID, from: groupID)
+    }
+}
+
+/// Why a demo server could not start.
+public enum DemoServerError: Error, CustomStringConvertible {
+    case notListening
+    public var description: String { "the demo server did not start listening" }
+}
+
+/// Starts a demo server, runs `body` with its base URL (`http://127.0.0.1:PORT`), and always stops it.
+public func withDemoServer<T: Sendable>(_ configuration: DemoServerConfiguration = .init(),
+                                        _ body: (URL) async throws -> T) async throws -> T {
+    try await withStartedDemoServer(configuration) { server in try await body(server.baseURL) }
+}
+
+/// Like `withDemoServer(_:_:)`, giving the body the server itself (its journal, token and code helpers).
+public func withStartedDemoServer<T: Sendable>(_ configuration: DemoServerConfiguration = .init(),
+                                        _ body: (DemoServer) async throws -> T) async throws -> T {
+    let server = try await DemoServer.start(configuration)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SparkMock
+
+/// `spark-mock`: serves SparkMock's Spark-compatible API on 127.0.0.1 until SIGINT or SIGTERM.
+@main
+struct SparkMockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spark-mock",
+        abstract: "A local Spark-compatible server for portal groups and listing carts.",
+        discussion: """
+        The first line on stdout is `listening on http://127.0.0.1:PORT`. Demo tokens: \
+        MY_OAUTH2_ACCESS_TOKEN and DEMO_ACCESS_TOKEN (the data set's default user).
+        """
+    )
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port = 0
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The data set: seed (the walkthrough), demo (a brokerage) or large (for benchmarks).")
+    var data: DemoDataSet = .demo
+
+    @Option(name: .customLong("latency-ms"), help: "Milliseconds added to every response.")
+    var latencyMilliseconds = 0
+
+    @Option(name: .customLong("jitter-ms"), help: "Up to this many random milliseconds more (drawn from --seed).")
+    var jitterMilliseconds = 0
+
+    @Option(name: .customLong("fault"),
+            help: "METHOD:PATH=STATUS:CODE[:COUNT|:RATE], or =malformed|truncated|no-envelope|stall:SECONDS (repeatable).")
+    var faults: [String] = []
+
+    @Option(name: .customLong("expire-token-after"), help: "Each access token answers N requests, then 401/1020.")
+    var expireTokenAfter: Int?
+
+    @Option(name: .customLong("rate-limit"), help: "N/WINDOW, e.g. 1500/5m: beyond N requests per window, 429/1550.")
+    var rateLimit: String?
+
+    @Option(help: "Seed for every random fault decision.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard latencyMilliseconds >= 0, jitterMilliseconds >= 0 else { throw ValidationError("latency and jitter must not be negative") }
+        if let expireTokenAfter, expireTokenAfter < 0 { throw ValidationError("--expire-token-after must not be negative") }
+        _ = try makeConfiguration()
+    }
+
+    func makeConfiguration() throws -> DemoServerConfiguration {
+        var plan = FaultPlan()
+        plan.latency = .milliseconds(latencyMilliseconds)
+        plan.jitter = .milliseconds(jitterMilliseconds)
+        plan.expireTokenAfter = expireTokenAfter
+        do {
+            for spec in faults { try plan.add(spec) }
+            plan.rateLimit = try rateLimit.map(RateLimit.parse)
+        } catch let error as FaultSpecError {
+            throw ValidationError(error.description)
+        }
+        return DemoServerConfiguration(dataSet: data, host: host, port: port, faults: plan, seed: seed)
+    }
+
+    func run() async throws {
+        let server = try await DemoServer.start(try makeConfiguration())
+        // Written straight to the file descriptor (no stdio buffering): a parent waiting for this line gets it now.
+        FileHandle.standardOutput.write(Data("listening on \(server.baseURL.absoluteString)\n".utf8))
+        let signal = await Self.waitForTerminationSignal()
+        FileHandle.standardError.write(Data("spark-mock: stopping (signal \(signal))\n".utf8))
+        await server.stop()
+    }
+
+    /// Waits for SIGINT or SIGTERM (handled, not default, so we stop the server before exiting).
+    static func waitForTerminationSignal() async -> Int32 {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let queue = DispatchQueue(label: "spark-mock.signals")
+        var sources: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            sources.append(source)
+        }
+        var iterator = stream.makeAsyncIterator()
+        let received = await iterator.next() ?? SIGTERM
+        sources.forEach { $0.cancel() }
+        return received
+    }
+}
+
+extension DemoDataSet: ExpressibleByArgument {}
