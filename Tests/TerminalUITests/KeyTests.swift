@@ -32,11 +32,22 @@ struct KeyTests {
         #expect(KeyDecoder.decode(status: status, code: code) == expected)
     }
 
-    @Test("a recorded sequence: j j Enter Esc ↓ Shift-Tab 中 q")
-    func sequence() {
-        let recorded: [(Int32, UInt32)] = [(0, 106), (0, 106), (0, 13), (0, 27), (256, 258), (256, 353), (0, 20013), (0, 113)]
+    /// Recorded from ncurses 6.4 `wget_wch` (cbreak, noecho, nonl, keypad) in tmux 3.3a
+    /// (TERM=screen) for `send-keys j Enter Escape Down BTab 中 é F1 F12 Home End PPage NPage
+    /// BSpace DC C-a Tab C-h Up Left Right`.
+    @Test("a recorded tmux key sequence")
+    func recorded() {
+        let recorded: [(Int32, UInt32)] = [
+            (0, 106), (0, 13), (0, 27), (256, 258), (256, 353), (0, 20013), (0, 233), (256, 265), (256, 276),
+            (256, 262), (256, 360), (256, 339), (256, 338), (256, 263), (256, 330), (0, 1), (0, 9), (0, 8),
+            (256, 259), (256, 260), (256, 261),
+        ]
         let keys = recorded.map { KeyDecoder.decode(status: $0.0, code: $0.1) }
-        #expect(keys == [.char("j"), .char("j"), .enter, .escape, .down, .backTab, .char("中"), .char("q")])
+        #expect(keys == [
+            .char("j"), .enter, .escape, .down, .backTab, .char("中"), .char("é"), .function(1), .function(12),
+            .home, .end, .pageUp, .pageDown, .backspace, .delete, .ctrl("a"), .tab, .backspace,
+            .up, .left, .right,
+        ])
     }
 
     @Test("mouse masks", arguments: [

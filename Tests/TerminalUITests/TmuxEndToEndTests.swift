@@ -73,6 +73,23 @@ struct TmuxEndToEndTests {
         expectCookedMode(after.stty)
     }
 
+    @Test("SIGTERM and SIGHUP restore the terminal and exit with 128+signal", arguments: [SIGTERM, SIGHUP])
+    func terminationRestores(signal: Int32) throws {
+        let demo = try #require(Tmux.demoBinary)
+        let tmux = try Tmux(width: 60, height: 15, program: demo)
+        defer { tmux.kill() }
+        _ = try tmux.waitForScreen("demo started") { isFramed($0, width: 60, height: 15) }
+        let shell = try #require(Int32(try tmux.run(["display-message", "-p", "-t", "0", "#{pane_pid}"], output: true)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        // The pane runs sh, whose only child is the demo (env execs it).
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let demoPID = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        #expect(kill(demoPID, signal) == 0)
+        let after = try tmux.waitForExit()
+        #expect(after.status == 128 + Int(signal))
+        expectCookedMode(after.stty)
+    }
+
     @Test("Ctrl-Z suspends with the terminal restored; fg redraws")
     func suspendAndResume() throws {
         let demo = try #require(Tmux.demoBinary)
