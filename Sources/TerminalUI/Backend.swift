@@ -20,7 +20,7 @@ public final class Wakeup: Sendable {
     let readFD: Int32
     let writeFD: Int32
 
-    init() {
+    public init() {
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) != 0 { fds = [-1, -1] }
         for fd in fds where fd >= 0 {

@@ -62,7 +62,8 @@ public final class NcursesBackend: TerminalBackend {
         guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
         Self.checkKeyCodes()
         // ncurses draws wide characters only under a UTF-8 LC_CTYPE; prefer the user's locale.
-        setlocale(LC_ALL, "")
+        // Only LC_CTYPE: number and date formatting elsewhere in the process stay as they were.
+        setlocale(LC_CTYPE, "")
         if !Self.localeIsUTF8() {
             for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { break }
         }

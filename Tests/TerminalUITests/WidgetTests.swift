@@ -156,6 +156,20 @@ struct WidgetTests {
         ])
     }
 
+    @Test("popup from text: one line per line, long lines wrapped")
+    func popupText() {
+        var b = Buffer(size: Size(width: 16, height: 6))
+        b.render(Popup(title: "Error", text: "Cannot reach the server\nr retry", maxSize: Size(width: 14, height: 10)))
+        expectLines(b, [
+            " ┏ Error ━━━━━┓ ",
+            " ┃ Cannot     ┃ ",
+            " ┃ reach the  ┃ ",
+            " ┃ server     ┃ ",
+            " ┃ r retry    ┃ ",
+            " ┗━━━━━━━━━━━━┛ ",
+        ])
+    }
+
     @Test("popup over wide characters keeps the row aligned")
     func popupOverWide() {
         var b = Buffer(lines: Array(repeating: "中文中文中文中文中文", count: 5))

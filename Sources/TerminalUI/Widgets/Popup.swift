@@ -22,6 +22,14 @@ public struct Popup: Widget, Sendable {
         self.scroll = scroll
     }
 
+    /// A popup showing `text`, one line per line of it (each wrapped to the popup's width).
+    public init(title: String, text: String, footer: String? = nil, style: Style = .plain,
+                borderStyle: Style = .bold, maxSize: Size = Size(width: 72, height: 24), scroll: Int = 0) {
+        self.init(title: title,
+                  lines: text.split(separator: "\n", omittingEmptySubsequences: false).map { Paragraph.Line(String($0)) },
+                  footer: footer, style: style, borderStyle: borderStyle, maxSize: maxSize, scroll: scroll)
+    }
+
     /// Where the popup goes inside `screen`.
     public func area(in screen: Rect) -> Rect {
         let contentWidth = max(TextWidth.of(title) + 4, footer.map { TextWidth.of($0) + 4 } ?? 0,
