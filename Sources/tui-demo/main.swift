@@ -62,7 +62,9 @@ func render(size: Size, state: inout ListState, showHelp: Bool) -> Buffer {
     }
     let rows = buffer.area.splitVertically([.fixed(1), .fill, .fixed(1)])
     buffer.write(" tui-demo · wide characters · \(size)", in: rows[0], style: .bold, ellipsis: "…")
-    let block = Block(title: "Names · 名前", titleRight: "\(count)", focused: true)
+    // Colour only as a hint: focus is also the heavy border, selection also reverse + bold.
+    let block = Block(title: "Names · 名前", titleRight: "\(count)", focused: true,
+                      focusedBorderStyle: Style(fg: .cyan, attributes: .bold))
     block.render(in: rows[1], into: &buffer)
     let list = ListWidget(
         count: count,
@@ -70,10 +72,12 @@ func render(size: Size, state: inout ListState, showHelp: Bool) -> Buffer {
         state: state
     ) { i in
         let p = person(i)
-        return ListWidget.Row([p.name, p.city, "\(p.count)"], marker: i == 3 ? "●" : "")
+        return ListWidget.Row([p.name, p.city, "\(p.count)"], marker: i == 3 ? "●" : "",
+                              style: i == 3 ? Style(fg: .green) : .plain)
     }
     state = list.renderReturningState(in: block.inner(rows[1]), into: &buffer)
-    StatusBar(hints: hints, message: "row \((state.selected ?? 0) + 1)/\(count)").render(in: rows[2], into: &buffer)
+    StatusBar(hints: hints, message: "row \((state.selected ?? 0) + 1)/\(count)", messageStyle: Style(fg: .brightBlack),
+              keyStyle: Style(fg: .yellow, attributes: .bold)).render(in: rows[2], into: &buffer)
     if showHelp {
         Popup(title: "Help", lines: ["j/k or ↑/↓  move", "g/G  first/last", "q  quit", "漢字 and emoji 🎉 stay aligned"],
               footer: "Esc close").render(in: buffer.area, into: &buffer)
