@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SparkMock", targets: ["SparkMock"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "PortalApp", targets: ["PortalApp"]),
+        .executable(name: "tui-demo", targets: ["tui-demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -43,9 +44,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Plain POSIX C for TerminalUI, no ncurses: the async-signal-safe terminal restore for
+        // signals and crashes (a signal handler cannot be written safely in Swift), tty size, wcwidth.
+        .target(
+            name: "CTerminal",
+            path: "Sources/CTerminal"
+        ),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcursesw"]
+            dependencies: ["CNcursesw", "CTerminal"]
+        ),
+        // A tiny program on the real ncurses backend: a bordered list with wide characters.
+        // The tmux end-to-end test of TerminalUI runs it.
+        .executableTarget(
+            name: "tui-demo",
+            dependencies: ["TerminalUI"]
         ),
         .target(
             name: "PortalApp",

@@ -1,0 +1,300 @@
+// The only Swift file that talks to ncurses.
+import CNcursesw
+import CTerminal
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The real terminal, through ncurses. Start it once, draw frames, read events, and call
+/// `shutdown()` when done (also done on deinit, at exit, on SIGINT/SIGTERM/SIGHUP and on crashes).
+///
+/// Terminal modes: cbreak (Ctrl-C and Ctrl-Z stay signals), noecho, keypad, no flow control
+/// (Ctrl-S/Ctrl-Q are keys), Esc delay 25 ms, cursor hidden, the terminal's default colours.
+public final class NcursesBackend: TerminalBackend {
+    /// How the backend starts.
+    public struct Options: Sendable {
+        public enum Colors: Sendable, Hashable {
+            /// Colours when the terminal has them and `NO_COLOR` is not set.
+            case auto
+            /// Attributes only (bold, reverse, underline); for `--no-color`.
+            case none
+        }
+        public var colors: Colors
+        /// Report clicks and wheel steps as `Key.mouse`.
+        public var mouse: Bool
+        public init(colors: Colors = .auto, mouse: Bool = true) {
+            self.colors = colors
+            self.mouse = mouse
+        }
+    }
+
+    /// Why the terminal could not be started.
+    public enum StartError: Error, CustomStringConvertible {
+        case notATerminal
+        case cannotStart(term: String)
+        public var description: String {
+            switch self {
+            case .notATerminal: return "standard input and output must be a terminal"
+            case .cannotStart(let term): return "cannot start the terminal interface (TERM=\(term))"
+            }
+        }
+    }
+
+    public let wakeup = Wakeup()
+    public private(set) var size: Size
+    /// Whether colours are in use (false under NO_COLOR, `.none`, or a terminal without colours).
+    public let colorsEnabled: Bool
+
+    private let screen: OpaquePointer
+    private var lastFrame: Buffer?
+    private var pairs: [PairKey: Int16] = [:]
+    private var pending: [TerminalEvent] = []
+    private var inputOpen = true
+    private var isShutDown = false
+    private let maxColors: Int
+    private let maxPairs: Int
+
+    private struct PairKey: Hashable { let fg: Int16; let bg: Int16 }
+
+    public init(options: Options = Options()) throws {
+        guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
+        Self.checkKeyCodes()
+        // ncurses draws wide characters only under a UTF-8 LC_CTYPE; prefer the user's locale.
+        // Only LC_CTYPE: number and date formatting elsewhere in the process stay as they were.
+        setlocale(LC_CTYPE, "")
+        if !Self.localeIsUTF8() {
+            for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { break }
+        }
+        // Before newterm: ncurses leaves signals alone that are already handled, so our handlers
+        // (which restore the terminal even on SIGHUP and crashes) are the ones that run.
+        tui_safety_save_shell_mode(1)
+        tui_safety_set_notify_fd(wakeup.writeFD)
+        tui_safety_install()
+        guard let scr = newterm(nil, cn_stdout(), cn_stdin()) else {
+            tui_safety_uninstall()
+            throw StartError.cannotStart(term: getenv("TERM").map { String(cString: $0) } ?? "")
+        }
+        screen = scr
+        set_term(scr)
+        set_escdelay(25)
+        cbreak()
+        noecho()
+        nonl()
+        let win = cn_stdscr()
+        keypad(win, true)
+        intrflush(win, false)
+        idlok(win, true)
+        wtimeout(win, 0)
+        curs_set(0)
+        tui_disable_flow_control(1)
+        def_prog_mode()
+
+        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+        if options.colors == .auto, !noColor, has_colors() {
+            start_color()
+            use_default_colors()
+            colorsEnabled = true
+        } else {
+            colorsEnabled = false
+        }
+        maxColors = colorsEnabled ? Int(cn_colors()) : 0
+        maxPairs = colorsEnabled ? min(Int(cn_color_pairs()), Int(Int16.max)) : 0
+
+        var reset = ""
+        for cap in ["rmcup", "cnorm", "sgr0", "rmkx"] {
+            if let s = cn_tigetstr(cap) { reset += String(cString: s) }
+        }
+        if options.mouse {
+            _ = mousemask(cn_button1_pressed() | cn_button1_released() | cn_button4_pressed() | cn_button5_pressed(), nil)
+            _ = mouseinterval(0)
+            reset += "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l"
+        }
+        var bytes = Array(reset.utf8)
+        tui_safety_set_reset_sequence(&bytes, bytes.count)
+        tui_safety_set_armed(1)
+
+        var rows: Int32 = 0, cols: Int32 = 0
+        cn_getmaxyx(win, &rows, &cols)
+        size = Size(width: Int(cols), height: Int(rows))
+    }
+
+    deinit { shutdown() }
+
+    public func shutdown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        tui_safety_set_armed(0)
+        endwin()
+        delscreen(screen)
+        tui_safety_uninstall()
+        tui_safety_set_notify_fd(-1)
+    }
+
+    // MARK: Drawing
+
+    public func draw(_ buffer: Buffer) {
+        guard !isShutDown else { return }
+        let win = cn_stdscr()
+        let changes = buffer.diff(from: lastFrame)
+        var cell = cchar_t()
+        var text = [wchar_t](repeating: 0, count: Int(cn_ccharw_max()) + 1)
+        for change in changes where change.x < size.width && change.y < size.height {
+            var n = 0
+            for scalar in change.cell.grapheme.unicodeScalars where n < text.count - 1 {
+                text[n] = wchar_t(bitPattern: scalar.value)
+                n += 1
+            }
+            if n == 0 { text[0] = 32; n = 1 }
+            text[n] = 0
+            // A wide character can't start in the last column; the buffer never asks for it.
+            let style = change.cell.style
+            _ = cn_setcchar(&cell, text, attributes(style), colorsEnabled ? pair(style) : 0)
+            _ = mvwadd_wch(win, Int32(change.y), Int32(change.x), &cell)
+        }
+        lastFrame = buffer
+        wnoutrefresh(win)
+        doupdate()
+    }
+
+    private func attributes(_ style: Style) -> attr_t {
+        var a = cn_a_normal()
+        let map: [(TextAttributes, attr_t)] = [(.bold, cn_a_bold()), (.dim, cn_a_dim()), (.underline, cn_a_underline()),
+                                                (.reverse, cn_a_reverse()), (.italic, cn_a_italic())]
+        for (flag, value) in map where style.attributes.contains(flag) { a |= value }
+        return a
+    }
+
+    private func terminalColor(_ color: Color) -> Int16 {
+        guard let index = color.index else { return -1 }
+        if index < maxColors { return Int16(index) }
+        if index < 16, index - 8 < maxColors { return Int16(index - 8) }  // bright → normal on 8 colours
+        return -1
+    }
+
+    private func pair(_ style: Style) -> Int16 {
+        let key = PairKey(fg: terminalColor(style.fg), bg: terminalColor(style.bg))
+        if key.fg == -1 && key.bg == -1 { return 0 }
+        if let p = pairs[key] { return p }
+        let next = pairs.count + 1
+        guard next < maxPairs else { return 0 }
+        init_pair(Int16(next), key.fg, key.bg)
+        pairs[key] = Int16(next)
+        return Int16(next)
+    }
+
+    // MARK: Events
+
+    public func nextEvent(timeout: Duration?) -> TerminalEvent? {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        while true {
+            if !pending.isEmpty { return pending.removeFirst() }
+            handle(wakeup.drain())
+            if !pending.isEmpty { continue }
+            if inputOpen, let event = readKey() { return event }
+            var fds = [pollfd(fd: wakeup.readFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: inputOpen ? 0 : -1, events: Int16(POLLIN), revents: 0)]
+            let ms = deadline.map { Wakeup.milliseconds(until: $0) } ?? -1
+            let r = poll(&fds, 2, ms)
+            if r == 0 { return nil }
+            if r < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            let bad = Int16(POLLHUP | POLLERR | POLLNVAL)
+            // The terminal went away: stop reading it (SIGHUP follows) rather than spin.
+            if fds[1].revents & bad != 0 && fds[1].revents & Int16(POLLIN) == 0 { inputOpen = false }
+        }
+    }
+
+    /// One key from ncurses, without waiting; nil when none is ready.
+    private func readKey() -> TerminalEvent? {
+        var ch: wint_t = 0
+        let status = wget_wch(cn_stdscr(), &ch)
+        if status == cn_err() { return nil }
+        if status == cn_key_code_yes() {
+            if Int32(ch) == cn_key_mouse() {
+                var event = MEVENT()
+                guard getmouse(&event) == cn_ok(),
+                      let m = KeyDecoder.mouseEvent(buttonState: UInt32(truncatingIfNeeded: event.bstate), x: Int(event.x), y: Int(event.y))
+                else { return readKey() }
+                return .key(.mouse(m))
+            }
+            if Int32(ch) == cn_key_resize() {
+                updateSize(askTerminal: false)
+                return .resize(size)
+            }
+        }
+        return .key(KeyDecoder.decode(status: status, code: UInt32(ch)))
+    }
+
+    /// Bytes from the self-pipe: 'w' wake, 'r' SIGWINCH, 'c' back from Ctrl-Z.
+    private func handle(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        if bytes.contains(UInt8(ascii: "c")) {
+            resumeAfterStop()
+            pending.append(.resize(size))
+        } else if bytes.contains(UInt8(ascii: "r")) {
+            updateSize()
+            pending.append(.resize(size))
+        }
+        if bytes.contains(UInt8(ascii: "w")) { pending.append(.wake) }
+    }
+
+    /// Takes the terminal's size (after SIGWINCH or a stop) or ncurses' own (after KEY_RESIZE)
+    /// and arranges a full redraw.
+    private func updateSize(askTerminal: Bool = true) {
+        var rows: Int32 = 0, cols: Int32 = 0
+        cn_getmaxyx(cn_stdscr(), &rows, &cols)
+        var newRows: Int32 = 0, newCols: Int32 = 0
+        if askTerminal, tui_terminal_size(1, &newRows, &newCols) == 0, newRows != rows || newCols != cols {
+            // resize_term, not resizeterm: the latter also queues a KEY_RESIZE we'd read as a
+            // second resize.
+            resize_term(newRows, newCols)
+            cn_getmaxyx(cn_stdscr(), &rows, &cols)
+        }
+        size = Size(width: Int(cols), height: Int(rows))
+        // Everything is redrawn at the new size; tmux and others leave old content behind.
+        lastFrame = nil
+        clearok(cn_curscr(), true)
+    }
+
+    private func resumeAfterStop() {
+        guard !isShutDown else { return }
+        // The signal handler left the shell's modes; endwin makes ncurses agree, and the next
+        // doupdate re-enters full-screen mode (alternate screen, keypad, mouse, cursor).
+        tui_safety_set_armed(0)
+        endwin()
+        tui_safety_set_armed(1)
+        updateSize()
+        // stdscr still holds the last frame; with clearok(curscr) this repaints all of it.
+        wnoutrefresh(cn_stdscr())
+        doupdate()
+    }
+
+    public func suspend() {
+        guard !isShutDown else { return }
+        raise(SIGTSTP)  // our handler restores the terminal and stops; on fg it posts 'c'
+        handle(wakeup.drain())
+    }
+
+    /// ncurses' key codes are ABI, copied in `KeyDecoder` so decoding stays pure; check them.
+    private static func checkKeyCodes() {
+        assert(Int32(KeyDecoder.keyCodeYes) == cn_key_code_yes())
+        assert(UInt32(cn_key_up()) == KeyDecoder.keyUp)
+        assert(UInt32(cn_key_f0()) == KeyDecoder.keyF0)
+        assert(UInt32(cn_key_btab()) == KeyDecoder.keyBTab)
+        assert(UInt32(cn_key_end()) == KeyDecoder.keyEnd)
+        assert(UInt32(cn_key_mouse()) == KeyDecoder.keyMouse)
+        assert(UInt32(cn_key_resize()) == KeyDecoder.keyResize)
+        assert(UInt32(truncatingIfNeeded: cn_button4_pressed()) == KeyDecoder.button4Pressed)
+        assert(UInt32(truncatingIfNeeded: cn_button5_pressed()) == KeyDecoder.button5Pressed)
+    }
+
+    private static func localeIsUTF8() -> Bool {
+        guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+        let name = String(cString: codeset).lowercased()
+        return name == "utf-8" || name == "utf8"
+    }
+}
