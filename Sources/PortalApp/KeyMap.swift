@@ -96,7 +96,7 @@ public struct KeyMap: Equatable, Sendable {
         }
         if let up = binding(.moveUp), let down = binding(.moveDown) {
             let arrows = up.keys.contains(.up) && down.keys.contains(.down) ? "↑↓" : ""
-            let letters = [up, down].compactMap { binding in
+            let letters = [down, up].compactMap { binding in
                 binding.keys.compactMap { if case .char(let c) = $0 { String(c) } else { nil } }.first
             }.joined()
             hints.append(([arrows, letters].filter { !$0.isEmpty }.joined(separator: "/"), "move"))

@@ -212,20 +212,25 @@ private func renderMembers(_ state: AppState, in area: Rect, into buffer: inout 
     }
     let users = group.users
     let ownerID = group.contactId
+    // Narrow panes keep the name readable and drop the least important columns first.
+    let room = area.width - 4
+    let shown = room >= 52 ? 4 : room >= 40 ? 3 : room >= 26 ? 2 : 1
+    let columns = Array([.flexible, ListWidget.Column(.fixed(7)), ListWidget.Column(.fixed(9)),
+                         ListWidget.Column(.fixed(10))].prefix(shown))
     renderListPane(
         state, pane: .members, list: .members,
         title: "Members · \(group.ownerName) (\(users.count))",
         titleRight: state.filter(.members).isEmpty && state.editingFilter != .members ? nil : filterTitle(state, .members, count: state.rowCount(.members)),
         in: area, into: &buffer,
-        columns: [.flexible, ListWidget.Column(.fixed(7)), ListWidget.Column(.fixed(9)), ListWidget.Column(.fixed(10))],
-        loading: nil, failure: nil, emptyText: "no member matches the filter"
+        columns: columns, loading: nil, failure: nil, emptyText: "no member matches the filter"
     ) { index in
         let user = users[state.memberRows[index]]
         let role = user.id == ownerID ? "owner" : (user.userType.flatMap { $0 == "Contact" ? nil : $0.lowercased() } ?? "")
         var status = ""
         if user.enabled == false { status = "disabled" } else if user.active == true { status = "● active" }
         let login = user.lastLogin.map(Format.day) ?? ""
-        return ListWidget.Row([user.name, role, status, login], style: user.enabled == false ? Theme.dim : .plain)
+        return ListWidget.Row(Array([user.name, role, status, login].prefix(shown)),
+                              style: user.enabled == false ? Theme.dim : .plain)
     }
 }
 
@@ -244,7 +249,8 @@ private func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Bu
     renderListPane(
         state, pane: .carts, list: .carts, title: title,
         titleRight: filterTitle(state, .carts, count: state.rowCount(.carts)), in: area, into: &buffer,
-        columns: [.flexible, ListWidget.Column(.fixed(6), alignment: .right), ListWidget.Column(.fixed(13))],
+        columns: Array([.flexible, ListWidget.Column(.fixed(6), alignment: .right),
+                        ListWidget.Column(.fixed(13))].prefix(area.width - 4 >= 34 ? 3 : 2)),
         loading: loading, failure: state.carts.error,
         emptyText: state.filter(.carts).isEmpty ? "no listing carts" : "no cart matches the filter"
     ) { index in
@@ -263,15 +269,26 @@ private func renderListings(_ state: AppState, in area: Rect, into buffer: inout
     renderListPane(
         state, pane: .carts, list: .listings, title: "\(drill.cart.name) · listings", titleRight: titleRight,
         in: area, into: &buffer,
-        columns: [.flexible, ListWidget.Column(.flexible(min: 6)), ListWidget.Column(.fixed(11), alignment: .right),
-                  ListWidget.Column(.fixed(9)), ListWidget.Column(.fixed(10))],
+        columns: listingColumns(width: area.width - 4),
         loading: drill.loadingPage.map { $0 == 1 ? "loading listings…" : "loading more…" }, failure: drill.error,
         emptyText: "no listings in this cart"
     ) { index in
         let listing = listings[state.listingRows[index]]
-        return ListWidget.Row([Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
-                               Format.bedsAndBaths(listing), Format.text(listing.status)])
+        let cells = [Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
+                     Format.bedsAndBaths(listing), Format.text(listing.status)]
+        return ListWidget.Row(listingColumnOrder(width: area.width - 4).map { cells[$0] })
     }
+}
+
+/// Which listing columns fit (address, city, price, beds/baths, status), most important first.
+private func listingColumnOrder(width: Int) -> [Int] {
+    width >= 66 ? [0, 1, 2, 3, 4] : width >= 50 ? [0, 2, 3, 4] : width >= 34 ? [0, 2, 4] : [0, 2]
+}
+
+private func listingColumns(width: Int) -> [ListWidget.Column] {
+    let all = [ListWidget.Column.flexible, ListWidget.Column(.flexible(min: 6)),
+               ListWidget.Column(.fixed(11), alignment: .right), ListWidget.Column(.fixed(9)), ListWidget.Column(.fixed(10))]
+    return listingColumnOrder(width: width).map { all[$0] }
 }
 
 // MARK: - Overlays

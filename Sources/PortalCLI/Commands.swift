@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortalApp
 import SparkAPI
+import TerminalUI
 
 /// Where command output goes; tests capture it, the executable uses the process's streams.
 public struct Console: Sendable {
@@ -60,9 +61,9 @@ public enum PortalCommand: Sendable, Equatable {
             }
             let rows = all.map { [$0.ownerName, String($0.users.count), $0.id] }
             let markers = all.map { $0.id == now?.id ? "●" : " " }
-            let current = Set(all.indices.filter { all[$0].id == now?.id })
+            let currentRows = Set(all.indices.filter { all[$0].id == now?.id })
             console.out(Output.table([.init("OWNER", maxWidth: 40), .init("MEMBERS", .right), .init("GROUP ID")],
-                                     rows: rows, markers: markers, boldRows: current, color: color))
+                                     rows: rows, markers: markers, boldRows: currentRows, color: color))
             console.out(now == nil ? "● none: acting for your own workspace" : "● = current group")
 
         case .current(let json):

@@ -21,7 +21,7 @@ final class CapturedConsole: Sendable {
 
 /// Runs one command line (subcommand + options) in-process.
 func run(_ command: PortalCommand, _ arguments: [String], environment: [String: String] = [:],
-         terminal: Bool = false) async throws -> (status: ExitStatus, out: String, err: String) {
+         terminal: Bool = false) async throws -> (status: PortalCLI.ExitStatus, out: String, err: String) {
     let captured = CapturedConsole()
     var environment = environment
     environment["XDG_CONFIG_HOME"] = environment["XDG_CONFIG_HOME"] ?? "/nonexistent-spark-portal-tests"
