@@ -187,6 +187,7 @@ public final class NcursesBackend: TerminalBackend {
     // MARK: Events
 
     public func nextEvent(timeout: Duration?) -> TerminalEvent? {
+        guard !isShutDown else { return nil }
         let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
             if !pending.isEmpty { return pending.removeFirst() }
