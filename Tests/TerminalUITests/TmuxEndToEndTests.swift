@@ -199,6 +199,9 @@ struct Tmux {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "TMUX")
         environment["LANG"] = environment["LANG"] ?? "C.UTF-8"
+        // Stale exported sizes, as some shells leave them: the backend must ask the tty instead.
+        environment["COLUMNS"] = "33"
+        environment["LINES"] = "5"
         let argv = [Tmux.path!, "-L", socket] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
 
