@@ -202,7 +202,8 @@ struct Tmux {
         // Stale exported sizes, as some shells leave them: the backend must ask the tty instead.
         environment["COLUMNS"] = "33"
         environment["LINES"] = "5"
-        let argv = [Tmux.path!, "-L", socket] + arguments
+        // A socket in our own directory: a private server, and nothing left behind in /tmp/tmux-UID.
+        let argv = [Tmux.path!, "-S", directory.appendingPathComponent("tmux.sock").path] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
 
         var fds: [Int32] = [-1, -1]
