@@ -152,7 +152,8 @@ private func renderListPane(
         buffer.write(note.text, at: inner.x, y: inner.bottom - 1, maxWidth: inner.width, style: note.style, ellipsis: "…")
         inner = inner.droppingBottom(1)
     } else if let note, state.rowCount(list) == 0 {
-        Paragraph(lines: [Paragraph.Line(note.text, style: note.style)]).render(in: inner, into: &buffer)
+        Paragraph(lines: [Paragraph.Line(note.text, style: note.style)])
+            .render(in: inner.inset(horizontal: 1, vertical: 0), into: &buffer)
         return
     }
     let cursor = state.cursor(list)
@@ -179,7 +180,7 @@ private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout B
     if pending != nil { titleRight = "\(frame) switching…" }
     renderListPane(
         state, pane: .groups, list: .groups, title: Pane.groups.title, titleRight: titleRight, in: area,
-        into: &buffer, columns: [.flexible, ListWidget.Column(.fixed(8), alignment: .right)],
+        into: &buffer, columns: [.flexible, ListWidget.Column(.fixed(state.memberCountWidth), alignment: .right)],
         loading: state.groups.isLoading ? "loading groups…" : nil, failure: state.groups.error,
         emptyText: "no group matches the filter"
     ) { index in
@@ -207,7 +208,8 @@ private func renderMembers(_ state: AppState, in area: Rect, into buffer: inout 
         let text: String = state.highlightedPickerRow == .own
             ? "Your own workspace: your own listing carts, shared with no one. Choose it to leave the current group."
             : state.groups.isLoading ? "\(spinner(state)) loading groups…" : "No group highlighted."
-        Paragraph(lines: [Paragraph.Line(text, style: Theme.dim)]).render(in: block.inner(area), into: &buffer)
+        Paragraph(lines: [Paragraph.Line(text, style: Theme.dim)])
+            .render(in: block.inner(area).inset(horizontal: 1, vertical: 0), into: &buffer)
         return
     }
     let users = group.users
