@@ -172,10 +172,13 @@ private func renderListPane(
     ).render(in: inner, into: &buffer)
 }
 
+/// The right-hand title of a list pane: how many rows it has, or, while filtering, the filter and how
+/// many rows match it.
 private func filterTitle(_ state: AppState, _ list: ListID, count: Int) -> String? {
     let filter = state.filter(list)
     if filter.isEmpty && state.editingFilter != list { return count > 0 ? String(count) : nil }
-    return "/\(filter) \(count)"
+    let matching = state.rowCount(list) - (list == .groups && state.pickerRows.first == .own ? 1 : 0)
+    return "/\(filter) \(matching)"
 }
 
 private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout Buffer) {

@@ -225,4 +225,15 @@ import TerminalUI
         #expect(put != nil && get != nil && put! < get!)
         #expect(lines.last?.contains("PUT …/current 400 (1025) 84ms") == true || lines.last?.contains("Esc") == true)
     }
+
+    @Test func filteringShowsTheFilterAndTheMatchesInTheTitleAndStatusBar() {
+        var state = Fixture.loadedState(size: Size(width: 120, height: 20))
+        _ = state.press(.char("/"))
+        _ = state.type("ca")
+        let lines = Self.screen(state)
+        #expect(lines[1].contains("/ca 1"), "\(lines[1])")
+        #expect(lines.last?.contains("filter groups: ca▏") == true)
+        #expect(lines.contains { $0.contains("Carl Contact") })
+        #expect(!lines.contains { $0.contains("Amélie") })
+    }
 }
