@@ -126,15 +126,23 @@ public enum PortalCommand: Sendable, Equatable {
 
         case .whoami(let json):
             let account = try await client.myAccount()
-            let endpoint = session.settings.demo == nil ? session.settings.endpoint.absoluteString : "demo server (--demo)"
+            let endpoint = session.settings.demo == nil ? session.endpoint.absoluteString : "demo server (--demo)"
+            let login = await session.storedLogin?.current
             if json {
-                console.out(try Output.json(account))
+                console.out(try Output.json(Output.WhoamiJSON(
+                    account: account, endpoint: session.endpoint.absoluteString, tokenSource: session.tokenKind.rawValue,
+                    loginAccount: session.storedLogin?.account, tokenExpires: login?.expiresAt)))
             } else {
-                console.out("""
-                    \(sanitize(account.name)) (\(account.id))
-                    endpoint: \(endpoint)
-                    token from: \(session.tokenSource)
-                    """)
+                var lines = [
+                    "\(sanitize(account.name)) (\(account.id))",
+                    "endpoint: \(endpoint)",
+                    "token from: \(sanitize(session.tokenSource))",
+                ]
+                if let login {
+                    lines.append("account: \(sanitize(session.storedLogin?.account ?? ""))")
+                    lines.append("token expires: \(Output.expiry(login.expiresAt, now: Date()))")
+                }
+                console.out(lines.joined(separator: "\n"))
             }
         }
     }
