@@ -199,7 +199,11 @@ struct Tmux {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "TMUX")
         environment["LANG"] = environment["LANG"] ?? "C.UTF-8"
-        let argv = [Tmux.path!, "-L", socket] + arguments
+        // Stale exported sizes, as some shells leave them: the backend must ask the tty instead.
+        environment["COLUMNS"] = "33"
+        environment["LINES"] = "5"
+        // A socket in our own directory: a private server, and nothing left behind in /tmp/tmux-UID.
+        let argv = [Tmux.path!, "-S", directory.appendingPathComponent("tmux.sock").path] + arguments
         let envp = environment.map { "\($0.key)=\($0.value)" }
 
         var fds: [Int32] = [-1, -1]
