@@ -65,8 +65,11 @@ public struct LoginTerminal: Sendable {
 
     /// Reads one line from stdin with echo off when stdin is a terminal (the prompt goes to stderr).
     static func readWithoutEcho(prompt: String) -> String? {
-        FileHandle.standardError.write(Data(prompt.utf8))
-        guard isatty(STDIN_FILENO) == 1 else { return Swift.readLine(strippingNewline: true) }
+        try? FileHandle.standardError.write(contentsOf: Data(prompt.utf8))
+        guard isatty(STDIN_FILENO) == 1 else {
+            defer { try? FileHandle.standardError.write(contentsOf: Data("\n".utf8)) }  // the typed newline was not echoed either
+            return Swift.readLine(strippingNewline: true)
+        }
         var original = termios()
         tcgetattr(STDIN_FILENO, &original)
         var silent = original
@@ -236,10 +239,11 @@ public enum Login {
             } else {
                 try file.save(document)
             }
+            let expiryNote = login.expiresAt.map { $0 > Date() ? " " + Output.expiry($0, now: Date()) : "" } ?? ""
             console.out("""
                 Logged out: removed the stored login '\(sanitize(settings.account))' for \(sanitize(login.endpoint)) from \(file.path).
                 The Spark API documents no way to revoke a token, so the removed access token stays valid at Spark \
-                until it expires (\(Output.expiry(login.expiresAt, now: Date()))).
+                until it expires\(expiryNote).
                 """)
             return .success
         } catch {
@@ -285,14 +289,14 @@ public enum Login {
     }
 
     static func authorizeURL(base: URL, clientID: String, redirectURI: String, state: String) -> URL {
+        // Every value fully percent-encoded (unreserved characters only), so '&', '=', '+', ':' and '/' in a
+        // client id or redirect URI can never be misread by the authorization server.
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        func encode(_ value: String) -> String { value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value }
+        let query = [("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI), ("state", state)]
+            .map { "\($0.0)=\(encode($0.1))" }.joined(separator: "&")
         var components = URLComponents(url: base, resolvingAgainstBaseURL: false)!
-        components.queryItems = (components.queryItems ?? []) + [
-            URLQueryItem(name: "response_type", value: "code"), URLQueryItem(name: "client_id", value: clientID),
-            URLQueryItem(name: "redirect_uri", value: redirectURI), URLQueryItem(name: "state", value: state),
-        ]
-        // URLComponents leaves '+', ':' and '/' as they are in queries; encode them so no server misreads a value.
-        components.percentEncodedQuery = components.percentEncodedQuery?
-            .replacingOccurrences(of: "+", with: "%2B")
+        components.percentEncodedQuery = [components.percentEncodedQuery, query].compactMap { $0 }.joined(separator: "&")
         return components.url!
     }
 

@@ -202,6 +202,8 @@ struct LoginPieceTests {
         #expect(items.map(\.name) == ["response_type", "client_id", "redirect_uri", "state"])
         #expect(items.first { $0.name == "client_id" }?.value == "id+1")
         #expect(items.first { $0.name == "redirect_uri" }?.value == "http://127.0.0.1:8765/callback")
+        #expect(url.absoluteString == "https://sparkplatform.com/oauth2?response_type=code&client_id=id%2B1"
+                + "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&state=abc")
     }
 
     @Test func statesAreFreshAndLong() {
