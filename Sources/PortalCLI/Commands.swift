@@ -24,8 +24,8 @@ public struct Console: Sendable {
     /// The real process: stdout, stderr, environment, isatty.
     public static var process: Console {
         Console(
-            out: { text in FileHandle.standardOutput.write(Data((text + "\n").utf8)) },
-            err: { text in FileHandle.standardError.write(Data((text + "\n").utf8)) },
+            out: { text in try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8)) },  // a closed pipe (| head) is not a crash
+            err: { text in try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8)) },
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(STDOUT_FILENO) == 1, stderrIsTerminal: isatty(STDERR_FILENO) == 1)
     }
