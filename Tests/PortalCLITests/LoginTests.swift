@@ -174,6 +174,23 @@ struct RefreshTests {
         }
     }
 
+    @Test func theLogFileRecordsTheRenewalButNoToken() async throws {
+        let home = try ConfigHome()
+        try await withStartedDemoServer { server in
+            let before = try await loginThroughBrowser(server, home: home)
+            await server.expireAccessToken(before.accessToken)
+            let log = home.path + "/requests.log"
+            let result = try await run(.carts(json: true), ["--log-file", log], environment: home.environment)
+            #expect(result.status == .success, "\(result.err)")
+            let after = try #require(try home.file.login(account: "default"))
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(text.contains("/v1/oauth2/grant") && text.contains("1020"), "\(text)")
+            for secret in [before.accessToken, before.refreshToken!, after.accessToken, after.refreshToken!, after.clientSecret] {
+                #expect(!text.contains(secret))
+            }
+        }
+    }
+
     @Test func aTokenNearExpiryIsRenewedBeforeTheRequest() async throws {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
