@@ -343,8 +343,9 @@ public enum Login {
 }
 
 /// The token of a login in progress: none until the code is exchanged.
-actor PendingToken: AccessTokenProvider {
+actor PendingToken: AccessTokenProvider, CustomReflectable {
     private var token: String?
+    nonisolated var customMirror: Mirror { Mirror(self, children: []) }
     func set(_ token: String) { self.token = token }
     func accessToken() async throws -> String {
         guard let token else { throw SparkError.missingToken }

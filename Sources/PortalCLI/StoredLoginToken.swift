@@ -4,7 +4,7 @@ import SparkAPI
 /// The access token of a stored login, renewed with its refresh token: ahead of time when it is about to
 /// expire, and once when the server answers 1020. Every renewal is saved to the credentials file at once
 /// (refresh tokens are single use). Concurrent requests that need a renewal share one grant request.
-public actor StoredLoginToken: AccessTokenProvider, CustomStringConvertible {
+public actor StoredLoginToken: AccessTokenProvider, CustomStringConvertible, CustomReflectable {
     /// Exchanges a refresh token at `POST /v1/oauth2/grant`.
     public typealias Grant = @Sendable (_ grant: OAuthGrant, _ login: StoredLogin) async throws -> OAuthTokens
 
@@ -31,6 +31,8 @@ public actor StoredLoginToken: AccessTokenProvider, CustomStringConvertible {
     }
 
     public nonisolated var description: String { "StoredLoginToken(account: \(account), <redacted>)" }
+    /// Nothing for `dump` to print but the account.
+    public nonisolated var customMirror: Mirror { Mirror(self, children: ["account": account]) }
 
     /// Sets how refresh grants are sent (the session's client, created after this provider).
     public func attach(_ grant: Grant?) { self.grant = grant }

@@ -97,7 +97,9 @@ struct CredentialsFileTests {
                     && !text.contains("client-secret-secretive"), "\(text)")
         }
         let provider = StoredLoginToken(account: "default", login: login, file: CredentialsFile(path: "/nonexistent"))
-        #expect(!"\(provider)".contains("access-token"))
+        var dumpedProvider = ""
+        dump(provider, to: &dumpedProvider)
+        #expect(!"\(provider)".contains("access-token") && !dumpedProvider.contains("access-token"), "\(dumpedProvider)")
     }
 }
 
