@@ -27,7 +27,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .internalError: "internal error (a bug: please report it)"
         case .api: "API error: the Spark API refused the request or sent an unreadable answer"
         case .authentication: "authentication error: no access token, or it was refused or expired"
-        case .configuration: "configuration file error"
+        case .configuration: "configuration error: the configuration file or the credentials file is wrong or unsafe"
         case .interrupted: "interrupted"
         }
     }

@@ -24,8 +24,8 @@ public struct Console: Sendable {
     /// The real process: stdout, stderr, environment, isatty.
     public static var process: Console {
         Console(
-            out: { text in FileHandle.standardOutput.write(Data((text + "\n").utf8)) },
-            err: { text in FileHandle.standardError.write(Data((text + "\n").utf8)) },
+            out: { text in try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8)) },  // a closed pipe (| head) is not a crash
+            err: { text in try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8)) },
             environment: ProcessInfo.processInfo.environment,
             stdoutIsTerminal: isatty(STDOUT_FILENO) == 1, stderrIsTerminal: isatty(STDERR_FILENO) == 1)
     }
@@ -126,15 +126,23 @@ public enum PortalCommand: Sendable, Equatable {
 
         case .whoami(let json):
             let account = try await client.myAccount()
-            let endpoint = session.settings.demo == nil ? session.settings.endpoint.absoluteString : "demo server (--demo)"
+            let endpoint = session.settings.demo == nil ? session.endpoint.absoluteString : "demo server (--demo)"
+            let login = await session.storedLogin?.current
             if json {
-                console.out(try Output.json(account))
+                console.out(try Output.json(Output.WhoamiJSON(
+                    account: account, endpoint: session.endpoint.absoluteString, tokenSource: session.tokenKind.rawValue,
+                    loginAccount: session.storedLogin?.account, tokenExpires: login?.expiresAt)))
             } else {
-                console.out("""
-                    \(sanitize(account.name)) (\(account.id))
-                    endpoint: \(endpoint)
-                    token from: \(session.tokenSource)
-                    """)
+                var lines = [
+                    "\(sanitize(account.name)) (\(account.id))",
+                    "endpoint: \(endpoint)",
+                    "token from: \(sanitize(session.tokenSource))",
+                ]
+                if let login {
+                    lines.append("account: \(sanitize(session.storedLogin?.account ?? ""))")
+                    lines.append("token expires: \(Output.expiry(login.expiresAt, now: Date()))")
+                }
+                console.out(lines.joined(separator: "\n"))
             }
         }
     }

@@ -10,14 +10,28 @@ public final class Session: Sendable {
     public let settings: Settings
     /// Where the token came from, for `whoami`.
     public let tokenSource: String
+    /// The kind of token in use, for `whoami --json`.
+    public let tokenKind: TokenKind
+    /// The stored login in use (and renewed as needed), when the token came from `spark-portal login`.
+    public let storedLogin: StoredLoginToken?
+    /// The endpoint requests go to (a stored login brings its own when none was chosen).
+    public let endpoint: URL
     public let server: DemoServer?
     private let logSink: FileLogHandler.Sink?
 
-    private init(client: SparkClient, settings: Settings, tokenSource: String, server: DemoServer?,
-                 logSink: FileLogHandler.Sink?) {
+    /// Where a session's access token came from.
+    public enum TokenKind: String, Sendable {
+        case demo, environment, credentials
+    }
+
+    private init(client: SparkClient, settings: Settings, tokenSource: String, tokenKind: TokenKind,
+                 storedLogin: StoredLoginToken?, endpoint: URL, server: DemoServer?, logSink: FileLogHandler.Sink?) {
         self.client = client
         self.settings = settings
         self.tokenSource = tokenSource
+        self.tokenKind = tokenKind
+        self.storedLogin = storedLogin
+        self.endpoint = endpoint
         self.server = server
         self.logSink = logSink
     }
@@ -40,28 +54,49 @@ public final class Session: Sendable {
 
         var server: DemoServer?
         let endpoint: URL
-        let token: String
+        let tokens: any AccessTokenProvider
         let tokenSource: String
+        let tokenKind: TokenKind
+        var storedLogin: StoredLoginToken?
         if let dataSet = settings.demo {
             let started = try await DemoServer.start(DemoServerConfiguration(dataSet: dataSet))
             server = started
             endpoint = started.baseURL
-            token = dataSet == .seed ? DemoCredentials.seedAccessToken : DemoCredentials.demoAccessToken
+            let token = dataSet == .seed ? DemoCredentials.seedAccessToken : DemoCredentials.demoAccessToken
+            tokens = StaticToken(token)
+            sink?.redact(token)
             tokenSource = "the built-in demo server (--demo)"
+            tokenKind = .demo
         } else if let fromEnvironment = environment["SPARK_ACCESS_TOKEN"], !fromEnvironment.isEmpty {
             endpoint = settings.endpoint
-            token = fromEnvironment
+            tokens = StaticToken(fromEnvironment)
+            sink?.redact(fromEnvironment)
             tokenSource = "SPARK_ACCESS_TOKEN"
+            tokenKind = .environment
+        } else if let file = CredentialsFile(environment: environment), let login = try file.login(account: settings.account) {
+            guard let stored = URL(string: login.endpoint) else { throw CLIError.missingToken }
+            if settings.endpointIsExplicit, !sameEndpoint(stored, settings.endpoint) {
+                throw CLIError(
+                    "The stored login '\(settings.account)' is for \(login.endpoint), not \(settings.endpoint.absoluteString): "
+                        + "run `spark-portal login --endpoint \(settings.endpoint.absoluteString)` (add --account NAME to keep both).",
+                    status: .authentication)
+            }
+            endpoint = stored
+            let provider = StoredLoginToken(account: settings.account, login: login, file: file)
+            for secret in [login.accessToken, login.refreshToken, login.clientSecret].compactMap({ $0 }) { sink?.redact(secret) }
+            tokens = provider
+            storedLogin = provider
+            tokenSource = "the stored login '\(settings.account)' (\(file.path))"
+            tokenKind = .credentials
         } else {
             throw CLIError.missingToken
         }
-        sink?.redact(token)
         logger?.info("session start", metadata: ["endpoint": "\(endpoint.absoluteString)", "version": "\(sparkPortalVersion)"])
 
         let configuration = SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent)
         do {
             let client = try SparkClient.live(
-                configuration: configuration, tokens: StaticToken(token),
+                configuration: configuration, tokens: tokens,
                 onEvent: { event in
                     logger?.info("request", metadata: [
                         "method": "\(event.method)", "path": "\(event.path)",
@@ -79,7 +114,18 @@ public final class Session: Sendable {
                     ])
                     onRetry(notice)
                 })
-            return Session(client: client, settings: settings, tokenSource: tokenSource, server: server, logSink: sink)
+            if let storedLogin {
+                // Renewals go through this session's client, so they are logged (redacted) like every request.
+                await storedLogin.attach { [sink] grant, login in
+                    let tokens = try await client.grantToken(grant, clientID: login.clientID, clientSecret: login.clientSecret,
+                                                             redirectURI: login.redirectURI)
+                    sink?.redact(tokens.accessToken)
+                    if let refresh = tokens.refreshToken { sink?.redact(refresh) }
+                    return tokens
+                }
+            }
+            return Session(client: client, settings: settings, tokenSource: tokenSource, tokenKind: tokenKind,
+                           storedLogin: storedLogin, endpoint: endpoint, server: server, logSink: sink)
         } catch {
             await server?.stop()
             sink?.close()
@@ -89,6 +135,7 @@ public final class Session: Sendable {
 
     /// Stops the client, the demo server and the log.
     public func close() async {
+        await storedLogin?.attach(nil)  // the grant closure holds the client: break the cycle
         await client.shutdown()
         await server?.stop()
         logSink?.close()
@@ -108,6 +155,16 @@ public final class Session: Sendable {
             throw error
         }
     }
+}
+
+/// Same scheme, host and port, whatever the trailing slash.
+func sameEndpoint(_ a: URL, _ b: URL) -> Bool {
+    func key(_ url: URL) -> String {
+        var text = url.absoluteString.lowercased()
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+    return key(a) == key(b)
 }
 
 extension Duration {

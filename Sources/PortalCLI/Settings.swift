@@ -35,6 +35,10 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).")
     public var noColor = false
 
+    @Option(help: ArgumentHelp(
+        "Which stored login to use or create (env SPARK_PORTAL_ACCOUNT; default 'default').", valueName: "name"))
+    public var account: String?
+
     public init() {}
 }
 
@@ -49,6 +53,11 @@ public struct Settings: Equatable, Sendable {
     public var logFile: String?
     /// The demo data set, when `--demo` was given.
     public var demo: DemoDataSet?
+    /// The stored login to use (`--account`, `SPARK_PORTAL_ACCOUNT`, else "default").
+    public var account: String = CredentialsFile.defaultAccount
+    /// Whether the endpoint was chosen (flag, environment or file) rather than defaulted: a stored login
+    /// brings its own endpoint only when none was chosen.
+    public var endpointIsExplicit: Bool = false
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
@@ -58,6 +67,9 @@ public struct Settings: Equatable, Sendable {
         let endpointText = nonEmpty(options.endpoint) ?? nonEmpty(environment["SPARK_API_ENDPOINT"])
             ?? nonEmpty(file.endpoint) ?? SparkClientConfiguration.defaultBaseURL.absoluteString
         let endpoint = try Self.endpoint(endpointText)
+        let endpointIsExplicit = (nonEmpty(options.endpoint) ?? nonEmpty(environment["SPARK_API_ENDPOINT"])
+            ?? nonEmpty(file.endpoint)) != nil
+        let account = nonEmpty(options.account) ?? nonEmpty(environment["SPARK_PORTAL_ACCOUNT"]) ?? CredentialsFile.defaultAccount
         let userAgent = nonEmpty(options.userAgent) ?? nonEmpty(environment["SPARK_USER_AGENT"])
             ?? nonEmpty(file.userAgent) ?? defaultUserAgent
         let noColor = options.noColor || nonEmpty(environment["NO_COLOR"]) != nil || file.color == false
@@ -69,7 +81,7 @@ public struct Settings: Equatable, Sendable {
             endpoint: endpoint, userAgent: userAgent, color: !noColor && outputIsTerminal,
             mouse: file.mouse ?? true, keyMap: keyMap,
             logFile: nonEmpty(options.logFile) ?? nonEmpty(environment["SPARK_PORTAL_LOG"]),
-            demo: options.demo ? options.demoData : nil)
+            demo: options.demo ? options.demoData : nil, account: account, endpointIsExplicit: endpointIsExplicit)
     }
 
     /// Checks an endpoint: a URL with a host, https (or http to a loopback host).

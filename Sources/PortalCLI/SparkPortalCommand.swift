@@ -13,8 +13,9 @@ public struct SparkPortalCommand: AsyncParsableCommand {
             Without a subcommand, opens the interactive TUI: portal groups, their members, and the current \
             group's listing carts. Enter on a group makes it current; press ? in the TUI for every key.
 
-            The access token comes from SPARK_ACCESS_TOKEN (never from an argument). Use --demo to try \
-            everything against the built-in demo server, with no account.
+            The access token comes from SPARK_ACCESS_TOKEN, else from the login that `spark-portal login` \
+            stored (--account NAME picks one); never from an argument. Use --demo to try everything against \
+            the built-in demo server, with no account.
 
             Examples:
               spark-portal --demo                 the TUI against the demo server
@@ -26,12 +27,30 @@ public struct SparkPortalCommand: AsyncParsableCommand {
             \(ExitStatus.table)
             """,
         version: sparkPortalVersion,
-        subcommands: [Groups.self, Current.self, Use.self, Leave.self, Carts.self, Listings.self, Whoami.self]
+        subcommands: [Groups.self, Current.self, Use.self, Leave.self, Carts.self, Listings.self, Whoami.self,
+                      Login.self, Logout.self]
     )
 
     @OptionGroup public var options: GlobalOptions
 
     public init() {}
+
+    /// The executable's entry point: parses the command line and runs the chosen command (the TUI when
+    /// there is no subcommand), exiting with its status. (swift-argument-parser's own `main()` refuses
+    /// to run an async root command called from another module's top-level code on Linux.)
+    public static func runAsMain() async -> Never {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit()
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     public func run() async throws {
         let status = await TUILauncher.run(options: options, console: .process)
@@ -144,5 +163,56 @@ extension SparkPortalCommand {
         @OptionGroup var options: GlobalOptions
         @Flag(help: jsonHelp) var json = false
         func run() async throws { try await SparkPortalCommand.execute(.whoami(json: json), options) }
+    }
+
+    struct Login: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign in with OAuth 2 and store the tokens (renewed automatically).",
+            discussion: """
+                Prints Spark's sign-in address (and opens a browser when there is one). When the redirect URI is \
+                http://127.0.0.1:<port>/… or http://localhost:<port>/…, spark-portal listens there for the \
+                browser; otherwise paste the address the browser went to (or just the code).
+
+                The client secret comes from SPARK_CLIENT_SECRET or a prompt that does not echo; never a flag. \
+                The tokens go to $XDG_CONFIG_HOME/spark-portal/credentials.json (mode 0600), under --account.
+
+                Examples:
+                  SPARK_CLIENT_ID=abc spark-portal login --redirect-uri http://127.0.0.1:8765/callback
+                  spark-portal login --client-id abc --portal my_portal      (a VOW key)
+                  spark-portal --demo login                                   (try it against the demo server)
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Option(name: .customLong("client-id"), help: ArgumentHelp("Your API key's OAuth client id (env SPARK_CLIENT_ID).",
+                                                                   valueName: "id"))
+        var clientID: String?
+        @Option(name: .customLong("redirect-uri"), help: ArgumentHelp(
+            "The redirect URI registered for the key (default https://sparkplatform.com/oauth2/callback; "
+                + "with --demo http://127.0.0.1:0/callback, port 0 meaning any free port).", valueName: "url"))
+        var redirectURI: String?
+        @Option(help: ArgumentHelp("The portal name of a VOW key: sign in at https://sparkplatform.com/auth/vow/<portal>.",
+                                   valueName: "name"))
+        var portal: String?
+        @Option(name: .customLong("authorize-url"), help: .hidden)
+        var authorizeURL: String?
+
+        func run() async throws {
+            let request = LoginRequest(clientID: clientID, redirectURI: redirectURI, portal: portal, authorizeURL: authorizeURL)
+            let status = await PortalCLI.Login.execute(request, options: options, console: .process, terminal: .process)
+            if status != .success { throw ExitCode(status.rawValue) }
+        }
+    }
+
+    struct Logout: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forget the stored login of an account (--account; default 'default').",
+            discussion: """
+                The Spark API documents no token revocation, so the removed tokens stay valid at Spark until \
+                they expire. Example: spark-portal logout --account work
+                """)
+        @OptionGroup var options: GlobalOptions
+        func run() async throws {
+            let status = PortalCLI.Login.logout(options: options, console: .process)
+            if status != .success { throw ExitCode(status.rawValue) }
+        }
     }
 }

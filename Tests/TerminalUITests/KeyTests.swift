@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TerminalUI
 
@@ -95,13 +96,15 @@ struct TestBackendTests {
     }
 
     @Test("another thread wakes a waiting loop")
-    func wake() async {
+    func wake() {
         let backend = TestBackend(width: 4, height: 1)
         let wakeup = backend.wakeup
-        let task = Task.detached { wakeup.wake() }
+        // A real thread, not a task: this test blocks its own thread, and under load the cooperative
+        // pool (two threads here) may have no other thread free to run a task.
+        let waker = Thread { wakeup.wake() }
+        waker.start()
         // Returns as soon as the other thread wakes it; the 60 s only stops a broken test hanging.
         let event = backend.nextEvent(timeout: .seconds(60))
-        await task.value
         #expect(event == .wake)
     }
 

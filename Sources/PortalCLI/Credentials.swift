@@ -1,0 +1,239 @@
+import Foundation
+import SparkAPI
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One stored login: what `spark-portal login` received for one account, and what is needed to renew it.
+/// Its descriptions and mirror never show the tokens or the client secret.
+public struct StoredLogin: Codable, Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
+    /// The Spark API base URL these tokens belong to.
+    public var endpoint: String
+    public var accessToken: String
+    public var refreshToken: String?
+    /// When the access token stops working (now + `expires_in` at the time of the grant).
+    public var expiresAt: Date?
+    public var clientID: String
+    /// Needed for `grant_type=refresh_token`; kept in the same 0600 file as the tokens it can mint.
+    public var clientSecret: String
+    /// Spark requires the same `redirect_uri` on refresh as on the authorization.
+    public var redirectURI: String
+    /// The signed-in user's name, when it was known at login (for `whoami` without a request).
+    public var userName: String?
+
+    public init(endpoint: String, accessToken: String, refreshToken: String?, expiresAt: Date?, clientID: String,
+                clientSecret: String, redirectURI: String, userName: String? = nil) {
+        self.endpoint = endpoint
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.expiresAt = expiresAt
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.redirectURI = redirectURI
+        self.userName = userName
+    }
+
+    /// The login made from a token answer received at `now`.
+    public init(tokens: OAuthTokens, receivedAt now: Date, endpoint: String, clientID: String, clientSecret: String,
+                redirectURI: String, userName: String? = nil) {
+        self.init(endpoint: endpoint, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken,
+                  expiresAt: now.addingTimeInterval(TimeInterval(tokens.expiresIn ?? 86400)), clientID: clientID,
+                  clientSecret: clientSecret, redirectURI: redirectURI, userName: userName)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case endpoint, accessToken = "access_token", refreshToken = "refresh_token", expiresAt = "expires_at"
+        case clientID = "client_id", clientSecret = "client_secret", redirectURI = "redirect_uri", userName = "user_name"
+    }
+
+    public var description: String {
+        "StoredLogin(endpoint: \(endpoint), expiresAt: \(expiresAt.map { "\($0)" } ?? "nil"), tokens: <redacted>)"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}
+
+/// The credentials file, `$XDG_CONFIG_HOME/spark-portal/credentials.json` (or `~/.config/...`): stored
+/// logins keyed by account name. Created 0600 in a 0700 directory, always replaced atomically, and refused
+/// when others can read it.
+public struct CredentialsFile: Sendable {
+    /// The default account name, when neither `--account` nor `SPARK_PORTAL_ACCOUNT` says otherwise.
+    public static let defaultAccount = "default"
+
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// The file for this environment, or nil when neither XDG_CONFIG_HOME nor HOME is set.
+    public init?(environment: [String: String]) {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            path = xdg + "/spark-portal/credentials.json"
+        } else if let home = environment["HOME"], !home.isEmpty {
+            path = home + "/.config/spark-portal/credentials.json"
+        } else {
+            return nil
+        }
+    }
+
+    public var directory: String { (path as NSString).deletingLastPathComponent }
+
+    /// The document on disk: `{"version": 1, "accounts": {"<name>": {...}}}`.
+    struct Document: Codable {
+        var version = 1
+        var accounts: [String: StoredLogin] = [:]
+    }
+
+    // MARK: Reading
+
+    /// Every stored login by account name; empty when the file does not exist.
+    public func load() throws(CLIError) -> [String: StoredLogin] {
+        try loadDocument().accounts
+    }
+
+    /// The stored login of one account, or nil.
+    public func login(account: String) throws(CLIError) -> StoredLogin? {
+        try load()[account]
+    }
+
+    func loadDocument(checkingMode: Bool = true) throws(CLIError) -> Document {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            if errno == ENOENT { return Document() }
+            throw CLIError("Cannot read the credentials file \(path): \(String(cString: strerror(errno))).", status: .configuration)
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw CLIError("Cannot read the credentials file \(path): \(String(cString: strerror(errno))).", status: .configuration)
+        }
+        let mode = info.st_mode & 0o777
+        if checkingMode, mode & 0o077 != 0 {
+            throw CLIError(
+                "The credentials file \(path) can be read by others (mode \(String(mode, radix: 8))); "
+                    + "it holds your tokens. Run `chmod 600 \(path)` (and log in again if others may have read it).",
+                status: .configuration)
+        }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let count = read(descriptor, &chunk, chunk.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("Cannot read the credentials file \(path): \(String(cString: strerror(errno))).", status: .configuration)
+            }
+            if count == 0 { break }
+            data.append(contentsOf: chunk[0..<count])
+        }
+        if data.isEmpty { return Document() }
+        do {
+            return try JSONDecoder.credentials.decode(Document.self, from: data)
+        } catch {
+            // Never echo the content: it holds tokens.
+            throw CLIError("The credentials file \(path) is not readable JSON; remove it and run `spark-portal login` again.",
+                           status: .configuration)
+        }
+    }
+
+    // MARK: Writing
+
+    /// Stores (or, with nil, removes) one account's login, leaving the others as they are.
+    public func update(account: String, to login: StoredLogin?) throws(CLIError) {
+        var document = try loadDocument()
+        document.accounts[account] = login
+        try save(document)
+    }
+
+    func save(_ document: Document, afterWrite: (() throws -> Void)? = nil) throws(CLIError) {
+        let data: Data
+        do { data = try JSONEncoder.credentials.encode(document) } catch {
+            throw CLIError("Cannot encode the credentials: \(error)", status: .internalError)
+        }
+        try ensureDirectory()
+        try writeAtomically(data, afterWrite: afterWrite)
+    }
+
+    /// Creates the directory 0700, or narrows an existing one to 0700 (it is ours, and it holds the tokens).
+    func ensureDirectory() throws(CLIError) {
+        let parent = (directory as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            throw CLIError("Cannot create \(directory): \(String(cString: strerror(errno))).", status: .configuration)
+        }
+        var info = stat()
+        guard stat(directory, &info) == 0 else {
+            throw CLIError("Cannot use \(directory): \(String(cString: strerror(errno))).", status: .configuration)
+        }
+        if info.st_mode & 0o077 != 0, chmod(directory, 0o700) != 0 {
+            throw CLIError("Cannot make \(directory) private (chmod 700): \(String(cString: strerror(errno))).",
+                           status: .configuration)
+        }
+    }
+
+    /// Writes a temporary file (0600, same directory), flushes it to disk, then renames it over the file, so a
+    /// reader sees the old file or the new one and never a part. `afterWrite` lets tests fail in between.
+    func writeAtomically(_ data: Data, afterWrite: (() throws -> Void)? = nil) throws(CLIError) {
+        var template = Array((path + ".tmp-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mkstemp creates 0600
+        guard descriptor >= 0 else {
+            throw CLIError("Cannot write the credentials file in \(directory): \(String(cString: strerror(errno))).",
+                           status: .configuration)
+        }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var succeeded = false
+        defer {
+            if !succeeded { unlink(temporary) }
+        }
+        func fail(_ what: String) -> CLIError {
+            let reason = String(cString: strerror(errno))
+            return CLIError("Cannot write the credentials file \(path) (\(what)): \(reason).", status: .configuration)
+        }
+        do {
+            defer { close(descriptor) }
+            guard fchmod(descriptor, 0o600) == 0 else { throw fail("chmod") }
+            var written = 0
+            let bytes = [UInt8](data)
+            while written < bytes.count {
+                let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw fail("write")
+                }
+                written += count
+            }
+            guard fsync(descriptor) == 0 else { throw fail("fsync") }
+        }
+        do { try afterWrite?() } catch {
+            throw CLIError("Cannot write the credentials file \(path): \(error).", status: .configuration)
+        }
+        guard rename(temporary, path) == 0 else { throw fail("rename") }
+        succeeded = true
+        // Make the rename itself durable.
+        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var credentials: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var credentials: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
