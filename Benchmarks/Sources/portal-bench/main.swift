@@ -277,9 +277,17 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
     report.section("5. Memory (this process: demo server in-process too; whole-process figures for spark-portal are in section 7)")
     let switches = quick ? 100 : 1_000
     let srv = try await server(.demo, latencyMs: 0)
+    // The in-process server's journal keeps up to 10,000 requests: empty it as we go, it is not the app's memory.
+    let journal = srv.journal
+    let emptying = Task {
+        while !Task.isCancelled {
+            await journal.removeAll()
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
     let before = residentMemory()
     let outcome = try await runProgram(baseURL: srv.baseURL) { _ in SwitchScript(switches: switches, sampleEvery: switches / 10) }
-    // The server's journal keeps up to 10,000 requests; it is not the app's memory.
+    emptying.cancel()
     await srv.stop()
     report.line("\(switches) group switches (demo, latency 0): RSS before \(fmt(before.current, 1)) MiB, every \(switches / 10) switches: "
                 + outcome.memory.map { fmt($0, 1) }.joined(separator: " ") + " MiB")
