@@ -274,22 +274,28 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
 // MARK: - 5. Memory
 
 @MainActor func memorySection() async throws {
-    report.section("5. Memory (this process: demo server in-process too; whole-process figures for spark-portal are in section 7)")
+    report.section("5. Memory (in process; whole-process figures for spark-portal are in section 6)")
     let switches = quick ? 100 : 1_000
-    let srv = try await server(.demo, latencyMs: 0)
-    // The in-process server's journal keeps up to 10,000 requests: empty it as we go, it is not the app's memory.
-    let journal = srv.journal
-    let emptying = Task {
-        while !Task.isCancelled {
-            await journal.removeAll()
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+    // spark-mock as a separate process (built next to this binary), so this process's RSS is the app's.
+    let mockPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spark-mock").path
+    let mock = Process()
+    mock.executableURL = URL(fileURLWithPath: mockPath)
+    mock.arguments = ["--port", "0", "--data", "demo"]
+    let pipe = Pipe()
+    mock.standardOutput = pipe
+    try mock.run()
+    defer { mock.terminate(); mock.waitUntilExit() }
+    var firstLine = Data()
+    while !firstLine.contains(UInt8(ascii: "\n")) {
+        let chunk = pipe.fileHandleForReading.availableData
+        if chunk.isEmpty { throw BenchError("spark-mock did not start") }
+        firstLine += chunk
     }
+    guard let line = String(data: firstLine, encoding: .utf8)?.split(separator: "\n").first,
+          let url = URL(string: String(line.dropFirst("listening on ".count))) else { throw BenchError("spark-mock did not say where it listens") }
     let before = residentMemory()
-    let outcome = try await runProgram(baseURL: srv.baseURL) { _ in SwitchScript(switches: switches, sampleEvery: switches / 10) }
-    emptying.cancel()
-    await srv.stop()
-    report.line("\(switches) group switches (demo, latency 0): RSS before \(fmt(before.current, 1)) MiB, every \(switches / 10) switches: "
+    let outcome = try await runProgram(baseURL: url) { _ in SwitchScript(switches: switches, sampleEvery: switches / 10) }
+    report.line("\(switches) group switches (demo, latency 0, spark-mock in its own process): RSS before \(fmt(before.current, 1)) MiB, every \(switches / 10) switches: "
                 + outcome.memory.map { fmt($0, 1) }.joined(separator: " ") + " MiB")
     if let first = outcome.memory.first, let last = outcome.memory.last {
         report.line("  growth from the first sample to the last: \(fmt(last - first, 1)) MiB")
