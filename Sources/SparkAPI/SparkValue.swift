@@ -29,7 +29,8 @@ extension JSONValue {
     var sparkString: SparkValue<String> {
         switch self {
         case .string(restrictedMarker): .restricted
-        case .string(let string) where string.trimmingCharacters(in: .whitespaces).isEmpty: .absent
+        // Pure Swift: Foundation's trimming goes through NSString on Linux, on every field.
+        case .string(let string) where string.allSatisfy(\.isWhitespace): .absent
         default: text.map { SparkValue.value($0) } ?? .absent
         }
     }
@@ -40,7 +41,7 @@ extension JSONValue {
         case .number(let number): .value(number)
         case .string(restrictedMarker): .restricted
         case .string(let string):
-            Double(string.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ""))
+            (Double(string) ?? Double(string.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")))
                 .map { $0.isFinite ? .value($0) : .absent } ?? .absent
         default: .absent
         }
