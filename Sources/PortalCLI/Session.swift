@@ -58,7 +58,8 @@ public final class Session: Sendable {
         sink?.redact(token)
         logger?.info("session start", metadata: ["endpoint": "\(endpoint.absoluteString)", "version": "\(sparkPortalVersion)"])
 
-        let configuration = SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent)
+        let configuration = SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent,
+                                                     requestTimeout: settings.requestTimeout)
         do {
             let client = try SparkClient.live(
                 configuration: configuration, tokens: StaticToken(token),
