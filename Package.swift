@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalUITests",
-            dependencies: ["TerminalUI"]
+            dependencies: ["TerminalUI", "TestSupport", "tui-demo"]
         ),
         // Helpers for tests that drive real processes and terminals (tmux).
         .target(

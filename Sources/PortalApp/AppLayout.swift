@@ -37,8 +37,9 @@ public struct AppLayout: Equatable, Sendable {
         if width >= Self.wideWidth, height >= 8 {
             mode = .wide
             tabs = nil
-            let groupsWidth = max(24, width * 3 / 10)
-            let membersWidth = max(24, width * 3 / 10)
+            // The carts pane gets the most room: listings have the most columns.
+            let groupsWidth = max(26, width / 4)
+            let membersWidth = max(30, width / 3)
             let cartsWidth = width - groupsWidth - membersWidth
             panes = [
                 .groups: Rect(x: 0, y: body.y, width: groupsWidth, height: body.height),

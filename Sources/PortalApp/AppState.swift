@@ -156,6 +156,8 @@ public struct AppState: Equatable, Sendable {
     public private(set) var listingRows: [Int] = []
     /// Groups sorted by owner name (indices into `groups`).
     private var groupOrder: [Int] = []
+    /// Columns the picker needs for the largest "(members)" count.
+    public private(set) var memberCountWidth = 3
 
     // Request bookkeeping: answers to anything but the latest request of a kind are dropped.
     public var currentGroupRequest = 0
@@ -258,11 +260,12 @@ public struct AppState: Equatable, Sendable {
     // MARK: - Keeping derived rows in step
 
     /// Rebuilds the picker rows after the groups or the picker filter changed, keeping the highlight on
-    /// the same workspace when it is still listed.
-    mutating func rebuildPickerRows() {
+    /// the same workspace when it is still listed. Sorting happens only when the groups changed.
+    mutating func rebuildPickerRows(groupsChanged: Bool = false) {
         let keep = highlightedPickerRow.map { workspace(of: $0) }
         let groups = groups.value ?? []
-        if groupOrder.count != groups.count {
+        if groupsChanged || groupOrder.count != groups.count {
+            memberCountWidth = String(groups.map(\.users.count).max() ?? 0).count + 2
             groupOrder = groups.indices.sorted { a, b in
                 let order = groups[a].ownerName.localizedStandardCompare(groups[b].ownerName)
                 return order == .orderedSame ? a < b : order == .orderedAscending

@@ -29,7 +29,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         if case .failure(let error) = result {
             state.status = StatusMessage("Couldn't load the portal groups: \(error.userMessage) Press r to retry.", kind: .error)
         }
-        state.rebuildPickerRows()
+        state.rebuildPickerRows(groupsChanged: true)
         if case .success = result, state.highlightedPickerRow == .own, let current = state.currentWorkspace {
             highlight(current, &state)
         }

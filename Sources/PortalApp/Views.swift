@@ -115,12 +115,19 @@ func requestSummary(_ event: RequestEvent) -> String {
 
 private func renderTabs(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     let panes = Pane.allCases
+    let labels = ["Groups", "Members", "Carts"]
+    guard area.width / panes.count >= 9 else {
+        // Too narrow for three tabs: name the one shown, with arrows for Tab and Shift-Tab.
+        let text = "◂ \(labels[state.focus.rawValue]) \(state.focus.rawValue + 1)/\(panes.count) ▸"
+        buffer.write(TextWidth.pad(text, to: area.width, alignment: .center), at: area.x, y: area.y,
+                     maxWidth: area.width, style: Theme.focusedHighlight, ellipsis: "…")
+        return
+    }
     for (index, pane) in panes.enumerated() {
         let start = area.x + index * area.width / panes.count
         let end = area.x + (index + 1) * area.width / panes.count
-        let label = pane == .groups ? "Groups" : pane == .members ? "Members" : "Carts"
         let focused = pane == state.focus
-        let text = TextWidth.pad(focused ? "[\(label)]" : " \(label) ", to: end - start, alignment: .center)
+        let text = TextWidth.pad(focused ? "[\(labels[index])]" : labels[index], to: end - start, alignment: .center)
         buffer.write(text, at: start, y: area.y, maxWidth: end - start,
                      style: focused ? Theme.focusedHighlight : Theme.dim, ellipsis: "…")
     }
@@ -152,7 +159,8 @@ private func renderListPane(
         buffer.write(note.text, at: inner.x, y: inner.bottom - 1, maxWidth: inner.width, style: note.style, ellipsis: "…")
         inner = inner.droppingBottom(1)
     } else if let note, state.rowCount(list) == 0 {
-        Paragraph(lines: [Paragraph.Line(note.text, style: note.style)]).render(in: inner, into: &buffer)
+        Paragraph(lines: [Paragraph.Line(note.text, style: note.style)])
+            .render(in: inner.inset(horizontal: 1, vertical: 0), into: &buffer)
         return
     }
     let cursor = state.cursor(list)
@@ -164,10 +172,13 @@ private func renderListPane(
     ).render(in: inner, into: &buffer)
 }
 
+/// The right-hand title of a list pane: how many rows it has, or, while filtering, the filter and how
+/// many rows match it.
 private func filterTitle(_ state: AppState, _ list: ListID, count: Int) -> String? {
     let filter = state.filter(list)
     if filter.isEmpty && state.editingFilter != list { return count > 0 ? String(count) : nil }
-    return "/\(filter) \(count)"
+    let matching = state.rowCount(list) - (list == .groups && state.pickerRows.first == .own ? 1 : 0)
+    return "/\(filter) \(matching)"
 }
 
 private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
@@ -175,11 +186,11 @@ private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout B
     let current = state.currentWorkspace
     let pending = state.groupSwitch
     let frame = spinner(state)
-    var titleRight = filterTitle(state, .groups, count: groups.count)
-    if pending != nil { titleRight = "\(frame) switching…" }
+    let title = pending == nil ? Pane.groups.title : "\(Pane.groups.title) \(frame) switching…"
     renderListPane(
-        state, pane: .groups, list: .groups, title: Pane.groups.title, titleRight: titleRight, in: area,
-        into: &buffer, columns: [.flexible, ListWidget.Column(.fixed(8), alignment: .right)],
+        state, pane: .groups, list: .groups, title: title,
+        titleRight: pending == nil ? filterTitle(state, .groups, count: groups.count) : nil, in: area,
+        into: &buffer, columns: [.flexible, ListWidget.Column(.fixed(state.memberCountWidth), alignment: .right)],
         loading: state.groups.isLoading ? "loading groups…" : nil, failure: state.groups.error,
         emptyText: "no group matches the filter"
     ) { index in
@@ -207,14 +218,15 @@ private func renderMembers(_ state: AppState, in area: Rect, into buffer: inout 
         let text: String = state.highlightedPickerRow == .own
             ? "Your own workspace: your own listing carts, shared with no one. Choose it to leave the current group."
             : state.groups.isLoading ? "\(spinner(state)) loading groups…" : "No group highlighted."
-        Paragraph(lines: [Paragraph.Line(text, style: Theme.dim)]).render(in: block.inner(area), into: &buffer)
+        Paragraph(lines: [Paragraph.Line(text, style: Theme.dim)])
+            .render(in: block.inner(area).inset(horizontal: 1, vertical: 0), into: &buffer)
         return
     }
     let users = group.users
     let ownerID = group.contactId
     // Narrow panes keep the name readable and drop the least important columns first.
     let room = area.width - 4
-    let shown = room >= 52 ? 4 : room >= 40 ? 3 : room >= 26 ? 2 : 1
+    let shown = room >= 48 ? 4 : room >= 36 ? 3 : room >= 24 ? 2 : 1
     let columns = Array([.flexible, ListWidget.Column(.fixed(7)), ListWidget.Column(.fixed(9)),
                          ListWidget.Column(.fixed(10))].prefix(shown))
     renderListPane(

@@ -33,6 +33,23 @@ public struct SparkPortalCommand: AsyncParsableCommand {
 
     public init() {}
 
+    /// The executable's entry point: parses the command line and runs the chosen command (the TUI when
+    /// there is no subcommand), exiting with its status. (swift-argument-parser's own `main()` refuses
+    /// to run an async root command called from another module's top-level code on Linux.)
+    public static func runAsMain() async -> Never {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     public func run() async throws {
         let status = await TUILauncher.run(options: options, console: .process)
         if status != .success { throw ExitCode(status.rawValue) }

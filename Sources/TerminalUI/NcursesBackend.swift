@@ -72,6 +72,10 @@ public final class NcursesBackend: TerminalBackend {
         tui_safety_save_shell_mode(1)
         tui_safety_set_notify_fd(wakeup.writeFD)
         tui_safety_install()
+        // The size comes from the tty (ioctl), not from exported LINES/COLUMNS (stale after a
+        // resize). use_env(false) would mean terminfo's fixed size instead: not what we want.
+        use_env(true)
+        use_tioctl(true)
         guard let scr = newterm(nil, cn_stdout(), cn_stdin()) else {
             tui_safety_uninstall()
             throw StartError.cannotStart(term: getenv("TERM").map { String(cString: $0) } ?? "")
@@ -187,6 +191,7 @@ public final class NcursesBackend: TerminalBackend {
     // MARK: Events
 
     public func nextEvent(timeout: Duration?) -> TerminalEvent? {
+        guard !isShutDown else { return nil }
         let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
             if !pending.isEmpty { return pending.removeFirst() }

@@ -1,3 +1,3 @@
 import PortalCLI
 
-await SparkPortalCommand.main()
+await SparkPortalCommand.runAsMain()

@@ -7,15 +7,14 @@ import TestSupport
 struct WalkthroughTests {
     static let seedToken = "MY_OAUTH2_ACCESS_TOKEN"
 
-    /// Runs spark-portal in tmux against the server; its exit status is printed after it.
+    /// Runs spark-portal in tmux against the server.
     static func start(_ server: MockServerProcess, width: Int = 120, height: Int = 40,
-                      arguments: String = "", environment: [String: String] = [:]) throws -> Tmux {
-        let binary = Tmux.quote(Executable.product("spark-portal"))
+                      arguments: [String] = [], environment: [String: String] = [:]) throws -> Tmux {
         var environment = environment
         environment["SPARK_ACCESS_TOKEN"] = environment["SPARK_ACCESS_TOKEN"] ?? seedToken
         environment["XDG_CONFIG_HOME"] = "/nonexistent-spark-portal-e2e"
         return try Tmux(width: width, height: height,
-                        command: "\(binary) --endpoint \(server.baseURL.absoluteString) \(arguments); echo \"exit=$?\"",
+                        program: [Executable.product("spark-portal"), "--endpoint", server.baseURL.absoluteString] + arguments,
                         environment: environment)
     }
 
@@ -24,33 +23,50 @@ struct WalkthroughTests {
         defer { server.stop() }
         let tmux = try Self.start(server)
 
-        try tmux.waitFor("Portal groups", "Ozzy Owner", "acting for: My own workspace")
+        try tmux.waitFor("Portal groups", "Ozzy Owner", "acting for: My own workspace", "Lake cabins")
         try tmux.send("Down")
         try tmux.waitFor("Johnny Consumer", "Betty Buyer")
         try tmux.send("Enter")
         let screen = try tmux.waitFor("acting for: Ozzy Owner's group", "Listing carts · Ozzy Owner",
                                       "Favorites", "Possibilities", "Recommended", "Rejects", "Removed")
         #expect(screen.contains { $0.contains("●") && $0.contains("Ozzy Owner") })
+        #expect(!screen.contains { $0.contains("Lake cabins") }, "only the new group's carts")
         try tmux.send("q")
-        try tmux.waitFor("exit=0")
+        let exit = try tmux.waitForProgramExit()
+        #expect(exit.status == 0)
     }
 
     @Test func terminalIsRestoredAfterQuit() throws {
         let server = try MockServerProcess(["--data", "seed"])
         defer { server.stop() }
-        let sttyFile = FileManager.default.temporaryDirectory.appendingPathComponent("stty-\(UUID()).txt").path
-        let binary = Tmux.quote(Executable.product("spark-portal"))
-        let tmux = try Tmux(width: 100, height: 30,
-                            command: "\(binary) --endpoint \(server.baseURL.absoluteString); echo \"exit=$?\"; stty -a > \(Tmux.quote(sttyFile))",
-                            environment: ["SPARK_ACCESS_TOKEN": Self.seedToken, "XDG_CONFIG_HOME": "/nonexistent-spark-portal-e2e"])
+        let tmux = try Self.start(server, width: 100, height: 30)
         try tmux.waitFor("Ozzy Owner")
         try tmux.send("q")
-        try tmux.waitFor("exit=0")
-        try tmux.waitFor("stty output") { _ in FileManager.default.fileExists(atPath: sttyFile) }
-        let stty = try String(contentsOfFile: sttyFile, encoding: .utf8)
-        let words = Set(stty.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(words.contains("icanon"), "\(stty)")
-        #expect(words.contains("echo"), "\(stty)")
+        let exit = try tmux.waitForProgramExit()
+        #expect(exit.status == 0)
+        let words = Set(exit.stty.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        #expect(words.contains("icanon"), "\(exit.stty)")
+        #expect(words.contains("echo"), "\(exit.stty)")
         #expect(!words.contains("-icanon") && !words.contains("-echo"))
+    }
+
+    @Test func subcommandsWorkAgainstSparkMock() throws {
+        let server = try MockServerProcess(["--data", "seed"])
+        defer { server.stop() }
+        let binary = Executable.product("spark-portal")
+        let environment = ["SPARK_ACCESS_TOKEN": Self.seedToken, "XDG_CONFIG_HOME": "/nonexistent-spark-portal-e2e",
+                           "PATH": "/usr/bin:/bin"]
+        let endpoint = ["--endpoint", server.baseURL.absoluteString]
+        let use = try Executable.run(binary, ["use", "20130919194721820379000000"] + endpoint, environment: environment)
+        #expect(use.status == 0, "\(use.error)")
+        let current = try Executable.run(binary, ["current", "--json"] + endpoint, environment: environment)
+        let group = try JSONSerialization.jsonObject(with: Data(current.output.utf8)) as? [String: Any]
+        #expect(group?["Id"] as? String == "20130919194721820379000000")
+        let carts = try Executable.run(binary, ["carts"] + endpoint, environment: environment)
+        #expect(carts.output.contains("Possibilities") && carts.error.isEmpty)
+        let noToken = try Executable.run(binary, ["groups"] + endpoint, environment: ["PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": "/nonexistent"])
+        #expect(noToken.status == 77)
+        #expect(noToken.output.isEmpty)
+        #expect(noToken.error.split(separator: "\n").count == 1)
     }
 }

@@ -48,7 +48,11 @@ import TerminalUI
                         "acting for: Ozzy Owner's group", "Listing carts · Ozzy Owner", "Possibilities", "Rejects", "Removed"),
             .key(.char("g")),
             .key(.enter),
-            Self.screen("own workspace after leaving", "acting for: My own workspace", "Listing carts · my own"),
+            Self.screen("own workspace after leaving", "acting for: My own workspace", "Listing carts · my own", "Lake cabins"),
+            .key(.tab), .key(.tab), .key(.enter),
+            Self.screen("the listings of Betty's Favorites", "Favorites · listings", "$"),
+            .key(.escape),
+            Self.screen("the carts again", "Listing carts · my own", "Lake cabins"),
             .key(.char("q")),
         ], baseURL: server.baseURL, token: DemoCredentials.seedAccessToken)
         let requests = await server.journal.requests
@@ -59,5 +63,8 @@ import TerminalUI
         #expect(puts.count == 1)
         #expect(puts.first?.body?.contains("20130919194721820379000000") == true)
         #expect(requests.contains { $0.method == "DELETE" && $0.path == "/v1/portal/groups/current" })
+        #expect(requests.contains { $0.method == "GET" && $0.path.hasSuffix("/listings") })
+        // Start-up asked for everything at once, and the groups with paging.
+        #expect(requests.contains { $0.path == "/v1/portal/groups" && $0.queryValue("_pagination") == "1" })
     }
 }

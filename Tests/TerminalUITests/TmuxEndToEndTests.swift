@@ -1,15 +1,16 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TerminalUI
 
 /// Runs `tui-demo` on the real ncurses backend inside a detached tmux session and reads the
 /// screen back with `capture-pane`. Every wait is for a screen condition, with a deadline.
-@Suite("ncurses in tmux", .serialized, .enabled(if: Tmux.path != nil, "tmux is not installed: end-to-end terminal tests skipped"))
+@Suite("ncurses in tmux", .serialized, .enabled(if: DemoTmux.path != nil, "tmux is not installed: end-to-end terminal tests skipped"))
 struct TmuxEndToEndTests {
     @Test("wide characters aligned, resize redraws, q restores the terminal")
     func demoRunsResizesAndRestores() throws {
-        let demo = try #require(Tmux.demoBinary, "tui-demo not built next to the tests (run swift build)")
-        let tmux = try Tmux(width: 80, height: 24, program: demo)
+        let demo = try #require(DemoTmux.demoBinary, "tui-demo not built next to the tests (run swift build)")
+        let tmux = try DemoTmux(width: 80, height: 24, program: demo)
         defer { tmux.kill() }
 
         var screen = try tmux.waitForScreen("80×24 frame") { isFramed($0, width: 80, height: 24) }
@@ -51,8 +52,8 @@ struct TmuxEndToEndTests {
 
     @Test("a crash (Swift trap) restores the terminal")
     func crashRestores() throws {
-        let demo = try #require(Tmux.demoBinary)
-        let tmux = try Tmux(width: 60, height: 15, program: demo, arguments: ["--allow-crash"])
+        let demo = try #require(DemoTmux.demoBinary)
+        let tmux = try DemoTmux(width: 60, height: 15, program: demo, arguments: ["--allow-crash"])
         defer { tmux.kill() }
         _ = try tmux.waitForScreen("demo started") { isFramed($0, width: 60, height: 15) }
         tmux.send("!")
@@ -63,8 +64,8 @@ struct TmuxEndToEndTests {
 
     @Test("Ctrl-C (SIGINT) restores the terminal and exits with 130")
     func interruptRestores() throws {
-        let demo = try #require(Tmux.demoBinary)
-        let tmux = try Tmux(width: 60, height: 15, program: demo)
+        let demo = try #require(DemoTmux.demoBinary)
+        let tmux = try DemoTmux(width: 60, height: 15, program: demo)
         defer { tmux.kill() }
         _ = try tmux.waitForScreen("demo started") { isFramed($0, width: 60, height: 15) }
         tmux.send("C-c")
@@ -75,8 +76,8 @@ struct TmuxEndToEndTests {
 
     @Test("SIGTERM and SIGHUP restore the terminal and exit with 128+signal", arguments: [SIGTERM, SIGHUP])
     func terminationRestores(signal: Int32) throws {
-        let demo = try #require(Tmux.demoBinary)
-        let tmux = try Tmux(width: 60, height: 15, program: demo)
+        let demo = try #require(DemoTmux.demoBinary)
+        let tmux = try DemoTmux(width: 60, height: 15, program: demo)
         defer { tmux.kill() }
         _ = try tmux.waitForScreen("demo started") { isFramed($0, width: 60, height: 15) }
         let shell = try #require(Int32(try tmux.run(["display-message", "-p", "-t", "0", "#{pane_pid}"], output: true)
@@ -92,9 +93,9 @@ struct TmuxEndToEndTests {
 
     @Test("Ctrl-Z suspends with the terminal restored; fg redraws")
     func suspendAndResume() throws {
-        let demo = try #require(Tmux.demoBinary)
+        let demo = try #require(DemoTmux.demoBinary)
         // An interactive shell gives job control (fg).
-        let tmux = try Tmux(width: 60, height: 15, program: demo, interactiveShell: true)
+        let tmux = try DemoTmux(width: 60, height: 15, program: demo, interactiveShell: true)
         defer { tmux.kill() }
         _ = try tmux.waitForScreen("demo started") { isFramed($0, width: 60, height: 15) }
         tmux.send("C-z")
@@ -139,7 +140,7 @@ struct TmuxEndToEndTests {
 }
 
 /// A private tmux server with one session running a program.
-struct Tmux {
+struct DemoTmux {
     static let path: String? = {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(dir)/tmux"
@@ -190,70 +191,22 @@ struct Tmux {
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// Runs a tmux command and returns what it printed. Spawned with posix_spawn and an empty
-    /// signal mask: the test runner's threads block signals, and a tmux server started with
-    /// SIGCHLD blocked never reaps its panes (kill-server then hangs). Only commands that print
-    /// get a pipe: the server the first command forks would inherit it and keep it open.
+    /// Runs a tmux command and returns what it printed (see `Executable.spawn` for why it is spawned
+    /// that way). Only commands that print get a pipe: the server the first command forks would
+    /// inherit it and keep it open.
     @discardableResult
     func run(_ arguments: [String], output: Bool = false) throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "TMUX")
         environment["LANG"] = environment["LANG"] ?? "C.UTF-8"
-        let argv = [Tmux.path!, "-L", socket] + arguments
-        let envp = environment.map { "\($0.key)=\($0.value)" }
+        // Stale exported sizes, as some shells leave them: the backend must ask the tty instead.
+        environment["COLUMNS"] = "33"
+        environment["LINES"] = "5"
+        // A socket in our own directory: a private server, and nothing left behind in /tmp/tmux-UID.
+        let argv = [DemoTmux.path!, "-S", directory.appendingPathComponent("tmux.sock").path] + arguments
 
-        var fds: [Int32] = [-1, -1]
-        if output { guard pipe(&fds) == 0 else { throw SpawnFailed(errno: errno) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        if output {
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-            posix_spawn_file_actions_addclose(&actions, fds[0])
-            posix_spawn_file_actions_addclose(&actions, fds[1])
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = envp.map { strdup($0) } + [nil]
-        defer { (cArgs + cEnv).forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-        if output { close(fds[1]) }
-        guard rc == 0 else {
-            if output { close(fds[0]) }
-            throw SpawnFailed(errno: rc)
-        }
-        var data: [UInt8] = []
-        if output {
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = read(fds[0], &chunk, chunk.count)
-                if n > 0 { data += chunk[0..<n]; continue }
-                if n < 0 && errno == EINTR { continue }
-                break
-            }
-            close(fds[0])
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return String(decoding: data, as: UTF8.self)
+        return try Executable.spawn(argv, environment: environment, captureOutput: output).output
     }
-
-    struct SpawnFailed: Error { let errno: Int32 }
 
     func send(_ keys: String...) { _ = try? run(["send-keys", "-t", "0"] + keys) }
 

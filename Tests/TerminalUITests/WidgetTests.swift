@@ -87,6 +87,23 @@ struct WidgetTests {
         #expect(b.lines.last == TextWidth.pad("▸ row 50000", to: 20))
     }
 
+    @Test("list with a header row and plain items")
+    func listHeader() {
+        let list = ListWidget(count: 3, columns: [.flexible, ListWidget.Column(.fixed(5), alignment: .right)],
+                              state: ListState(selected: 2), header: ListWidget.Row(["Name", "Carts"])) { i in
+            ListWidget.Row(["Cart \(i)", "\(i)"])
+        }
+        let b = rendered(list, width: 14, height: 3)
+        expectLines(b, [
+            "  Name   Carts",
+            "  Cart 1     1",
+            "▸ Cart 2     2",
+        ])
+        #expect(b[2, 0].style.attributes.contains(.underline))
+        #expect(list.visibleRowCount(in: Rect(x: 0, y: 0, width: 14, height: 3)) == 2)
+        expectLines(rendered(ListWidget(items: ["a", "b"], state: ListState(selected: 0)), width: 4, height: 2), ["▸ a ", "  b "])
+    }
+
     @Test("empty list shows its empty text")
     func emptyList() {
         let list = ListWidget(count: 0, emptyText: "no groups") { _ in ListWidget.Row([]) }

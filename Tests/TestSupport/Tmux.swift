@@ -12,7 +12,7 @@ public final class Tmux: @unchecked Sendable {
 
     /// Starts `command` (run by /bin/sh) in a new session of the given size.
     public init(width: Int, height: Int, command: String, environment: [String: String] = [:]) throws {
-        socket = "sp-\(getpid())-\(UUID().uuidString.prefix(8))"
+        socket = "sp-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
         scratch = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         var exports = ["TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"]
@@ -23,7 +23,40 @@ public final class Tmux: @unchecked Sendable {
         try tmux(["set-option", "-t", session, "remain-on-exit", "on"])
     }
 
+    /// Runs a program (argv, quoted for the shell) under a shell that survives Ctrl-C, then records the
+    /// program's exit status and `stty -a` for `waitForProgramExit()`.
+    public convenience init(width: Int, height: Int, program: [String], environment: [String: String] = [:]) throws {
+        let id = UUID().uuidString
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sp-run-\(id)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let status = directory.appendingPathComponent("status").path
+        let stty = directory.appendingPathComponent("stty").path
+        let command = "env SWIFT_BACKTRACE=interactive=no,color=no " + program.map(Self.quote).joined(separator: " ")
+        try self.init(width: width, height: height, command: "trap : INT; \(command); echo $? > \(Self.quote(status)).tmp; "
+                        + "stty -a > \(Self.quote(stty)); mv \(Self.quote(status)).tmp \(Self.quote(status)); exec sleep 600",
+                      environment: environment)
+        runDirectory = directory
+    }
+
+    /// Where `init(program:)` records the exit status and `stty -a`.
+    private var runDirectory: URL?
+
+    /// Waits for a program started with `init(program:)` to exit; its status and the terminal's settings after.
+    public func waitForProgramExit(timeout: Duration = .seconds(20)) throws -> (status: Int, stty: String) {
+        guard let directory = runDirectory else { throw TimedOut(what: "a program started with init(program:)", screen: screen) }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = try? String(contentsOf: directory.appendingPathComponent("status"), encoding: .utf8) {
+                let stty = (try? String(contentsOf: directory.appendingPathComponent("stty"), encoding: .utf8)) ?? ""
+                return (Int(status.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1, stty)
+            }
+            usleep(40_000)
+        }
+        throw TimedOut(what: "the program to exit", screen: screen)
+    }
+
     deinit {
+        if let runDirectory { try? FileManager.default.removeItem(at: runDirectory) }
         _ = try? tmux(["kill-server"])
         try? FileManager.default.removeItem(at: scratch)
     }
@@ -33,14 +66,20 @@ public final class Tmux: @unchecked Sendable {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// Runs a tmux command on this session's private server. Only commands whose output is wanted
+    /// get a pipe: the server that the first command forks would inherit it and keep it open.
     @discardableResult
-    public func tmux(_ arguments: [String]) throws -> String {
-        try Executable.run("tmux", ["-L", socket] + arguments).output
+    public func tmux(_ arguments: [String], output: Bool = false) throws -> String {
+        guard let path = Executable.find("tmux") else { throw Executable.SpawnFailed(program: "tmux", code: ENOENT) }
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "TMUX")
+        return try Executable.spawn([path, "-S", scratch.appendingPathComponent("tmux.sock").path] + arguments,
+                                    environment: environment, captureOutput: output).output
     }
 
     /// The visible screen, one string per row.
     public func capture() -> [String] {
-        ((try? tmux(["capture-pane", "-p", "-t", session])) ?? "")
+        ((try? tmux(["capture-pane", "-p", "-t", session], output: true)) ?? "")
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
@@ -57,7 +96,7 @@ public final class Tmux: @unchecked Sendable {
 
     /// Whether the pane's command has exited, and its status.
     public var exitStatus: Int? {
-        let text = (try? tmux(["display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}"])) ?? ""
+        let text = (try? tmux(["display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}"], output: true)) ?? ""
         let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
         guard parts.first == "1" else { return nil }
         return parts.count > 1 ? Int(parts[1]) : -1
@@ -65,7 +104,7 @@ public final class Tmux: @unchecked Sendable {
 
     /// The pane's process id.
     public var panePID: Int32? {
-        Int32((try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}"]))?
+        Int32((try? tmux(["display-message", "-p", "-t", session, "#{pane_pid}"], output: true))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
     }
 
@@ -137,6 +176,69 @@ public enum Executable {
         productsDirectory.appendingPathComponent(name).path
     }
 
+    public struct SpawnFailed: Error, CustomStringConvertible {
+        public var program: String
+        public var code: Int32
+        public var description: String { "cannot run \(program): \(String(cString: strerror(code)))" }
+    }
+
+    /// Runs a program with posix_spawn: stdin and stderr on /dev/null, stdout captured only when asked,
+    /// and an empty signal mask with default handlers. (The test runner's threads block signals; a tmux
+    /// server started with SIGCHLD blocked never reaps its panes, and kill-server then hangs.)
+    @discardableResult
+    public static func spawn(_ argv: [String], environment: [String: String],
+                             captureOutput: Bool) throws -> (status: Int32, output: String) {
+        var fds: [Int32] = [-1, -1]
+        if captureOutput { guard pipe(&fds) == 0 else { throw SpawnFailed(program: argv[0], code: errno) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if captureOutput {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_addclose(&actions, fds[0])
+            posix_spawn_file_actions_addclose(&actions, fds[1])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let cArguments = argv.map { strdup($0) } + [nil]
+        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        if captureOutput { close(fds[1]) }
+        guard rc == 0 else {
+            if captureOutput { close(fds[0]) }
+            throw SpawnFailed(program: argv[0], code: rc)
+        }
+        var data: [UInt8] = []
+        if captureOutput {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fds[0], &chunk, chunk.count)
+                if n > 0 { data += chunk[0..<n]; continue }
+                if n < 0 && errno == EINTR { continue }
+                break
+            }
+            close(fds[0])
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), String(decoding: data, as: UTF8.self))
+    }
+
     public struct Result {
         public var status: Int32
         public var output: String
@@ -151,24 +253,20 @@ public enum Executable {
         process.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : (find(program) ?? program))
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe(), stdin = Pipe()
+        // stderr goes to a file, so reading stdout to its end can never wait on a full stderr pipe.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("sp-stderr-\(UUID())")
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let out = Pipe(), stdin = Pipe()
         process.standardOutput = out
-        process.standardError = err
+        process.standardError = try FileHandle(forWritingTo: errorFile)
         process.standardInput = stdin
         try process.run()
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try? stdin.fileHandleForWriting.close()
-        // Read both pipes fully before waiting, so a chatty program cannot block on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errorData = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
         process.waitUntilExit()
+        let errorData = (try? Data(contentsOf: errorFile)) ?? Data()
         return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
                       error: String(decoding: errorData, as: UTF8.self))
     }

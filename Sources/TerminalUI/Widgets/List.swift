@@ -96,12 +96,18 @@ public struct ListWidget: Widget {
     public var columnSpacing: Int
     /// Shown when the list has no rows.
     public var emptyText: String
+    /// Column titles drawn on the first row (the rows get one row less); nil for none.
+    public var header: Row?
+    public var headerStyle: Style
 
     public init(count: Int, columns: [Column] = [.flexible], state: ListState = ListState(),
                 markerWidth: Int = 1, highlightSymbol: String = "▸",
                 highlightStyle: Style = Style(attributes: [.reverse, .bold]),
                 columnSpacing: Int = 1, emptyText: String = "",
+                header: Row? = nil, headerStyle: Style = Style(attributes: [.bold, .underline]),
                 row: @escaping (Int) -> Row) {
+        self.header = header
+        self.headerStyle = headerStyle
         self.count = count
         self.row = row
         self.columns = columns
@@ -144,8 +150,34 @@ public struct ListWidget: Widget {
         return widths
     }
 
+    /// A list of plain strings, one column.
+    public init(items: [String], state: ListState = ListState(), emptyText: String = "") {
+        self.init(count: items.count, state: state, emptyText: emptyText) { ListWidget.Row([items[$0]]) }
+    }
+
     public func render(in area: Rect, into buffer: inout Buffer) {
         renderReturningState(in: area, into: &buffer)
+    }
+
+    /// Rows of the list that fit in `area` (one less with a header): the page size for PgUp/PgDn.
+    public func visibleRowCount(in area: Rect) -> Int {
+        max(0, area.height - (header != nil && area.height >= 2 ? 1 : 0))
+    }
+
+    private func draw(_ r: Row, marker symbol: String, style: Style, y: Int, area: Rect, widths: [Int], markerColumns: Int, into buffer: inout Buffer) {
+        buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style)
+        if markerColumns > 0 {
+            buffer.write(TextWidth.pad(symbol, to: markerWidth, ellipsis: ""), at: area.x, y: y, maxWidth: markerWidth, style: style)
+        }
+        var x = area.x + markerColumns
+        for (i, width) in widths.enumerated() {
+            if i > 0 { x += columnSpacing }
+            guard width > 0, x < area.right else { continue }
+            let text = i < r.cells.count ? r.cells[i] : ""
+            let padded = TextWidth.pad(text, to: width, alignment: columns[i].alignment)
+            buffer.write(padded, at: x, y: y, maxWidth: min(width, area.right - x), style: style)
+            x += width
+        }
     }
 
     /// Draws and returns the state with the offset that was used (store it to keep the window
@@ -153,33 +185,24 @@ public struct ListWidget: Widget {
     @discardableResult
     public func renderReturningState(in area: Rect, into buffer: inout Buffer) -> ListState {
         guard !area.isEmpty else { return state }
-        if count <= 0 {
-            if !emptyText.isEmpty { buffer.write(emptyText, in: area, style: .dim, ellipsis: "…") }
-            return ListState(selected: nil, offset: 0)
-        }
-        let window = ListState.visibleRange(selected: state.selected, offset: state.offset, height: area.height, count: count)
         let marker = markerWidth > 0 ? min(markerWidth + 1, area.width) : 0
         let widths = columnWidths(in: area.width - marker)
+        var rowsArea = area
+        if let header, area.height >= 2 {
+            draw(header, marker: "", style: headerStyle, y: area.y, area: area, widths: widths, markerColumns: marker, into: &buffer)
+            rowsArea = area.droppingTop(1)
+        }
+        if count <= 0 {
+            if !emptyText.isEmpty { buffer.write(emptyText, in: rowsArea, style: .dim, ellipsis: "…") }
+            return ListState(selected: nil, offset: 0)
+        }
+        let window = ListState.visibleRange(selected: state.selected, offset: state.offset, height: rowsArea.height, count: count)
         for (line, index) in window.range.enumerated() {
             let r = row(index)
-            let y = area.y + line
             let isSelected = index == state.selected
-            let rowArea = Rect(x: area.x, y: y, width: area.width, height: 1)
             let style = isSelected ? r.style.patched(with: highlightStyle) : r.style
-            buffer.fill(rowArea, style: style)
-            if marker > 0 {
-                let symbol = (isSelected && r.marker.isEmpty) ? highlightSymbol : r.marker
-                buffer.write(TextWidth.pad(symbol, to: markerWidth, ellipsis: ""), at: area.x, y: y, maxWidth: markerWidth, style: style)
-            }
-            var x = area.x + marker
-            for (i, width) in widths.enumerated() {
-                if i > 0 { x += columnSpacing }
-                guard width > 0, x < area.right else { continue }
-                let text = i < r.cells.count ? r.cells[i] : ""
-                let padded = TextWidth.pad(text, to: width, alignment: columns[i].alignment)
-                buffer.write(padded, at: x, y: y, maxWidth: min(width, area.right - x), style: style)
-                x += width
-            }
+            let symbol = (isSelected && r.marker.isEmpty) ? highlightSymbol : r.marker
+            draw(r, marker: symbol, style: style, y: rowsArea.y + line, area: rowsArea, widths: widths, markerColumns: marker, into: &buffer)
         }
         return ListState(selected: state.selected, offset: window.offset)
     }
