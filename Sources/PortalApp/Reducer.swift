@@ -150,7 +150,9 @@ private func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) ->
         state.status = StatusMessage("Switching to \(name)…", kind: .progress)
         return []
     }
-    if workspace == state.currentWorkspace, state.currentGroup.error == nil {
+    // Only a settled answer counts: right after a switch the re-read is still on its way and the old value
+    // is not what the server has, so choosing it again must be sent.
+    if workspace == state.currentWorkspace, state.currentGroup.error == nil, !state.currentGroup.isLoading {
         state.status = StatusMessage("Already acting for \(name).")
         return []
     }

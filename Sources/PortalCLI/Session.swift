@@ -93,7 +93,8 @@ public final class Session: Sendable {
         }
         logger?.info("session start", metadata: ["endpoint": "\(endpoint.absoluteString)", "version": "\(sparkPortalVersion)"])
 
-        let configuration = SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent)
+        let configuration = SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent,
+                                                     requestTimeout: settings.requestTimeout)
         do {
             let client = try SparkClient.live(
                 configuration: configuration, tokens: tokens,
@@ -143,9 +144,11 @@ public final class Session: Sendable {
 
     /// Runs `body` with an open session and always closes it.
     public static func with<T>(
-        _ settings: Settings, environment: [String: String], _ body: (Session) async throws -> T
+        _ settings: Settings, environment: [String: String],
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in },
+        _ body: (Session) async throws -> T
     ) async throws -> T {
-        let session = try await open(settings, environment: environment)
+        let session = try await open(settings, environment: environment, onRetry: onRetry)
         do {
             let result = try await body(session)
             await session.close()

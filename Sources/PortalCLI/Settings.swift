@@ -58,6 +58,8 @@ public struct Settings: Equatable, Sendable {
     /// Whether the endpoint was chosen (flag, environment or file) rather than defaulted: a stored login
     /// brings its own endpoint only when none was chosen.
     public var endpointIsExplicit: Bool = false
+    /// The longest one try of a request may take (env `SPARK_PORTAL_REQUEST_TIMEOUT`, in seconds).
+    public var requestTimeout: Duration = SparkClientConfiguration().requestTimeout
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
@@ -77,11 +79,23 @@ public struct Settings: Equatable, Sendable {
         for override in file.keys {
             keyMap.rebind(override.command, to: override.keys, label: override.label)
         }
-        return Settings(
+        var settings = Settings(
             endpoint: endpoint, userAgent: userAgent, color: !noColor && outputIsTerminal,
             mouse: file.mouse ?? true, keyMap: keyMap,
             logFile: nonEmpty(options.logFile) ?? nonEmpty(environment["SPARK_PORTAL_LOG"]),
             demo: options.demo ? options.demoData : nil, account: account, endpointIsExplicit: endpointIsExplicit)
+        if let text = nonEmpty(environment["SPARK_PORTAL_REQUEST_TIMEOUT"]) {
+            settings.requestTimeout = try requestTimeout(text)
+        }
+        return settings
+    }
+
+    /// Seconds, e.g. `20` or `0.5`: more than zero, at most an hour.
+    static func requestTimeout(_ text: String) throws(CLIError) -> Duration {
+        guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+            throw CLIError("Invalid SPARK_PORTAL_REQUEST_TIMEOUT '\(text)': expected seconds, like 20 or 0.5.", status: .usage)
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     /// Checks an endpoint: a URL with a host, https (or http to a loopback host).

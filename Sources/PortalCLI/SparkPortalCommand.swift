@@ -67,7 +67,9 @@ public struct SparkPortalCommand: AsyncParsableCommand {
     public static func execute(_ command: PortalCommand, options: GlobalOptions, console: Console) async -> ExitStatus {
         do {
             let settings = try resolveSettings(options, console: console)
-            try await Session.with(settings, environment: console.environment) { session in
+            // A wait (rate limit, server trouble, timeout) is said at once, so a silent pause is never a mystery.
+            try await Session.with(settings, environment: console.environment,
+                                   onRetry: { console.err("spark-portal: \(retryLine($0))") }) { session in
                 try await command.run(in: session, console: console)
             }
             return .success
@@ -76,6 +78,13 @@ public struct SparkPortalCommand: AsyncParsableCommand {
             console.err("spark-portal: \(sanitize(failure.message))")
             return failure.status
         }
+    }
+
+    /// `rate limited — retrying GET /v1/listingcarts in 1.0s (attempt 2)`.
+    static func retryLine(_ notice: RetryNotice) -> String {
+        let path = notice.path.split(separator: "?").first.map(String.init) ?? notice.path
+        return sanitize("\(notice.reason) — retrying \(notice.method) \(path) in "
+                        + String(format: "%.1fs", Double(notice.delay.milliseconds) / 1000) + " (attempt \(notice.attempt))")
     }
 
     static func resolveSettings(_ options: GlobalOptions, console: Console) throws -> Settings {

@@ -151,6 +151,10 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
             return "You have no portal account. Ask your agent to set up your portal."
         case codeMissingUserAgent:
             return "The request was sent without a user agent, which is a bug in spark-portal. Please report it."
+        case let code? where status >= 500:
+            // A server failure is not a refusal: say it is theirs and worth another try.
+            let detail = message.map { ": \($0)" } ?? ""
+            return "The Spark API is having trouble (HTTP \(status), code \(code)\(detail)). Try again later."
         case let code?:
             let detail = message.map { ": \($0)" } ?? ""
             return "The Spark API refused the request (code \(code)\(detail))."

@@ -1,8 +1,8 @@
 /// Which data the demo server serves: `seed` replays the portal-group walkthrough exactly, `demo` is a believable
 /// brokerage for the demo and the tests, `large` is generated for benchmarks (2,000 groups, a group of 100,000
-/// members, a cart of 10,000 listings).
+/// members, a cart of 10,000 listings), `hostile` has names full of terminal control sequences for the safety tests.
 public enum DemoDataSet: String, Sendable, CaseIterable {
-    case seed, demo, large
+    case seed, demo, large, hostile
 
     /// The users of this data set who can sign in, the default user first.
     public var users: [DemoUser] { world.users }
@@ -15,6 +15,7 @@ public enum DemoDataSet: String, Sendable, CaseIterable {
         case .seed: seedWorld
         case .demo: demoWorld
         case .large: largeWorld
+        case .hostile: hostileWorld
         }
     }
 }
@@ -38,6 +39,7 @@ public enum DemoCredentials {
 let seedWorld = makeSeedWorld()
 let demoWorld = makeDemoWorld()
 let largeWorld = makeLargeWorld()
+let hostileWorld = makeHostileWorld()
 
 // MARK: - Ids and listings
 

@@ -269,6 +269,14 @@ public final class NcursesBackend: TerminalBackend {
         guard !isShutDown else { return }
         // The signal handler left the shell's modes; endwin makes ncurses agree, and the next
         // doupdate re-enters full-screen mode (alternate screen, keypad, mouse, cursor).
+        // But the handler also left the alternate screen behind ncurses' back: endwin's own rmcup on
+        // the normal screen would restore the cursor saved when the app first started, and the shell's
+        // prompt would land on top of earlier output after quitting. Re-entering the alternate screen
+        // first makes endwin's exit happen where ncurses thinks it is, and saves the shell's cursor now.
+        if let enter = cn_tigetstr("smcup") {
+            let bytes = Array(String(cString: enter).utf8)
+            _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        }
         tui_safety_set_armed(0)
         endwin()
         tui_safety_set_armed(1)

@@ -16,20 +16,27 @@ import Darwin
 ///   because ncurses would draw it in an escaped form of unknown width.
 /// - The bidi embedding/override/isolate controls (U+202A–U+202E, U+2066–U+2069) become "�": they
 ///   reorder the rest of the line on some terminals, moving text across column borders.
+/// - The zero-width joiner (U+200D) is dropped: terminals disagree on emoji ZWJ sequences (tmux 3.3,
+///   kitty and others draw 👨‍👩‍👧 as one 2-column glyph, `wcwidth` and xterm count 6), so a joined
+///   sequence would shift the rest of the row. Without it every terminal draws the parts, 2 columns each.
+///   The invisible direction marks (LRM, RLM, ALM) are dropped too: they only steer bidi terminals.
 ///
 /// Every path that puts text into a `Buffer` goes through this function (`Buffer.write` calls it).
 public func sanitize(_ s: String) -> String {
     var needsWork = false
     for scalar in s.unicodeScalars where !isPlainASCII(scalar) {
-        if placeholder(for: scalar) != nil { needsWork = true; break }
+        if droppedScalars.contains(scalar) || placeholder(for: scalar) != nil { needsWork = true; break }
     }
     guard needsWork else { return s }
     var out = String.UnicodeScalarView()
-    for scalar in s.unicodeScalars {
+    for scalar in s.unicodeScalars where !droppedScalars.contains(scalar) {
         out.append(placeholder(for: scalar) ?? scalar)
     }
     return String(out)
 }
+
+/// Zero-width scalars that are left out: the joiner, and the left-to-right, right-to-left and Arabic letter marks.
+private let droppedScalars: Set<Unicode.Scalar> = ["\u{200D}", "\u{200E}", "\u{200F}", "\u{061C}"]
 
 @inline(__always)
 private func isPlainASCII(_ scalar: Unicode.Scalar) -> Bool {

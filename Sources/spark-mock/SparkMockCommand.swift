@@ -21,7 +21,7 @@ struct SparkMockCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "The data set: seed (the walkthrough), demo (a brokerage) or large (for benchmarks).")
+    @Option(help: "The data set: seed (the walkthrough), demo (a brokerage), large (for benchmarks) or hostile (names full of control sequences, for the terminal-safety tests).")
     var data: DemoDataSet = .demo
 
     @Option(name: .customLong("latency-ms"), help: "Milliseconds added to every response.")

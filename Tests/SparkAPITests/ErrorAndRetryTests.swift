@@ -47,6 +47,9 @@ struct ErrorMappingTests {
              expected: .api(status: 400, code: 1016, message: "Error", context: context), messageContains: "bug"),
         Case(answer: .success(sparkError(404, code: 1070, message: "Nope")),
              expected: .api(status: 404, code: 1070, message: "Nope", context: context), messageContains: "code 1070: Nope"),
+        Case(answer: .success(sparkError(500, code: 1040, message: "Oops")),
+             expected: .api(status: 500, code: 1040, message: "Oops", context: context),
+             messageContains: "having trouble (HTTP 500, code 1040: Oops). Try again later."),
         // A 200 that says it failed is still a failure.
         Case(answer: .success(sparkError(200, code: 1025)),
              expected: .api(status: 200, code: 1025, message: "Error", context: context), messageContains: "Pick another group"),

@@ -25,6 +25,13 @@ struct TextWidthTests {
         #expect(TextWidth.of(text) == width, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
     }
 
+    @Test("sanitize drops the zero-width joiner and direction marks, so every terminal draws the same cells")
+    func zeroWidthJoiner() {
+        #expect(sanitize("👨\u{200D}👩\u{200D}👧 x") == "👨👩👧 x")
+        #expect(TextWidth.cells(of: "👨\u{200D}👩").map(\.text) == ["👨", "👩"])
+        #expect(sanitize("\u{200F}Rami\u{200E} \u{061C}x") == "Rami x", "direction marks go too")
+    }
+
     @Test("sanitize replaces every C0 control with its control picture")
     func c0() {
         for value in UInt32(0)..<0x20 {
@@ -74,7 +81,7 @@ struct TextWidthTests {
         ("a中", 2, "a…"),
         ("🏠🏠🏠", 4, "🏠…"),
         ("Jose\u{301} Ñúñez", 5, "Jose\u{301}…"), // the mark stays with its e
-        ("👨\u{200D}👩\u{200D}👧", 3, "👨\u{200D}…"),
+        ("👨\u{200D}👩\u{200D}👧", 3, "👨…"),       // the joiner is dropped (see sanitize)
     ] as [(String, Int, String)])
     func truncate(text: String, width: Int, expected: String) {
         let out = TextWidth.truncate(text, to: width)
