@@ -51,7 +51,7 @@ import TestSupport
         #expect(result.error.contains("redirected"), "\(result.error)")
         let first = redirector.requests
         #expect(!first.isEmpty, "the first server was asked")
-        #expect(first.allSatisfy { $0.contains("Authorization: OAuth \(demoToken)") || $0.lowercased().contains("authorization: oauth \(demoToken.lowercased())") })
+        #expect(first.contains { $0.contains("Authorization: OAuth \(demoToken)") || $0.lowercased().contains("authorization: oauth \(demoToken.lowercased())") })
         #expect(elsewhere.requests.isEmpty, "nothing reached the other host: \(elsewhere.requests)")
     }
 }
