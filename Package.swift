@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "spark-portal", "spark-mock"]
+            dependencies: ["TestSupport", "TerminalUI", "spark-portal", "spark-mock"]
         ),
         .testTarget(
             name: "PortalCLITests",

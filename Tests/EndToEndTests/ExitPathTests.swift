@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every way spark-portal can end leaves the terminal as it found it: cooked mode with echo (`stty -a`), the
+/// cursor visible, the alternate screen left. Ctrl-Z hands a sane terminal to the shell and `fg` redraws.
+@Suite(.enabled(if: Tmux.isAvailable, "tmux is not installed"), .serialized)
+struct ExitPathTests {
+    enum Ending: String, CaseIterable, CustomTestStringConvertible {
+        case quitKey, interrupt, terminate, hangUp, crash
+        var testDescription: String { rawValue }
+    }
+
+    @Test(arguments: Ending.allCases)
+    func terminalIsRestored(after ending: Ending) throws {
+        let server = try MockServerProcess(["--data", "seed"])
+        defer { server.stop() }
+        let portal = try PortalInTerminal(
+            endpoint: server.baseURL.absoluteString,
+            environment: ending == .crash ? ["SPARK_PORTAL_TEST_CRASH": "1"] : [:], width: 100, height: 30,
+            recordTTY: ending == .crash)
+        if ending != .crash {
+            try portal.waitFor("Ozzy Owner", "acting for: My own workspace")
+            #expect(portal.alternateScreenIsOn, "the TUI runs on the alternate screen")
+        }
+
+        switch ending {
+        case .quitKey: try portal.send("q")
+        case .interrupt: try portal.send("C-c")
+        case .terminate: kill(try portal.programPID(), SIGTERM)
+        case .hangUp: kill(try portal.programPID(), SIGHUP)
+        case .crash: break  // it traps by itself after the first frame
+        }
+        let (status, stty) = try portal.waitForExit(timeout: .seconds(60))
+        switch ending {
+        case .quitKey: #expect(status == 0)
+        case .interrupt: #expect(status == 130)
+        case .terminate: #expect(status == 128 + Int(SIGTERM))
+        case .hangUp: #expect(status == 128 + Int(SIGHUP))
+        case .crash: #expect(status > 128, "a trap ends the process by a signal; status \(status)")
+        }
+        let words = sttyWords(stty)
+        #expect(words.contains("icanon") && words.contains("echo"), "stty -a after exit: \(stty)")
+        #expect(!words.contains("-icanon") && !words.contains("-echo"))
+        #expect(words.contains("isig") && words.contains("icrnl"), "stty -a after exit: \(stty)")
+        #expect(!portal.alternateScreenIsOn, "the alternate screen was left")
+        #expect(portal.cursorIsVisible, "the cursor is visible again")
+        // Back on the normal screen, the app's panes are gone.
+        #expect(!portal.screen().contains { $0.contains("Portal groups") })
+        if ending == .crash {
+            // It did crash from the full-screen interface: the first frame went out on the alternate screen.
+            let bytes = String(decoding: portal.rawOutput, as: UTF8.self)
+            #expect(bytes.contains("\u{1B}[?1049h") && bytes.contains("Portal groups"), "the first frame was drawn")
+            #expect(portal.stderr.contains("SPARK_PORTAL_TEST_CRASH"), "the crash report says why: \(portal.stderr)")
+        }
+    }
+
+    @Test func suspendAndResumeRestoreTheTerminalAndTheScreen() throws {
+        let server = try MockServerProcess(["--data", "seed"])
+        defer { server.stop() }
+        let portal = try PortalInTerminal(endpoint: server.baseURL.absoluteString, width: 100, height: 30,
+                                          interactiveShell: true)
+        try portal.waitFor("Ozzy Owner", "acting for: My own workspace")
+        try portal.send("Down")
+        try portal.waitFor("Members · Ozzy Owner")
+
+        try portal.send("C-z")
+        try portal.waitFor("the shell after Ctrl-Z") { screen in
+            !screen.contains { $0.contains("Portal groups") } && screen.contains { $0.hasPrefix("$") }
+        }
+        #expect(!portal.alternateScreenIsOn, "suspended: the alternate screen was left")
+        #expect(portal.cursorIsVisible, "suspended: the cursor is visible")
+        let stty = portal.directory.appendingPathComponent("stty-suspended").path
+        try portal.tmux.send("stty -a > \(Tmux.quote(stty)); fg", literal: true)
+        try portal.send("Enter")
+
+        // fg: the whole frame comes back, as it was (the highlight still on Ozzy Owner).
+        let screen = try portal.waitForWholeFrame("the redrawn frame after fg")
+        #expect(screen.contains { $0.contains("Members · Ozzy Owner") })
+        #expect(portal.alternateScreenIsOn)
+        let words = sttyWords(try String(contentsOfFile: stty, encoding: .utf8))
+        #expect(words.contains("icanon") && words.contains("echo"), "stty -a while suspended")
+
+        // Still alive and answering keys after the resume.
+        try portal.send("Up")
+        try portal.waitFor("the highlight moved after fg") { screen in
+            screen.contains { $0.contains("Your own workspace") }
+        }
+        try portal.send("q")
+        try portal.waitFor("the shell after q") { screen in
+            !screen.contains { $0.contains("Portal groups") } && screen.last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })?.hasPrefix("$") == true
+        }
+        #expect(!portal.alternateScreenIsOn)
+        #expect(portal.cursorIsVisible)
+        // The shell's prompt comes after what the shell printed before `fg`, not on top of it.
+        let shell = portal.screen()
+        #expect(shell.contains { $0.hasPrefix("[1]") && $0.contains("Stopped") }, "the job-control line is intact:\n\(shell.joined(separator: "\n"))")
+        #expect(shell.contains { $0.hasPrefix("$ stty -a") && $0.hasSuffix("fg") })
+    }
+}
