@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(
             name: "SparkAPITests",
             dependencies: [
+                "TestSupport",
                 "SparkAPI", "SparkMock",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalCLITests",
-            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI"]
+            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TestSupport"]
         ),
         .testTarget(
             name: "PortalAppTests",

@@ -142,7 +142,7 @@ struct FaultTests {
     }
 
     @Test func connectionRefusedThenTheServerComesUp() throws {
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         let portal = try PortalInTerminal(endpoint: "http://127.0.0.1:\(port)")
         var screen = try portal.waitFor("the connection error") { screen in
             isQuiet(screen) && screen.contains { $0.contains("nothing is listening") }
@@ -249,7 +249,7 @@ struct FaultTests {
     }
 
     @Test func connectionRefused() throws {
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         let result = try runPortal(["groups", "--endpoint", "http://127.0.0.1:\(port)"])
         #expect(result.status == 69)
         #expect(result.error.contains("Could not connect to 127.0.0.1"), "\(result.error)")

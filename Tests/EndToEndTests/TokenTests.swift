@@ -110,7 +110,7 @@ struct TokenTests {
         let server = try MockServerProcess(["--data", "demo", "--fault", "GET:/v1/listingcarts=500:1040",
                                             "--fault", "GET:/v1/portal/groups=malformed", "--fault", "GET:/v1/my/account=429:1550"])
         defer { server.stop() }
-        let port = try freePort()
+        let port = try LoopbackPort.free()
         for (arguments, what) in [(["carts"], "500"), (["groups"], "malformed"), (["whoami"], "429"),
                                   (["groups", "--endpoint", "http://127.0.0.1:\(port)"], "refused"),
                                   (["groups", "--endpoint", "http://example.com"], "insecure endpoint")] {

@@ -21,7 +21,9 @@ final class ScriptedBackend: TerminalBackend {
     private(set) var failures: [String] = []
     private(set) var framesDrawn = 0
 
-    init(size: Size, patience: Duration = .seconds(15), steps: [Step]) {
+    /// Generous patience: in a full parallel `swift test`, the tmux tests' polling holds the cooperative
+    /// threads the in-process server and client need, and answers can take a minute to come.
+    init(size: Size, patience: Duration = .seconds(150), steps: [Step]) {
         inner = TestBackend(size: size)
         self.steps = steps
         self.patience = patience

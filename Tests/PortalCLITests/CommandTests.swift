@@ -6,6 +6,7 @@ import Testing
 @testable import PortalCLI
 import ArgumentParser
 import TerminalUI
+import TestSupport
 
 /// Captures what a command prints.
 final class CapturedConsole: Sendable {
@@ -148,9 +149,8 @@ let seedGroupID = "20130919194721820379000000"
     }
 
     @Test func refusedConnectionIsANetworkError() async throws {
-        // A port that was just free: bind, note it, close.
-        let port = try freePort()
-        let result = try await run(.groups(json: true), ["--endpoint", "http://127.0.0.1:\(port)"],
+        let refusing = try RefusingPort()
+        let result = try await run(.groups(json: true), ["--endpoint", "http://127.0.0.1:\(refusing.port)"],
                                    environment: ["SPARK_ACCESS_TOKEN": "token-for-refused-test"])
         #expect(result.status == .network)
         #expect(result.err.contains("127.0.0.1"))
@@ -185,115 +185,6 @@ let seedGroupID = "20130919194721820379000000"
             #expect(!text.contains(DemoCredentials.seedAccessToken))
             let attributes = try FileManager.default.attributesOfItem(atPath: log)
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        }
-    }
-}
-
-/// A loopback port with nothing listening on it.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    try withUnsafeMutablePointer(to: &address) { pointer in
-        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            guard bind(fd, raw, length) == 0, getsockname(fd, raw, &length) == 0 else {
-                throw CLIError("cannot find a free port", status: .internalError)
-            }
-        }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-@Suite struct MoreCommandTests {
-    @Test func listingsJSONKeepsWholeRecordsWithSparkFields() async throws {
-        try await withDemoServer(DemoServerConfiguration(dataSet: .seed)) { baseURL in
-            let environment = ["SPARK_ACCESS_TOKEN": DemoCredentials.seedAccessToken]
-            let endpoint = ["--endpoint", baseURL.absoluteString]
-            let carts = try #require(try jsonObject(try await run(.carts(json: true), endpoint, environment: environment).out) as? [[String: Any]])
-            let favorites = try #require(carts.first { $0["Name"] as? String == "Favorites" })
-            let cartID = try #require(favorites["Id"] as? String)
-            let result = try await run(.listings(cartID: cartID, json: true), endpoint, environment: environment)
-            #expect(result.status == .success, "\(result.err)")
-            let listings = try #require(try jsonObject(result.out) as? [[String: Any]])
-            #expect(listings.count == favorites["ListingCount"] as? Int)
-            for listing in listings {
-                #expect(listing["Id"] is String)
-                let fields = try #require(listing["StandardFields"] as? [String: Any])
-                #expect(fields["City"] != nil && fields["ListPrice"] != nil)
-            }
-            let human = try await run(.listings(cartID: cartID, json: false), endpoint, environment: environment)
-            #expect(human.out.split(separator: "\n").first?.contains("ADDRESS") == true)
-            #expect(human.out.split(separator: "\n").count == listings.count + 1)
-        }
-    }
-
-    @Test func aMalformedBodyIsAnAPIError() async throws {
-        var faults = FaultPlan()
-        try faults.add("GET:/v1/portal/groups=malformed")
-        try await withDemoServer(DemoServerConfiguration(dataSet: .seed, faults: faults)) { baseURL in
-            let result = try await run(.groups(json: true), ["--endpoint", baseURL.absoluteString],
-                                       environment: ["SPARK_ACCESS_TOKEN": DemoCredentials.seedAccessToken])
-            #expect(result.status == .api)
-            #expect(result.out.isEmpty)
-            #expect(result.err.contains("could not read"))
-        }
-    }
-
-    @Test func hostileTextIsEscapedInJSONAndSanitizedForPeople() throws {
-        let name = "Evil\u{1B}]0;title\u{07}\u{1B}[2J\u{9B}X"
-        let group = try JSONDecoder().decode(PortalGroup.self, from: Data("""
-            {"Id":"G1","ContactId":"C1","Users":[{"Id":"C1","Name":\(String(decoding: try JSONEncoder().encode(name), as: UTF8.self)),"UserType":"Contact"}]}
-            """.utf8))
-        let json = try Output.json([Output.GroupJSON(group: group, current: true)])
-        #expect(!json.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || (0x80...0x9F).contains($0.value) })
-        #expect(json.contains("\\u001b]0;title"))
-        #expect(json.contains("\\u009b"))
-        let decoded = try #require(try jsonObject(json) as? [[String: Any]])
-        #expect((decoded.first?["Users"] as? [[String: Any]])?.first?["Name"] as? String == name, "escaping is lossless")
-        let table = Output.table([.init("OWNER")], rows: [[name]], color: false)
-        #expect(!table.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) })
-    }
-
-    @Test func wideCharactersLineUpInTables() {
-        let table = Output.table([.init("NAME"), .init("N", .right)], rows: [["山田 花子", "15"], ["Zoë", "4"]], color: false)
-        let lines = table.split(separator: "\n").map(String.init)
-        let widths = lines.map { TextWidth.of($0) }
-        #expect(Set(widths).count == 1, "\(lines)")
-    }
-}
-
-@Suite struct ParsingTests {
-    @Test func subcommandsParse() throws {
-        #expect(try SparkPortalCommand.parseAsRoot(["groups", "--json", "--demo"]) is SparkPortalCommand.Groups)
-        #expect(try SparkPortalCommand.parseAsRoot(["use", "20130919194721820379000000"]) is SparkPortalCommand.Use)
-        #expect(try SparkPortalCommand.parseAsRoot(["--demo"]) is SparkPortalCommand)
-    }
-
-    @Test(arguments: [["use"], ["use", "bad id; rm"], ["listings"], ["groups", "--bogus"], ["carts", "--demo-data", "huge", "--demo"]])
-    func badArgumentsAreUsageErrors(arguments: [String]) {
-        do {
-            _ = try SparkPortalCommand.parseAsRoot(arguments)
-            Issue.record("\(arguments) parsed")
-        } catch {
-            #expect(SparkPortalCommand.exitCode(for: error).rawValue == 64)
-        }
-    }
-
-    @Test func helpHasExamplesAndExitCodes() {
-        let help = SparkPortalCommand.helpMessage()
-        #expect(help.contains("spark-portal --demo"))
-        for status in ExitStatus.allCases { #expect(help.contains(String(status.rawValue))) }
-        #expect(SparkPortalCommand.helpMessage(for: SparkPortalCommand.Carts.self).contains("Example"))
-    }
-
-    @Test func completionScriptsNameTheSubcommands() {
-        let bash = SparkPortalCommand.completionScript(for: .bash)
-        for name in ["groups", "current", "use", "leave", "carts", "listings", "whoami"] {
-            #expect(bash.contains(name))
         }
     }
 }

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Testing
+import TestSupport
 
 @testable import SparkAPI
 
@@ -191,11 +192,13 @@ struct LiveTransportTests {
     }
 
     @Test func aClosedPortIsConnectionRefused() async throws {
-        // Bind and close a server to get a port nothing listens on.
-        let url = try await withTestServer(respond: { _ in nil }) { $0 }
+        // A port held bound but not listening: refused, and no other test can take it meanwhile.
+        let refusing = try RefusingPort()
+        let url = URL(string: "http://127.0.0.1:\(refusing.port)")!
         let error = try await SparkClient.withLive(configuration: liveConfiguration(url), tokens: StaticToken("t")) { client in
             await #expect(throws: SparkError.self) { try await client.currentGroup() }
         }
+        withExtendedLifetime(refusing) {}
         guard case .transport(.connectionRefused, _, _)? = error else {
             Issue.record("got \(String(describing: error))")
             return
