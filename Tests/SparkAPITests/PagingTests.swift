@@ -38,17 +38,20 @@ struct PagingTests {
         #expect(later == (expectedRequests > 1 ? (2...expectedRequests).map(String.init) : []))
     }
 
-    /// Page 2 answers only after page 3 has been answered: a client fetching pages one after another
-    /// would never ask for page 3 and time out. The result is still in server order.
+    /// Page 3 answers only once page 2 has been asked for, and page 2 only after page 3 has answered: a
+    /// client fetching pages one after another could never finish. The result is still in server order.
     @Test(.timeLimit(.minutes(1)))
     func laterPagesAreFetchedConcurrentlyAndKeptInOrder() async throws {
         let answered = Recorder<Int>()
+        let started = Recorder<Int>()
         let inFlight = NIOLockedValueBox((now: 0, most: 0))
         let client = try makeClient(pageSize: 10) { request in
             let page = Int(queryValue(request, "_page") ?? "1")!
             inFlight.withLockedValue { $0.now += 1; $0.most = max($0.most, $0.now) }
             defer { inFlight.withLockedValue { $0.now -= 1 } }
+            started.append(page)
             if page == 2 { try await eventually("page 3 answered") { answered.values.contains(3) } }
+            if page == 3 { try await eventually("page 2 asked for") { started.values.contains(2) } }
             let response = pagedGroups(rows: 95, request: request)
             answered.append(page)
             return response
