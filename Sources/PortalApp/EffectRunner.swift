@@ -91,11 +91,6 @@ public final class EffectRunner: Sendable {
         all.forEach { $0.cancel() }
     }
 
-    /// Whether any effect is still running (tests wait for quiet).
-    public var isIdle: Bool {
-        tasks.withLock { $0.running.isEmpty && $0.untracked.isEmpty }
-    }
-
     private static func perform(_ effect: AppEffect, with client: SparkClient) async -> AppAction? {
         switch effect {
         case .loadAccount:

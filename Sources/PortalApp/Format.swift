@@ -53,4 +53,18 @@ public enum Format {
     public static func day(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day())
     }
+
+    /// `rate limited — retrying GET /v1/listingcarts in 1.0s (attempt 2)`: the TUI's status line and the
+    /// CLI's stderr say a wait the same way. The path loses its query.
+    public static func retry(_ notice: RetryNotice) -> String {
+        let path = notice.path.split(separator: "?").first.map(String.init) ?? notice.path
+        let seconds = String(format: "%.1f", Double(milliseconds(notice.delay)) / 1000)
+        return "\(notice.reason) — retrying \(notice.method) \(path) in \(seconds)s (attempt \(notice.attempt))"
+    }
+
+    /// Whole milliseconds of a duration, for request logs.
+    public static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
 }

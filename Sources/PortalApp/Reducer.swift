@@ -95,10 +95,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
 
     case .retryScheduled(let notice):
         state.retry = notice
-        let seconds = Double(notice.delay.components.seconds) + Double(notice.delay.components.attoseconds) / 1e18
-        state.status = StatusMessage(
-            "\(notice.reason) — retrying \(notice.method) \(notice.path) in \(String(format: "%.1f", seconds))s (attempt \(notice.attempt + 1))",
-            kind: .progress)
+        state.status = StatusMessage(Format.retry(notice), kind: .progress)
         return []
     }
 }

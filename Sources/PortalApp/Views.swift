@@ -110,7 +110,7 @@ func requestSummary(_ event: RequestEvent) -> String {
     let short = path.split(separator: "/").last.map { "…/\($0)" } ?? path
     let outcome = event.status.map(String.init) ?? (event.errorSummary ?? "failed")
     let code = event.sparkCode.map { " (\($0))" } ?? ""
-    return "\(event.method) \(short) \(outcome)\(code) \(event.duration.wholeMilliseconds)ms"
+    return "\(event.method) \(short) \(outcome)\(code) \(Format.milliseconds(event.duration))ms"
 }
 
 private func renderTabs(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
@@ -327,7 +327,7 @@ private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: i
             let attempt = event.attempt > 1 ? " try \(event.attempt)" : ""
             let error = event.errorSummary.map { " · \($0)" } ?? ""
             let text = "\(event.method.padding(toLength: 6, withPad: " ", startingAt: 0))\(status) "
-                + "\(String(event.duration.wholeMilliseconds).leftPadded(to: 5))ms  \(event.path)\(code)\(attempt)\(error)"
+                + "\(String(Format.milliseconds(event.duration)).leftPadded(to: 5))ms  \(event.path)\(code)\(attempt)\(error)"
             let failed = event.status.map { $0 >= 400 } ?? true
             return Paragraph.Line(text, style: failed ? Theme.error : nil)
         }
@@ -338,12 +338,6 @@ private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: i
         .render(in: screen, into: &buffer)
 }
 
-extension Duration {
-    var wholeMilliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}
 
 private extension String {
     func leftPadded(to width: Int) -> String {

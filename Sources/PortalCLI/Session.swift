@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PortalApp
 import SparkAPI
 import SparkMock
 
@@ -103,7 +104,7 @@ public final class Session: Sendable {
                         "method": "\(event.method)", "path": "\(event.path)",
                         "status": "\(event.status.map(String.init) ?? "-")",
                         "code": "\(event.sparkCode.map(String.init) ?? "-")",
-                        "duration_ms": "\(event.duration.milliseconds)", "attempt": "\(event.attempt)",
+                        "duration_ms": "\(Format.milliseconds(event.duration))", "attempt": "\(event.attempt)",
                         "error": "\(event.errorSummary ?? "-")",
                     ])
                     onEvent(event)
@@ -111,7 +112,7 @@ public final class Session: Sendable {
                 onRetry: { notice in
                     logger?.notice("retry", metadata: [
                         "method": "\(notice.method)", "path": "\(notice.path)", "attempt": "\(notice.attempt)",
-                        "delay_ms": "\(notice.delay.milliseconds)", "reason": "\(notice.reason)",
+                        "delay_ms": "\(Format.milliseconds(notice.delay))", "reason": "\(notice.reason)",
                     ])
                     onRetry(notice)
                 })
@@ -168,11 +169,4 @@ func sameEndpoint(_ a: URL, _ b: URL) -> Bool {
         return text
     }
     return key(a) == key(b)
-}
-
-extension Duration {
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 }

@@ -82,9 +82,7 @@ public struct SparkPortalCommand: AsyncParsableCommand {
 
     /// `rate limited — retrying GET /v1/listingcarts in 1.0s (attempt 2)`.
     static func retryLine(_ notice: RetryNotice) -> String {
-        let path = notice.path.split(separator: "?").first.map(String.init) ?? notice.path
-        return sanitize("\(notice.reason) — retrying \(notice.method) \(path) in "
-                        + String(format: "%.1fs", Double(notice.delay.milliseconds) / 1000) + " (attempt \(notice.attempt))")
+        sanitize(Format.retry(notice))
     }
 
     static func resolveSettings(_ options: GlobalOptions, console: Console) throws -> Settings {

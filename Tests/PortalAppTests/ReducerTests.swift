@@ -289,3 +289,15 @@ import TerminalUI
         #expect(state.requestLog.last?.path == "/v1/x/\(AppState.requestLogLimit + 4)")
     }
 }
+
+@Suite struct RetryNoticeTests {
+    @Test func aRetryWaitIsSaidWithTheAttemptThatWillRun() {
+        var state = Fixture.loadedState()
+        _ = reduce(&state, .retryScheduled(RetryNotice(method: "GET", path: "/v1/listingcarts?_limit=25", attempt: 2,
+                                                       delay: .milliseconds(1500), reason: "rate limited")))
+        #expect(state.status == StatusMessage("rate limited — retrying GET /v1/listingcarts in 1.5s (attempt 2)", kind: .progress))
+        _ = reduce(&state, .requestFinished(RequestEvent(method: "GET", path: "/v1/listingcarts?_limit=25", status: 200, sparkCode: nil,
+                                                         duration: .milliseconds(3), attempt: 2, errorSummary: nil)))
+        #expect(state.status == nil && state.retry == nil)
+    }
+}
