@@ -294,12 +294,12 @@ private func renderListings(_ state: AppState, in area: Rect, into buffer: inout
 
 /// Which listing columns fit (address, city, price, beds/baths, status), most important first.
 private func listingColumnOrder(width: Int) -> [Int] {
-    width >= 66 ? [0, 1, 2, 3, 4] : width >= 50 ? [0, 2, 3, 4] : width >= 34 ? [0, 2, 4] : [0, 2]
+    width >= 68 ? [0, 1, 2, 3, 4] : width >= 52 ? [0, 2, 3, 4] : width >= 34 ? [0, 2, 4] : [0, 2]
 }
 
 private func listingColumns(width: Int) -> [ListWidget.Column] {
     let all = [ListWidget.Column.flexible, ListWidget.Column(.flexible(min: 6)),
-               ListWidget.Column(.fixed(11), alignment: .right), ListWidget.Column(.fixed(9)), ListWidget.Column(.fixed(10))]
+               ListWidget.Column(.fixed(11), alignment: .right), ListWidget.Column(.fixed(11)), ListWidget.Column(.fixed(10))]
     return listingColumnOrder(width: width).map { all[$0] }
 }
 
