@@ -34,14 +34,19 @@ public final class AsyncHTTPClientTransport: SparkTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        do {
-            let response = try await client.execute(outgoing, timeout: .nanoseconds(request.timeout.nanoseconds))
-            let body = try await response.body.collect(upTo: maxBodyBytes)
-            var headers: [String: String] = [:]
-            for (name, value) in response.headers { headers[name.lowercased()] = value }
-            return TransportResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
-        } catch {
-            throw Self.failure(for: error)
+        let (client, maxBodyBytes, prepared) = (self.client, self.maxBodyBytes, outgoing)
+        // AsyncHTTPClient's deadline ends when the headers arrive; the body is read after it. One time limit
+        // over the whole exchange catches a server that stops mid-body too.
+        return try await withTimeLimit(request.timeout) {
+            do {
+                let response = try await client.execute(prepared, timeout: .nanoseconds(request.timeout.nanoseconds))
+                let body = try await response.body.collect(upTo: maxBodyBytes)
+                var headers: [String: String] = [:]
+                for (name, value) in response.headers { headers[name.lowercased()] = value }
+                return TransportResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
+            } catch {
+                throw Self.failure(for: error)
+            }
         }
     }
 
@@ -121,6 +126,23 @@ extension SparkClient {
             await client.shutdown()
             throw error
         }
+    }
+}
+
+/// Runs `operation`, or throws `TransportFailure.timedOut` once `limit` has passed (the operation is then
+/// cancelled, and awaited: AsyncHTTPClient ends a cancelled request at once and closes its connection).
+func withTimeLimit<Value: Sendable>(
+    _ limit: Duration, _ operation: @escaping @Sendable () async throws -> Value
+) async throws -> Value {
+    try await withThrowingTaskGroup(of: Value?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw TransportFailure.timedOut }
+        return value
     }
 }
 

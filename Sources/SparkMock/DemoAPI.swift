@@ -15,6 +15,8 @@ struct MockResponse: Sendable {
     var status: Int
     var headers: [(String, String)] = [("Content-Type", "application/json; charset=utf-8")]
     var body: [UInt8]
+    /// When set, the headers and the first half of the body go out at once, the rest after this pause.
+    var bodyPause: Duration? = nil
 
     static func json(_ status: Int, _ value: JSONValue) -> MockResponse {
         MockResponse(status: status, body: value.serialized())
@@ -68,6 +70,8 @@ struct DemoAPI: Sendable {
                    let inner = object["D"], let data = try? JSONSerialization.data(withJSONObject: inner) {
                     response.body = Array(data)
                 }
+            case .stallBody(let pause):
+                response.bodyPause = (response.bodyPause ?? .zero) + pause
             case .error, .stall: break
             }
         }

@@ -51,8 +51,19 @@ struct DemoResponder: HTTPResponder {
         for (name, value) in answer.headers {
             if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
         }
-        return Response(status: .init(code: answer.status), headers: fields,
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        guard let pause = answer.bodyPause else {
+            return Response(status: .init(code: answer.status), headers: fields,
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        }
+        let bytes = answer.body
+        let half = bytes.count / 2
+        let paused = ResponseBody(contentLength: bytes.count) { writer in
+            try await writer.write(ByteBuffer(bytes: bytes[..<half]))
+            try await Task.sleep(for: pause)  // cancelled when the client hangs up or the server stops
+            try await writer.write(ByteBuffer(bytes: bytes[half...]))
+            try await writer.finish(nil)
+        }
+        return Response(status: .init(code: answer.status), headers: fields, body: paused)
     }
 }
 

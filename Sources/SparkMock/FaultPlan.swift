@@ -13,6 +13,8 @@
 /// GET:/v1/portal/groups=truncated:1        the first response is cut in half (still a complete HTTP message)
 /// GET:/v1/my/account=no-envelope           the body lacks the "D" envelope (alias: missing-d)
 /// GET:/v1/listingcarts=stall:3:1           the first response is held for 3 seconds, then sent
+/// GET:/v1/portal/groups=stall-body:30:1     the first response sends its headers and half its body, then
+///                                          waits 30 seconds before the rest
 /// ```
 /// A path ending in `*` matches by prefix; method `*` matches any method. Error rules replace the request's
 /// handling (a failed PUT changes nothing); body faults and stalls apply to the real answer (a truncated PUT did
@@ -94,13 +96,15 @@ public struct FaultRule: Sendable, Equatable {
             case "malformed": effect = .malformedBody
             case "truncated": effect = .truncatedBody
             case "no-envelope", "missing-d": effect = .missingEnvelope
-            case "stall":
-                guard parts.count >= 2, let seconds = Double(parts[1]), seconds >= 0 else { throw fail("expected stall:SECONDS") }
-                effect = .stall(.milliseconds(Int64(seconds * 1000)))
+            case "stall", "stall-body":
+                let name = parts[0].lowercased()
+                guard parts.count >= 2, let seconds = Double(parts[1]), seconds >= 0 else { throw fail("expected \(name):SECONDS") }
+                let duration = Duration.milliseconds(Int64(seconds * 1000))
+                effect = name == "stall" ? .stall(duration) : .stallBody(duration)
                 rest = parts.dropFirst(2)
                 return FaultRule(method: method == "*" ? nil : method, path: path, effect: effect,
                                  trigger: try parseTrigger(rest, fail))
-            default: throw fail("unknown effect '\(parts[0])' (STATUS:CODE, malformed, truncated, no-envelope, stall:SECONDS)")
+            default: throw fail("unknown effect '\(parts[0])' (STATUS:CODE, malformed, truncated, no-envelope, stall:SECONDS, stall-body:SECONDS)")
             }
             rest = parts.dropFirst(1)
         }
@@ -137,6 +141,9 @@ public enum FaultEffect: Sendable, Equatable {
     case missingEnvelope
     /// Hold the real response this long before sending it.
     case stall(Duration)
+    /// Send the status line, the headers and the first half of the body at once, then hold the rest this long:
+    /// a server (or a proxy) that stops mid-body, which a deadline on the headers alone never notices.
+    case stallBody(Duration)
 }
 
 /// How often a fault applies to the requests it matches.

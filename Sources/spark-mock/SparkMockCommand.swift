@@ -31,7 +31,7 @@ struct SparkMockCommand: AsyncParsableCommand {
     var jitterMilliseconds = 0
 
     @Option(name: .customLong("fault"),
-            help: "METHOD:PATH=STATUS:CODE[:COUNT|:RATE], or =malformed|truncated|no-envelope|stall:SECONDS (repeatable).")
+            help: "METHOD:PATH=STATUS:CODE[:COUNT|:RATE], or =malformed|truncated|no-envelope|stall:SECONDS|stall-body:SECONDS (repeatable).")
     var faults: [String] = []
 
     @Option(name: .customLong("expire-token-after"), help: "Each access token answers N requests, then 401/1020.")

@@ -182,9 +182,11 @@ struct FaultTests {
         print("quit during a stalled request took \(ContinuousClock.now - pressed)")
     }
 
-    @Test func stalledRequestTimesOutThenRRecovers() throws {
+    /// `stall` holds the whole answer; `stall-body` sends the headers and half the body, then holds the rest.
+    @Test(arguments: ["stall", "stall-body"])
+    func stalledRequestTimesOutThenRRecovers(stall: String) throws {
         // SPARK_PORTAL_REQUEST_TIMEOUT shortens the per-try timeout; all 4 tries stall, then the server is well.
-        let (server, portal) = try start(["--fault", "GET:/v1/listingcarts=stall:30:4"],
+        let (server, portal) = try start(["--fault", "GET:/v1/listingcarts=\(stall):30:4"],
                                          environment: ["SPARK_PORTAL_REQUEST_TIMEOUT": "1"], quiet: false)
         defer { server.stop() }
         try portal.waitFor("a timeout retry notice") { $0.last?.contains("timed out — retrying") == true }
@@ -231,6 +233,8 @@ struct FaultTests {
         Case(name: "missing D", mock: ["--fault", "GET:/v1/portal/groups/current=no-envelope"], command: ["current"], status: 76,
              message: "could not read"),
         Case(name: "stall", mock: ["--fault", "GET:/v1/listingcarts=stall:30"], command: ["carts"], status: 69,
+             message: "did not answer in time", environment: ["SPARK_PORTAL_REQUEST_TIMEOUT": "0.5"]),
+        Case(name: "stall-body", mock: ["--fault", "GET:/v1/portal/groups=stall-body:30"], command: ["groups", "--json"], status: 69,
              message: "did not answer in time", environment: ["SPARK_PORTAL_REQUEST_TIMEOUT": "0.5"]),
     ]
 

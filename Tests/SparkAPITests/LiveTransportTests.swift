@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SparkMock
 import Testing
 import TestSupport
 
@@ -168,6 +169,29 @@ struct LiveTransportTests {
         guard case .transport(.timedOut, "127.0.0.1", _)? = error else {
             Issue.record("got \(String(describing: error))")
             return
+        }
+    }
+
+    /// The headers and half the body arrive at once, then the server stops sending: AsyncHTTPClient's own
+    /// deadline has ended with the headers, so only the transport's time limit over the whole exchange ends it.
+    /// The fault applies once, so asking again gets the whole answer (the connection was not left broken).
+    @Test func aBodyThatStallsAfterTheHeadersTimesOutThenTheRetrySucceeds() async throws {
+        let faults = FaultPlan(rules: [try FaultRule.parse("GET:/v1/portal/groups=stall-body:30:1")])
+        try await withStartedDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults)) { server in
+            let configuration = liveConfiguration(server.baseURL, timeout: .milliseconds(500))
+            let groups = try await SparkClient.withLive(
+                configuration: configuration, tokens: StaticToken(DemoCredentials.demoAccessToken)
+            ) { client in
+                let error = await #expect(throws: SparkError.self) { try await client.groups() }
+                guard case .transport(.timedOut, "127.0.0.1", _)? = error else {
+                    Issue.record("the stalled body: got \(String(describing: error))")
+                    return [PortalGroup]()
+                }
+                return try await client.groups()
+            }
+            #expect(groups.count == 5, "the demo user's five groups, read whole the second time")
+            let answered = await server.journal.requests(method: "GET", path: "/v1/portal/groups")
+            #expect(answered.count == 2, "one stalled answer, one whole")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import SparkMock
 import Testing
 
@@ -16,6 +17,7 @@ struct FaultParsingTests {
         ("GET:/v1/my/account=missing-d", FaultRule(method: "GET", path: "/v1/my/account", effect: .missingEnvelope)),
         ("GET:/v1/my/account=no-envelope:0.5", FaultRule(method: "GET", path: "/v1/my/account", effect: .missingEnvelope, trigger: .rate(0.5))),
         ("GET:/v1/listingcarts=stall:1.5:1", FaultRule(method: "GET", path: "/v1/listingcarts", effect: .stall(.milliseconds(1500)), trigger: .count(1))),
+        ("GET:/v1/portal/groups=stall-body:30", FaultRule(method: "GET", path: "/v1/portal/groups", effect: .stallBody(.seconds(30)))),
     ])
     func validRules(spec: String, expected: FaultRule) throws {
         #expect(try FaultRule.parse(spec) == expected)
@@ -23,7 +25,7 @@ struct FaultParsingTests {
     }
 
     @Test(arguments: ["GET/v1/x=500:1", "GET:/v1/x", "GET:v1/x=500:1", "GET:/v1/x=500", "GET:/v1/x=999:1", "GET:/v1/x=boom",
-                      "GET:/v1/x=500:1:many", "GET:/v1/x=500:1:1.5", "GET:/v1/x=stall", "G3T:/v1/x=500:1", "GET:/v1/x=500:1:2:3"])
+                      "GET:/v1/x=500:1:many", "GET:/v1/x=500:1:1.5", "GET:/v1/x=stall", "GET:/v1/x=stall-body", "GET:/v1/x=stall-body:-1", "G3T:/v1/x=500:1", "GET:/v1/x=500:1:2:3"])
     func invalidRules(spec: String) {
         #expect(throws: FaultSpecError.self) { try FaultRule.parse(spec) }
     }
@@ -173,5 +175,72 @@ extension Sequence where Element: Sendable {
         var result: [T] = []
         for element in self { result.append(try await transform(element)) }
         return result
+    }
+}
+
+/// `stall-body` on the wire: the status line, the headers (with the full Content-Length) and half the body come
+/// at once; the rest is held back. Read over a plain socket, since an HTTP client would wait for the whole body.
+@Suite("A body that stalls midway")
+struct StalledBodyTests {
+    @Test func headersAndHalfTheBodyArriveThenNothingMore() async throws {
+        let faults = FaultPlan(rules: [try FaultRule.parse("GET:/v1/my/account=stall-body:30")])
+        try await withDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults)) { url in
+            let received = try RawHTTP.readUntilStalled(port: url.port!, request:
+                "GET /v1/my/account HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: OAuth \(DemoCredentials.demoAccessToken)\r\n"
+                + "X-SparkApi-User-Agent: t\r\n\r\n")
+            #expect(received.head.hasPrefix("HTTP/1.1 200"))
+            let length = try #require(received.contentLength)
+            #expect(received.body.count == length / 2, "half of \(length) bytes, then the stall")
+        }
+    }
+}
+
+/// A bare HTTP/1.1 exchange over a POSIX socket, read only as far as the server has sent.
+enum RawHTTP {
+    struct Received {
+        var head: String
+        var contentLength: Int?
+        var body: [UInt8]
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Sends `request`, then reads until the head and at least half the announced body are in (10 s at most).
+    static func readUntilStalled(port: Int, request: String) throws -> Received {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(description: "connect: errno \(errno)") }
+        let bytes = Array(request.utf8)
+        guard write(socket, bytes, bytes.count) == bytes.count else { throw Failure(description: "write: errno \(errno)") }
+
+        var data: [UInt8] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let split = data.firstRange(of: Array("\r\n\r\n".utf8)) {
+                let head = String(decoding: data[..<split.lowerBound], as: UTF8.self)
+                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }
+                let body = Array(data[split.upperBound...])
+                if let length, body.count >= length / 2 { return Received(head: head, contentLength: length, body: body) }
+            }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) >= 0 else { throw Failure(description: "poll: errno \(errno)") }
+            guard descriptor.revents != 0 else { continue }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = read(socket, &chunk, chunk.count)
+            guard count > 0 else { throw Failure(description: "the server closed the connection after \(data.count) bytes") }
+            data += chunk[..<count]
+        }
+        throw Failure(description: "no head and half a body within 10 s; got \(data.count) bytes")
     }
 }
