@@ -56,6 +56,43 @@ struct FaultTests {
         try quit(portal)
     }
 
+    /// A stored login with a refresh token (no SPARK_ACCESS_TOKEN): when the token expires mid-session (1020), the
+    /// TUI renews it once (one grant, even though several requests met the 1020 together), saves the new pair, and
+    /// carries on without a word to the user. The mock's tokens each answer 4 requests, so a second `r` needs a
+    /// second renewal, which works only if the rotated refresh token was kept.
+    @Test func expiredTokenWithARefreshTokenIsRenewedOnceAndSaved() throws {
+        let server = try MockServerProcess(["--data", "demo", "--expire-token-after", "4"])
+        defer { server.stop() }
+        let stored = #"{"version": 1, "accounts": {"default": {"endpoint": "\#(server.baseURL.absoluteString)", "#
+            + #""access_token": "DEMO_ACCESS_TOKEN", "refresh_token": "DEMO_REFRESH_TOKEN", "#
+            + #""client_id": "spark-portal-demo", "client_secret": "demo-client-secret", "#
+            + #""redirect_uri": "https://sparkplatform.com/oauth2/callback"}}}"#
+        let portal = try PortalInTerminal(endpoint: nil, token: nil, logRequests: true, credentials: stored)
+        try portal.waitFor("the first screen") { isQuiet($0) && $0.contains { $0.contains(Self.betty) } }
+        func grants() -> Int { portal.requestLog.components(separatedBy: "/v1/oauth2/grant").count - 1 }
+        #expect(grants() == 0)
+
+        for round in 1...2 {
+            try portal.send("r")
+            let screen = try portal.waitFor("the screen after renewal \(round)") { screen in
+                isQuiet(screen) && grants() == round && paneRows(screen, pane: 2).contains { $0.contains("Favorites") }
+            }
+            #expect(!screen.joined().contains("expired"), "the renewal is silent:\n\(screen.joined(separator: "\n"))")
+            #expect(paneRows(screen, pane: 0).contains { $0.contains("Carl Contact") })
+        }
+        #expect(grants() == 2, "one grant per expiry, however many requests met it:\n\(portal.requestLog)")
+        #expect(portal.requestLog.contains("status=401"), "the expiries were met:\n\(portal.requestLog)")
+
+        let file = try String(contentsOf: portal.credentialsFile, encoding: .utf8)
+        #expect(!file.contains("DEMO_ACCESS_TOKEN") && !file.contains("DEMO_REFRESH_TOKEN"), "the renewed pair is saved")
+        let mode = try FileManager.default.attributesOfItem(atPath: portal.credentialsFile.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        for secret in ["DEMO_ACCESS_TOKEN", "DEMO_REFRESH_TOKEN", "demo-at-", "demo-rt-"] {
+            #expect(!portal.requestLog.contains(secret) && !portal.stderr.contains(secret))
+        }
+        try quit(portal)
+    }
+
     @Test func expiredTokenOnceRecoversWithR() throws {
         let (server, portal) = try start(["--fault", "GET:/v1/listingcarts=401:1020:1"])
         defer { server.stop() }

@@ -28,9 +28,12 @@ final class PortalInTerminal: @unchecked Sendable {
     ///   - interactiveShell: start an interactive `sh -i` and type the command there (job control for Ctrl-Z/fg).
     ///   - initialTitle: the shell sets this pane title with OSC 2 before the program starts (and before recording),
     ///     which also proves tmux obeys title sequences from the pane.
+    ///   - credentials: the content of the credentials file (`$XDG_CONFIG_HOME/spark-portal/credentials.json`,
+    ///     written 0600 in a 0700 directory before the program starts), for stored logins.
     init(endpoint: String?, arguments: [String] = [], environment: [String: String] = [:],
          width: Int = 120, height: Int = 40, token: String? = demoToken, recordTTY: Bool = false,
-         interactiveShell: Bool = false, logRequests: Bool = false, initialTitle: String? = nil) throws {
+         interactiveShell: Bool = false, logRequests: Bool = false, initialTitle: String? = nil,
+         credentials: String? = nil) throws {
         self.size = (width, height)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString.prefix(8))")
         self.directory = directory
@@ -40,6 +43,16 @@ final class PortalInTerminal: @unchecked Sendable {
         if let token { environment["SPARK_ACCESS_TOKEN"] = token }
         environment["XDG_CONFIG_HOME"] = directory.appendingPathComponent("config").path
         environment["HOME"] = directory.path
+        if let credentials {
+            let folder = directory.appendingPathComponent("config/spark-portal")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let file = folder.appendingPathComponent("credentials.json").path
+            guard FileManager.default.createFile(atPath: file, contents: Data(credentials.utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteUnknown)
+            }
+        }
         // The Swift runtime's crash report must not wait for a key on the terminal.
         environment["SWIFT_BACKTRACE"] = "interactive=no,color=no"
         var words = [Executable.product("spark-portal")]
@@ -105,6 +118,7 @@ final class PortalInTerminal: @unchecked Sendable {
     var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
     var rawOutput: Data { (try? Data(contentsOf: rawOutputFile)) ?? Data() }
     var requestLog: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    var credentialsFile: URL { directory.appendingPathComponent("config/spark-portal/credentials.json") }
 
     // MARK: The terminal
 
