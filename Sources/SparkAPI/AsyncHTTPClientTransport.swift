@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The real transport: AsyncHTTPClient, with its own connection pool on NIO's shared event loops.
 /// Redirects are not followed (Spark does not redirect, and a redirect elsewhere must never carry
@@ -12,9 +13,14 @@ public final class AsyncHTTPClientTransport: SparkTransport {
     /// Bodies larger than this are refused (a cart of 25 full listings is far below it).
     private let maxBodyBytes = 32 << 20
 
-    /// - Parameter proxy: default: from the environment for `endpoint` (see `ProxySettings`).
-    public init(endpoint: URL, proxy: ProxySettings?? = nil, connectTimeout: Duration = .seconds(10)) {
+    /// - Parameters:
+    ///   - proxy: default: from the environment for `endpoint` (see `ProxySettings`).
+    ///   - tlsConfiguration: default: the system's trust roots and full certificate checks (tests pass their own
+    ///     trust root here).
+    public init(endpoint: URL, proxy: ProxySettings?? = nil, connectTimeout: Duration = .seconds(10),
+                tlsConfiguration: TLSConfiguration? = nil) {
         var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = tlsConfiguration
         configuration.redirectConfiguration = .disallow
         // Fail a refused connection at once instead of retrying it inside the pool until the connect
         // timeout: SparkClient retries itself, with backoff the UI can show.

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import SparkMock
 import Testing
 import TestSupport
@@ -57,7 +58,11 @@ final class TestHTTPHandler: ChannelInboundHandler {
 }
 
 /// Starts the test server, runs `body` with its base URL, and always stops it.
+/// - Parameters:
+///   - host: a loopback address to listen on.
+///   - tls: serve https with this context (else plain http).
 func withTestServer<Result>(
+    host: String = "127.0.0.1", tls: NIOSSLContext? = nil,
     respond: @escaping @Sendable (ReceivedRequest) -> (status: Int, headers: [String: String], body: String)?,
     _ body: (URL) async throws -> Result
 ) async throws -> Result {
@@ -65,12 +70,13 @@ func withTestServer<Result>(
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
+                if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                 try channel.pipeline.syncOperations.addHandler(TestHTTPHandler(respond: respond))
             }
         }
-        .bind(host: "127.0.0.1", port: 0).get()
-    let url = URL(string: "http://127.0.0.1:\(channel.localAddress!.port!)")!
+        .bind(host: host, port: 0).get()
+    let url = URL(string: "\(tls == nil ? "http" : "https")://\(host):\(channel.localAddress!.port!)")!
     do {
         let result = try await body(url)
         try await channel.close()
