@@ -305,3 +305,32 @@ struct LenientDecodingTests {
             == #"{"Id":"L","ResourceUri":null,"StandardFields":{"Baths":1.5,"City":"Fargo","ListPrice":50000,"X":null}}"#)
     }
 }
+
+@Suite("Spark timestamps")
+struct SparkDateTests {
+    /// 2014-06-06 09:06:56 UTC.
+    static let instant = Date(timeIntervalSince1970: 1_402_045_616)
+
+    @Test(arguments: [
+        ("2014-06-06T09:06:56", 0.0),           // no zone: UTC
+        ("2014-06-06T09:06:56Z", 0.0),
+        ("  2014-06-06T09:06:56Z \n", 0.0),     // surrounding blanks are ignored
+        ("2014-06-06T09:06:56.250Z", 0.25),
+        ("2014-06-06T11:06:56+02:00", 0.0),
+        ("2014-06-06T03:06:56-06:00", 0.0),
+    ])
+    func readable(text: String, fraction: Double) throws {
+        let date = try #require(parseSparkDate(text))
+        #expect(abs(date.timeIntervalSince(Self.instant) - fraction) < 0.001)
+    }
+
+    @Test(arguments: ["", "   ", "2014-06-06", "yesterday", "2014-13-45T99:99:99Z", "********"])
+    func unreadable(text: String) {
+        #expect(parseSparkDate(text) == nil)
+    }
+
+    @Test func aUserWithAnUnreadableLastLoginKeepsTheRest() throws {
+        let user = try JSONDecoder().decode(PortalUser.self, from: Data(#"{"Id":"U","Name":"Ann","LastLogin":12}"#.utf8))
+        #expect(user.name == "Ann" && user.lastLogin == nil)
+    }
+}
