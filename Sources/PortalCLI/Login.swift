@@ -70,14 +70,8 @@ public struct LoginTerminal: Sendable {
             defer { try? FileHandle.standardError.write(contentsOf: Data("\n".utf8)) }  // the typed newline was not echoed either
             return Swift.readLine(strippingNewline: true)
         }
-        var original = termios()
-        tcgetattr(STDIN_FILENO, &original)
-        var silent = original
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        silent.c_lflag |= tcflag_t(ECHONL)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
-        defer { tcsetattr(STDIN_FILENO, TCSAFLUSH, &original) }
-        return Swift.readLine(strippingNewline: true)
+        // Echo comes back even when Ctrl-C (or SIGTERM, SIGHUP) ends the program at the prompt.
+        return TerminalModes.withEchoOff(fd: STDIN_FILENO) { Swift.readLine(strippingNewline: true) }
     }
 
     /// Runs `xdg-open URL` when a graphical session is there (DISPLAY or WAYLAND_DISPLAY) and xdg-open exists.

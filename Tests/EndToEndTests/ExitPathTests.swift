@@ -55,6 +55,33 @@ struct ExitPathTests {
         }
     }
 
+    /// `spark-portal login` asks for the client secret with echo off; ending the program at that prompt (Ctrl-C,
+    /// SIGTERM, SIGHUP) must give the shell its echo back.
+    @Test(arguments: [Ending.interrupt, .terminate, .hangUp])
+    func theSecretPromptGivesEchoBack(after ending: Ending) throws {
+        let portal = try PortalInTerminal(endpoint: nil, arguments: ["login"], environment: ["SPARK_CLIENT_ID": "my-key"],
+                                          width: 100, height: 30, token: nil)
+        try portal.tmux.waitFor("the secret prompt (on stderr)") { _ in portal.stderr.contains("Client secret for my-key: ") }
+        let tty = portal.paneFormat("#{pane_tty}")
+        // While it waits, echo is off (checked from outside), so what is typed does not show.
+        let during = try Executable.run("/bin/stty", ["-a", "-F", tty], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(sttyWords(during.output).contains("-echo"), "echo is off at the prompt: \(during.output)")
+        try portal.tmux.send("hunter2", literal: true)  // before the ending, in order: typed with echo off
+
+        switch ending {
+        case .interrupt: try portal.send("C-c")
+        case .terminate: kill(try portal.programPID(), SIGTERM)
+        case .hangUp: kill(try portal.programPID(), SIGHUP)
+        default: Issue.record("not an ending at the prompt")
+        }
+        let (status, stty) = try portal.waitForExit()
+        #expect(status == (ending == .interrupt ? 130 : 128 + Int(ending == .terminate ? SIGTERM : SIGHUP)))
+        let words = sttyWords(stty)
+        #expect(words.contains("echo") && !words.contains("-echo"), "stty -a after exit: \(stty)")
+        #expect(words.contains("icanon") && !words.contains("-icanon"))
+        #expect(!portal.screen().joined().contains("hunter2"), "what was typed at the prompt never showed")
+    }
+
     @Test func suspendAndResumeRestoreTheTerminalAndTheScreen() throws {
         let server = try MockServerProcess(["--data", "seed"])
         defer { server.stop() }

@@ -109,6 +109,8 @@ final class SwitchScript: Script {
         var done: [Duration] = []
         /// Resident memory (MiB) after every `sampleEvery` switches.
         var memory: [Double] = []
+        /// Heap in use (MiB, see `heapInUse`) at the same moments.
+        var heap: [Double] = []
     }
     var outcome = Outcome()
     let switches: Int
@@ -134,7 +136,10 @@ final class SwitchScript: Script {
                   isLoaded(state.carts) else { return [] }
             outcome.done.append(pressed.duration(to: now))
             pressedEnter = nil
-            if outcome.done.count % sampleEvery == 0 { outcome.memory.append(residentMemory().current) }
+            if outcome.done.count % sampleEvery == 0 {
+                outcome.memory.append(residentMemory().current)
+                outcome.heap.append(heapInUse())
+            }
             if outcome.done.count >= switches { return nil }
         }
         guard isComplete(state), state.groupSwitch == nil else { return [] }

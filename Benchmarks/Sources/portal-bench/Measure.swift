@@ -57,6 +57,35 @@ func measure(_ n: Int, warmup: Int = 1, _ body: () throws -> Void) rethrows -> S
 }
 
 /// This process's resident memory now and at its peak, in MiB (Linux `/proc/self/status`).
+/// Bytes the program has allocated and not freed (MiB), from glibc's `malloc_info`: the memory the allocator holds
+/// from the system minus its free chunks. Unlike RSS it does not count freed memory the allocator keeps, so a
+/// steady rise here is a leak and a rise in RSS alone is the allocator's caching or fragmentation.
+func heapInUse() -> Double {
+    typealias MallocInfo = @convention(c) (Int32, UnsafeMutablePointer<FILE>?) -> Int32
+    guard let symbol = dlsym(nil, "malloc_info") else { return .nan }  // nil: RTLD_DEFAULT on glibc
+    let mallocInfo = unsafeBitCast(symbol, to: MallocInfo.self)
+    var buffer: UnsafeMutablePointer<CChar>?
+    var length = 0
+    guard let stream = open_memstream(&buffer, &length) else { return .nan }
+    _ = mallocInfo(0, stream)
+    fclose(stream)
+    guard let buffer else { return .nan }
+    defer { free(buffer) }
+    let xml = String(cString: buffer)
+    // The whole-process totals follow the per-arena <heap> elements: the last of each kind are global.
+    func last(_ prefix: String) -> Double {
+        guard let range = xml.range(of: prefix, options: .backwards) else { return .nan }
+        let rest = xml[range.upperBound...]
+        guard let sizeRange = rest.range(of: "size=\"") else { return .nan }
+        let digits = rest[sizeRange.upperBound...].prefix { $0.isNumber }
+        return Double(digits) ?? .nan
+    }
+    let system = last("<system type=\"current\"")
+    let free = last("<total type=\"fast\"") + last("<total type=\"rest\"")
+    let mapped = last("<total type=\"mmap\"")
+    return (system - free + mapped) / (1024 * 1024)
+}
+
 func residentMemory() -> (current: Double, peak: Double) {
     guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (.nan, .nan) }
     func field(_ name: String) -> Double {

@@ -1,6 +1,6 @@
 // portal-bench: the in-process benchmarks of spark-portal (see ../../README.md). Each section starts its own
 // demo server (SparkMock over real loopback HTTP, with injected latency) and drives the real client, reducer,
-// effect runner and views. Usage: portal-bench [startup|switch|draw|decode|memory]... [--quick] [--out FILE]
+// effect runner and views. Usage: portal-bench [startup|switch|draw|decode|memory]... [--quick] [--switches N] [--out FILE]
 import Foundation
 import PortalApp
 import SparkAPI
@@ -10,6 +10,8 @@ import TerminalUI
 let arguments = Array(CommandLine.arguments.dropFirst())
 let quick = arguments.contains("--quick")
 let outPath = arguments.firstIndex(of: "--out").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+/// `--switches N`: how many group switches the memory section makes (default 1,000).
+let memorySwitches = arguments.firstIndex(of: "--switches").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil }
 let allSections = ["startup", "switch", "draw", "decode", "memory"]
 let chosen = arguments.filter { allSections.contains($0) }
 let sections = chosen.isEmpty ? allSections : chosen
@@ -275,7 +277,7 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
 
 @MainActor func memorySection() async throws {
     report.section("5. Memory (in process; whole-process figures for spark-portal are in section 6)")
-    let switches = quick ? 100 : 1_000
+    let switches = memorySwitches ?? (quick ? 100 : 1_000)
     // spark-mock as a separate process (built next to this binary), so this process's RSS is the app's.
     let mockPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spark-mock").path
     let mock = Process()
@@ -299,6 +301,11 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
                 + outcome.memory.map { fmt($0, 1) }.joined(separator: " ") + " MiB")
     if let first = outcome.memory.first, let last = outcome.memory.last {
         report.line("  growth from the first sample to the last: \(fmt(last - first, 1)) MiB")
+    }
+    report.line("  heap in use (malloc_info: allocated and not freed) at the same moments: "
+                + outcome.heap.map { fmt($0, 2) }.joined(separator: " ") + " MiB")
+    if let first = outcome.heap.first, let last = outcome.heap.last {
+        report.line("  heap growth from the first sample to the last: \(fmt(last - first, 2)) MiB")
     }
     // Scrolling the 100,000-member list: 20,000 steps down, RSS sampled.
     let big = PortalGroup(id: "g", contactId: "u0", users: (0..<100_000).map {
