@@ -221,6 +221,41 @@ public struct CredentialsFile: Sendable {
     }
 }
 
+extension CredentialsFile {
+    /// An exclusive lock shared by every spark-portal process that uses this credentials file
+    /// (`flock` on `credentials.json.lock` beside it): a renewal holds it from re-reading the file to saving the
+    /// new tokens, so two processes whose token expired together send one grant, not two (the second with a
+    /// refresh token already used up). The kernel drops the lock when its holder exits, however it exits.
+    final class RenewalLock: Sendable {
+        private let descriptor: Int32
+
+        private init(descriptor: Int32) { self.descriptor = descriptor }
+
+        /// Waits up to `patience` for the lock. Nil when it cannot be had (no directory, a read-only disk, or a
+        /// holder that never lets go): the renewal then goes ahead unlocked, as it would have without the lock.
+        static func acquire(for file: CredentialsFile, patience: Duration = .seconds(20)) async -> RenewalLock? {
+            try? file.ensureDirectory()
+            let descriptor = open(file.path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { return nil }
+            let deadline = ContinuousClock.now + patience
+            while true {
+                if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return RenewalLock(descriptor: descriptor) }
+                guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline,
+                      (try? await Task.sleep(for: .milliseconds(20))) != nil
+                else {
+                    close(descriptor)
+                    return nil
+                }
+            }
+        }
+
+        func release() {
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+        }
+    }
+}
+
 extension JSONEncoder {
     static var credentials: JSONEncoder {
         let encoder = JSONEncoder()

@@ -77,6 +77,10 @@ public actor StoredLoginToken: AccessTokenProvider, CustomStringConvertible, Cus
     }
 
     private func renew(replacing expiredToken: String) async throws -> StoredLogin {
+        // Other spark-portal processes renew under the same lock, so the file read next is never older than a
+        // renewal in progress elsewhere.
+        let lock = await CredentialsFile.RenewalLock.acquire(for: file)
+        defer { lock?.release() }
         // Another spark-portal process may have renewed this login already (its refresh token is then used
         // up): take its tokens from the file instead of failing with ours.
         if let onDisk = try? file.login(account: account), onDisk.accessToken != expiredToken,

@@ -174,6 +174,41 @@ struct RefreshTests {
         }
     }
 
+    /// Two spark-portal processes on one stored login, whose token expired for both at once: one grant is sent,
+    /// and the other process takes the renewed tokens from the file (a second grant would have spent the refresh
+    /// token again and failed). Two providers with their own file descriptors stand for the two processes: the
+    /// lock is an flock, which conflicts between separate opens even in one process. The server answers slowly,
+    /// so the second renewal starts while the first grant is still on its way.
+    @Test func twoProcessesWhoseTokenExpiredTogetherSendOneGrant() async throws {
+        let home = try ConfigHome()
+        let configuration = DemoServerConfiguration(dataSet: .demo, latency: .milliseconds(300))
+        try await withStartedDemoServer(configuration) { server in
+            let before = try await loginThroughBrowser(server, home: home)
+            await server.expireAccessToken(before.accessToken)
+            await server.journal.removeAll()
+            try await SparkClient.withLive(
+                configuration: SparkClientConfiguration(baseURL: server.baseURL, userAgent: "test", retry: .none),
+                tokens: StaticToken("unused")
+            ) { client in
+                let grant: StoredLoginToken.Grant = { grant, login in
+                    try await client.grantToken(grant, clientID: login.clientID, clientSecret: login.clientSecret,
+                                                redirectURI: login.redirectURI)
+                }
+                let first = StoredLoginToken(account: "default", login: before, file: home.file, grant: grant)
+                let second = StoredLoginToken(account: "default", login: before, file: home.file, grant: grant)
+                async let one = first.refreshedToken(replacing: before.accessToken)
+                async let two = second.refreshedToken(replacing: before.accessToken)
+                let (a, b) = try await (one, two)
+                #expect(a != nil && a == b, "both processes carry on with the same new token")
+                #expect(a != before.accessToken)
+            }
+            #expect(await refreshGrants(server).count == 1)
+            let saved = try #require(try home.file.login(account: "default"))
+            #expect(saved.accessToken != before.accessToken && saved.refreshToken != before.refreshToken)
+            #expect(home.mode(of: home.file.path + ".lock") == 0o600)
+        }
+    }
+
     @Test func theLogFileRecordsTheRenewalButNoToken() async throws {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in

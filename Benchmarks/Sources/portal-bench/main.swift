@@ -12,6 +12,8 @@ let quick = arguments.contains("--quick")
 let outPath = arguments.firstIndex(of: "--out").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 /// `--switches N`: how many group switches the memory section makes (default 1,000).
 let memorySwitches = arguments.firstIndex(of: "--switches").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil }
+/// `--endpoint URL`: the memory section uses this spark-mock instead of starting one.
+let memoryEndpoint = arguments.firstIndex(of: "--endpoint").flatMap { arguments.indices.contains($0 + 1) ? URL(string: arguments[$0 + 1]) : nil }
 let allSections = ["startup", "switch", "draw", "decode", "memory"]
 let chosen = arguments.filter { allSections.contains($0) }
 let sections = chosen.isEmpty ? allSections : chosen
@@ -275,10 +277,8 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
 
 // MARK: - 5. Memory
 
-@MainActor func memorySection() async throws {
-    report.section("5. Memory (in process; whole-process figures for spark-portal are in section 6)")
-    let switches = memorySwitches ?? (quick ? 100 : 1_000)
-    // spark-mock as a separate process (built next to this binary), so this process's RSS is the app's.
+/// Starts spark-mock (demo data, any free port) from beside this binary; terminate it when done.
+func startMock() throws -> (URL, Process) {
     let mockPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spark-mock").path
     let mock = Process()
     mock.executableURL = URL(fileURLWithPath: mockPath)
@@ -286,7 +286,6 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
     let pipe = Pipe()
     mock.standardOutput = pipe
     try mock.run()
-    defer { mock.terminate(); mock.waitUntilExit() }
     var firstLine = Data()
     while !firstLine.contains(UInt8(ascii: "\n")) {
         let chunk = pipe.fileHandleForReading.availableData
@@ -295,6 +294,22 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
     }
     guard let line = String(data: firstLine, encoding: .utf8)?.split(separator: "\n").first,
           let url = URL(string: String(line.dropFirst("listening on ".count))) else { throw BenchError("spark-mock did not say where it listens") }
+    return (url, mock)
+}
+
+@MainActor func memorySection() async throws {
+    report.section("5. Memory (in process; whole-process figures for spark-portal are in section 6)")
+    let switches = memorySwitches ?? (quick ? 100 : 1_000)
+    // spark-mock as a separate process (built next to this binary), so this process's RSS is the app's;
+    // `--endpoint URL` uses one already running instead (for valgrind, under which Process cannot spawn).
+    var url: URL
+    var mock: Process?
+    if let given = memoryEndpoint {
+        url = given
+    } else {
+        (url, mock) = try startMock()
+    }
+    defer { mock?.terminate(); mock?.waitUntilExit() }
     let before = residentMemory()
     let outcome = try await runProgram(baseURL: url) { _ in SwitchScript(switches: switches, sampleEvery: switches / 10) }
     report.line("\(switches) group switches (demo, latency 0, spark-mock in its own process): RSS before \(fmt(before.current, 1)) MiB, every \(switches / 10) switches: "
