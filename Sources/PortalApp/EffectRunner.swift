@@ -3,7 +3,15 @@ import SparkAPI
 
 /// A thread-safe inbox of actions for the program loop; posting wakes the loop.
 public final class Mailbox: Sendable {
-    private let state = Mutex<(actions: [AppAction], wake: (@Sendable () -> Void)?)>(([], nil))
+    /// A struct, not a tuple: a closure inside a tuple inside the generic `Mutex` was re-wrapped in one more
+    /// reabstraction thunk on every locked access, so the wake-up grew into a chain as long as the session
+    /// (see DECISIONS.md, "The mailbox keeps its state in a struct").
+    private struct Inbox {
+        var actions: [AppAction] = []
+        var wake: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(Inbox())
 
     public init() {}
 
