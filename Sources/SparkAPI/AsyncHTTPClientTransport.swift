@@ -40,19 +40,38 @@ public final class AsyncHTTPClientTransport: SparkTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let (client, maxBodyBytes, prepared) = (self.client, self.maxBodyBytes, outgoing)
-        // AsyncHTTPClient's deadline ends when the headers arrive; the body is read after it. One time limit
-        // over the whole exchange catches a server that stops mid-body too.
-        return try await withTimeLimit(request.timeout) {
-            do {
-                let response = try await client.execute(prepared, timeout: .nanoseconds(request.timeout.nanoseconds))
-                let body = try await response.body.collect(upTo: maxBodyBytes)
-                var headers: [String: String] = [:]
-                for (name, value) in response.headers { headers[name.lowercased()] = value }
-                return TransportResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
-            } catch {
-                throw Self.failure(for: error)
+        // One deadline for the whole exchange. AsyncHTTPClient's own ends when the response head arrives, so
+        // the body is read under a timer of ours on the event loop, which a server stopping mid-body runs into.
+        let deadline = NIODeadline.now() + .nanoseconds(request.timeout.nanoseconds)
+        do {
+            let response = try await client.execute(outgoing, deadline: deadline)
+            let body = try await Self.collect(response.body, upTo: maxBodyBytes, deadline: deadline,
+                                              on: client.eventLoopGroup.any())
+            var headers: [String: String] = [:]
+            for (name, value) in response.headers { headers[name.lowercased()] = value }
+            return TransportResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
+        } catch {
+            throw Self.failure(for: error)
+        }
+    }
+
+    /// Reads a whole body, or fails with `TransportFailure.timedOut` at `deadline`. The timer is a scheduled
+    /// task on an event loop, removed the moment the body is in (a `Task.sleep` racing it would have left a
+    /// pending timer behind for every request until its deadline).
+    static func collect(_ body: HTTPClientResponse.Body, upTo maxBytes: Int, deadline: NIODeadline,
+                        on eventLoop: any EventLoop) async throws -> ByteBuffer {
+        let reading = Task { try await body.collect(upTo: maxBytes) }
+        let timer = eventLoop.scheduleTask(deadline: deadline) { reading.cancel() }
+        defer { timer.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await reading.value
+            } onCancel: {
+                reading.cancel()
             }
+        } catch {
+            if !Task.isCancelled, NIODeadline.now() >= deadline { throw TransportFailure.timedOut }
+            throw error
         }
     }
 
@@ -63,6 +82,7 @@ public final class AsyncHTTPClientTransport: SparkTransport {
     /// Maps NIO and AsyncHTTPClient errors onto the few failures a user can tell apart.
     static func failure(for error: any Error) -> any Error {
         if Task.isCancelled || error is CancellationError { return CancellationError() }
+        if let failure = error as? TransportFailure { return failure }
         if let error = error as? HTTPClientError {
             switch error {
             case .cancelled: return CancellationError()
@@ -132,23 +152,6 @@ extension SparkClient {
             await client.shutdown()
             throw error
         }
-    }
-}
-
-/// Runs `operation`, or throws `TransportFailure.timedOut` once `limit` has passed (the operation is then
-/// cancelled, and awaited: AsyncHTTPClient ends a cancelled request at once and closes its connection).
-func withTimeLimit<Value: Sendable>(
-    _ limit: Duration, _ operation: @escaping @Sendable () async throws -> Value
-) async throws -> Value {
-    try await withThrowingTaskGroup(of: Value?.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw TransportFailure.timedOut }
-        return value
     }
 }
 
