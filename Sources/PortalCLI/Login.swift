@@ -166,9 +166,11 @@ public enum Login {
         if terminal.openBrowser(authorize) { console.err("(opened in your browser)") }
 
         let answer: [String: String]
+        var pasted = false
         if let listener {
-            console.err("Waiting for the browser to come back to \(redirectURI) …")
-            answer = try await listener.waitForRedirect(timeout: request.timeout)
+            console.err("Waiting for the browser to come back to \(redirectURI) …\n"
+                        + "(If it cannot reach this machine, paste the address it ends on here and press Enter.)")
+            (answer, pasted) = try await Self.redirectOrPaste(listener, timeout: request.timeout, terminal: terminal)
         } else {
             console.err("After signing in, the browser goes to \(redirectURI)?code=…\n"
                         + "Paste that whole address (or only the code) here and press Enter:")
@@ -177,7 +179,9 @@ public enum Login {
             }
             answer = parseAnswer(line)
         }
-        let code = try checkedCode(answer, expectedState: state, stateRequired: listener != nil)
+        // A redirect to the listener must carry our state (anyone on this machine could call it); an address the
+        // user pasted is theirs, and a bare code has none.
+        let code = try checkedCode(answer, expectedState: state, stateRequired: listener != nil && !pasted)
 
         // Exchange the code, then ask who signed in (which also proves the token works).
         let token = PendingToken()
@@ -210,6 +214,34 @@ public enum Login {
         try file.update(account: settings.account, to: login)
         console.out("Logged in as \(who) at \(endpoint.absoluteString); stored as account '\(sanitize(settings.account))' "
                     + "in \(file.path). The token expires \(expires) and is renewed automatically.")
+    }
+
+    /// Waits for whichever comes first: the browser's redirect to the listener, or an address (or code) pasted at
+    /// the terminal, for a browser on another machine (over ssh) that cannot reach this one's loopback address.
+    /// An empty or closed standard input leaves the listener to it. The read of standard input cannot be
+    /// cancelled; when the browser wins, it is left waiting and ends with the process.
+    static func redirectOrPaste(_ listener: RedirectListener, timeout: Duration,
+                                terminal: LoginTerminal) async throws -> (answer: [String: String], pasted: Bool) {
+        let (outcomes, outcome) = AsyncStream<Result<([String: String], Bool), any Error>>.makeStream()
+        let listening = Task {
+            do { outcome.yield(.success((try await listener.waitForRedirect(timeout: timeout), false))) } catch {
+                outcome.yield(.failure(error))
+            }
+        }
+        let reading = Task {
+            while !Task.isCancelled, let line = await terminal.readLine() {
+                guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                outcome.yield(.success((parseAnswer(line), true)))
+                return
+            }
+        }
+        defer {
+            listening.cancel()
+            reading.cancel()
+            outcome.finish()
+        }
+        for await result in outcomes { return try result.get() }
+        throw CancellationError()
     }
 
     /// Runs `logout`: forgets the stored login of the account.

@@ -85,6 +85,54 @@ struct LoginFlowTests {
         }
     }
 
+    /// A loopback redirect with a browser on another machine (over ssh) that cannot reach this one: the user pastes
+    /// the address the browser ended on while the listener waits, and the paste wins. A bare code works too.
+    @Test(arguments: [true, false])
+    func aPasteIsAcceptedWhileTheListenerWaits(wholeAddress: Bool) async throws {
+        let home = try ConfigHome()
+        try await withStartedDemoServer { server in
+            let user = ScriptedLoginUser(browser: .none, paste: { authorize in
+                let items = URLComponents(url: authorize, resolvingAgainstBaseURL: false)?.queryItems ?? []
+                let redirect = items.first { $0.name == "redirect_uri" }?.value ?? ""
+                let code = await server.issueAuthorizationCode(for: DemoDataSet.demo.defaultUser.id, redirectURI: redirect)
+                return wholeAddress ? "\(redirect)?code=\(code)&state=\(stateParameter(of: authorize) ?? "")" : code
+            })
+            let result = try await runLogin(
+                LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
+                ["--endpoint", server.baseURL.absoluteString],
+                environment: home.environment.merging(
+                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
+                user: user)
+            #expect(result.status == .success, "\(result.err)")
+            #expect(result.err.contains("Waiting for the browser") && result.err.contains("paste the address"))
+            let stored = try #require(try home.file.login(account: "default"))
+            #expect(stored.redirectURI.hasPrefix("http://127.0.0.1:") && !stored.redirectURI.contains(":0/"))
+            #expect(user.browsedStatuses.isEmpty, "no browser reached the listener")
+        }
+    }
+
+    /// A pasted address whose state is not ours is refused like a forged redirect.
+    @Test func aPastedAddressWithAForeignStateIsRefused() async throws {
+        let home = try ConfigHome()
+        try await withStartedDemoServer { server in
+            let user = ScriptedLoginUser(browser: .none, paste: { authorize in
+                let items = URLComponents(url: authorize, resolvingAgainstBaseURL: false)?.queryItems ?? []
+                let redirect = items.first { $0.name == "redirect_uri" }?.value ?? ""
+                let code = await server.issueAuthorizationCode(for: DemoDataSet.demo.defaultUser.id, redirectURI: redirect)
+                return "\(redirect)?code=\(code)&state=forged"
+            })
+            let result = try await runLogin(
+                LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
+                ["--endpoint", server.baseURL.absoluteString],
+                environment: home.environment.merging(
+                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
+                user: user)
+            #expect(result.status != .success)
+            #expect(result.err.contains("state does not match"), "\(result.err)")
+            #expect(!FileManager.default.fileExists(atPath: home.file.path))
+        }
+    }
+
     @Test func pastedAddressWithPromptedSecretThenAReusedCodeIsRefused() async throws {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
