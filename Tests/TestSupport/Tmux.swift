@@ -255,7 +255,9 @@ public enum Executable {
         if let environment { process.environment = environment }
         // stderr goes to a file, so reading stdout to its end can never wait on a full stderr pipe.
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("sp-stderr-\(UUID())")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: errorFile.path])
+        }
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let out = Pipe(), stdin = Pipe()
         process.standardOutput = out
