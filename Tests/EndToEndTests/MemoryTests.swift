@@ -46,8 +46,9 @@ struct MemoryTests {
         print("spark-portal resident memory over \(log.switches) switches (\(sent) choices):\n" + table.joined(separator: "\n"))
         let warm = try #require(samples.first { $0.switches >= 100 }?.kilobytes)
         let last = try #require(samples.last?.kilobytes)
-        // Generous: flat memory would be within a few MB; a leak per switch of even 50 kB would pass 40 MB.
-        #expect(last - warm < 40 * 1024, "memory grew from \(warm) kB to \(last) kB")
+        // Generous: measured growth is about 0.1 MB over these 900 switches (2026-11-29); 10 MB is what a leak
+        // of 11 kB per switch would reach.
+        #expect(last - warm < 10 * 1024, "memory grew from \(warm) kB to \(last) kB")
         #expect(last < 512 * 1024, "resident memory \(last) kB")
 
         try portal.send("q")
