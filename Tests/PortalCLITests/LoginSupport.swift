@@ -120,6 +120,25 @@ func loginThroughBrowser(_ server: DemoServer, home: ConfigHome, account: String
     return try #require(try home.file.login(account: account ?? CredentialsFile.defaultAccount))
 }
 
+/// Runs `spark-portal login` with a loopback redirect (any free port) and the demo client's id and secret.
+func runLoopbackLogin(_ server: DemoServer, home: ConfigHome,
+                      user: ScriptedLoginUser) async throws -> (status: PortalCLI.ExitStatus, out: String, err: String) {
+    try await runLogin(
+        LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
+        ["--endpoint", server.baseURL.absoluteString],
+        environment: home.environment.merging(
+            ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
+        user: user)
+}
+
+/// The demo user signs in at the authorize address, as in a browser that then cannot reach the redirect:
+/// the redirect URI it asked for, and the code the server issued for it.
+func signIn(_ server: DemoServer, _ authorize: URL) async -> (redirect: String, code: String) {
+    let items = URLComponents(url: authorize, resolvingAgainstBaseURL: false)?.queryItems ?? []
+    let redirect = items.first { $0.name == "redirect_uri" }?.value ?? ""
+    return (redirect, await server.issueAuthorizationCode(for: DemoDataSet.demo.defaultUser.id, redirectURI: redirect))
+}
+
 /// The refresh-token grants the server has answered.
 func refreshGrants(_ server: DemoServer) async -> [RecordedRequest] {
     await server.journal.requests(method: "POST", path: "/v1/oauth2/grant").filter { $0.body == "grant_type=refresh_token" }

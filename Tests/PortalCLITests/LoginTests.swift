@@ -10,12 +10,7 @@ struct LoginFlowTests {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
             let user = ScriptedLoginUser(browser: .follow)
-            let result = try await runLogin(
-                LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
-                ["--endpoint", server.baseURL.absoluteString],
-                environment: home.environment.merging(
-                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
-                user: user)
+            let result = try await runLoopbackLogin(server, home: home, user: user)
             #expect(result.status == .success, "\(result.err)")
             #expect(result.out.contains("Logged in as Betty Buyer"), "\(result.out)")
             #expect(user.browsedStatuses == [200], "the browser saw our listener's page")
@@ -70,12 +65,7 @@ struct LoginFlowTests {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
             let user = ScriptedLoginUser(browser: .followWithState("0123456789abcdef0123456789abcdef"))
-            let result = try await runLogin(
-                LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
-                ["--endpoint", server.baseURL.absoluteString],
-                environment: home.environment.merging(
-                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
-                user: user)
+            let result = try await runLoopbackLogin(server, home: home, user: user)
             #expect(result.status == .authentication)
             #expect(result.err.contains("state does not match"), "\(result.err)")
             #expect(result.err.contains("nothing was stored"))
@@ -92,17 +82,10 @@ struct LoginFlowTests {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
             let user = ScriptedLoginUser(browser: .none, paste: { authorize in
-                let items = URLComponents(url: authorize, resolvingAgainstBaseURL: false)?.queryItems ?? []
-                let redirect = items.first { $0.name == "redirect_uri" }?.value ?? ""
-                let code = await server.issueAuthorizationCode(for: DemoDataSet.demo.defaultUser.id, redirectURI: redirect)
+                let (redirect, code) = await signIn(server, authorize)
                 return wholeAddress ? "\(redirect)?code=\(code)&state=\(stateParameter(of: authorize) ?? "")" : code
             })
-            let result = try await runLogin(
-                LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
-                ["--endpoint", server.baseURL.absoluteString],
-                environment: home.environment.merging(
-                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
-                user: user)
+            let result = try await runLoopbackLogin(server, home: home, user: user)
             #expect(result.status == .success, "\(result.err)")
             #expect(result.err.contains("Waiting for the browser") && result.err.contains("paste the address"))
             let stored = try #require(try home.file.login(account: "default"))
@@ -116,17 +99,10 @@ struct LoginFlowTests {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
             let user = ScriptedLoginUser(browser: .none, paste: { authorize in
-                let items = URLComponents(url: authorize, resolvingAgainstBaseURL: false)?.queryItems ?? []
-                let redirect = items.first { $0.name == "redirect_uri" }?.value ?? ""
-                let code = await server.issueAuthorizationCode(for: DemoDataSet.demo.defaultUser.id, redirectURI: redirect)
+                let (redirect, code) = await signIn(server, authorize)
                 return "\(redirect)?code=\(code)&state=forged"
             })
-            let result = try await runLogin(
-                LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
-                ["--endpoint", server.baseURL.absoluteString],
-                environment: home.environment.merging(
-                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
-                user: user)
+            let result = try await runLoopbackLogin(server, home: home, user: user)
             #expect(result.status != .success)
             #expect(result.err.contains("state does not match"), "\(result.err)")
             #expect(!FileManager.default.fileExists(atPath: home.file.path))
