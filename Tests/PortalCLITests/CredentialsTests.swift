@@ -113,11 +113,8 @@ struct AccountTests {
             let other = try #require(DemoDataSet.demo.users.dropFirst().first)
             let code = await server.issueAuthorizationCode(for: other.id)
             let paste = ScriptedLoginUser(browser: .none, paste: { _ in code })
-            let login = try await runLogin(
-                LoginRequest(redirectURI: DemoCredentials.redirectURI), ["--endpoint", server.baseURL.absoluteString, "--account", "agent"],
-                environment: home.environment.merging(
-                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
-                user: paste)
+            let login = try await runDemoClientLogin(server, home: home, user: paste, redirectURI: DemoCredentials.redirectURI,
+                                                     account: "agent")
             #expect(login.status == .success, "\(login.err)")
 
             func name(_ arguments: [String], _ extra: [String: String] = [:]) async throws -> (String?, String?) {

@@ -120,12 +120,14 @@ func loginThroughBrowser(_ server: DemoServer, home: ConfigHome, account: String
     return try #require(try home.file.login(account: account ?? CredentialsFile.defaultAccount))
 }
 
-/// Runs `spark-portal login` with a loopback redirect (any free port) and the demo client's id and secret.
-func runLoopbackLogin(_ server: DemoServer, home: ConfigHome,
-                      user: ScriptedLoginUser) async throws -> (status: PortalCLI.ExitStatus, out: String, err: String) {
+/// Runs `spark-portal login` against `server` with the demo client's id and secret in the environment; by default
+/// with a loopback redirect (any free port) that our listener answers.
+func runDemoClientLogin(_ server: DemoServer, home: ConfigHome, user: ScriptedLoginUser,
+                      redirectURI: String = "http://127.0.0.1:0/callback",
+                      account: String? = nil) async throws -> (status: PortalCLI.ExitStatus, out: String, err: String) {
     try await runLogin(
-        LoginRequest(redirectURI: "http://127.0.0.1:0/callback", timeout: .seconds(20)),
-        ["--endpoint", server.baseURL.absoluteString],
+        LoginRequest(redirectURI: redirectURI, timeout: .seconds(20)),
+        ["--endpoint", server.baseURL.absoluteString] + (account.map { ["--account", $0] } ?? []),
         environment: home.environment.merging(
             ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
         user: user)

@@ -10,7 +10,7 @@ struct LoginFlowTests {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
             let user = ScriptedLoginUser(browser: .follow)
-            let result = try await runLoopbackLogin(server, home: home, user: user)
+            let result = try await runDemoClientLogin(server, home: home, user: user)
             #expect(result.status == .success, "\(result.err)")
             #expect(result.out.contains("Logged in as Betty Buyer"), "\(result.out)")
             #expect(user.browsedStatuses == [200], "the browser saw our listener's page")
@@ -65,7 +65,7 @@ struct LoginFlowTests {
         let home = try ConfigHome()
         try await withStartedDemoServer { server in
             let user = ScriptedLoginUser(browser: .followWithState("0123456789abcdef0123456789abcdef"))
-            let result = try await runLoopbackLogin(server, home: home, user: user)
+            let result = try await runDemoClientLogin(server, home: home, user: user)
             #expect(result.status == .authentication)
             #expect(result.err.contains("state does not match"), "\(result.err)")
             #expect(result.err.contains("nothing was stored"))
@@ -85,7 +85,7 @@ struct LoginFlowTests {
                 let (redirect, code) = await signIn(server, authorize)
                 return wholeAddress ? "\(redirect)?code=\(code)&state=\(stateParameter(of: authorize) ?? "")" : code
             })
-            let result = try await runLoopbackLogin(server, home: home, user: user)
+            let result = try await runDemoClientLogin(server, home: home, user: user)
             #expect(result.status == .success, "\(result.err)")
             #expect(result.err.contains("Waiting for the browser") && result.err.contains("paste the address"))
             let stored = try #require(try home.file.login(account: "default"))
@@ -102,7 +102,7 @@ struct LoginFlowTests {
                 let (redirect, code) = await signIn(server, authorize)
                 return "\(redirect)?code=\(code)&state=forged"
             })
-            let result = try await runLoopbackLogin(server, home: home, user: user)
+            let result = try await runDemoClientLogin(server, home: home, user: user)
             #expect(result.status != .success)
             #expect(result.err.contains("state does not match"), "\(result.err)")
             #expect(!FileManager.default.fileExists(atPath: home.file.path))
@@ -143,11 +143,8 @@ struct LoginFlowTests {
         try await withStartedDemoServer { server in
             let code = await server.issueAuthorizationCode(for: DemoDataSet.demo.defaultUser.id)
             let user = ScriptedLoginUser(browser: .none, paste: { _ in code })
-            let result = try await runLogin(
-                LoginRequest(redirectURI: DemoCredentials.redirectURI), ["--endpoint", server.baseURL.absoluteString, "--account", "pasted"],
-                environment: home.environment.merging(
-                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
-                user: user)
+            let result = try await runDemoClientLogin(server, home: home, user: user, redirectURI: DemoCredentials.redirectURI,
+                                                      account: "pasted")
             #expect(result.status == .success, "\(result.err)")
             #expect(try home.file.login(account: "pasted") != nil)
             #expect(try home.file.login(account: "default") == nil)
