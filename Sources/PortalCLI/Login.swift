@@ -65,13 +65,17 @@ public struct LoginTerminal: Sendable {
 
     /// Reads one line from stdin with echo off when stdin is a terminal (the prompt goes to stderr).
     static func readWithoutEcho(prompt: String) -> String? {
-        try? FileHandle.standardError.write(contentsOf: Data(prompt.utf8))
         guard isatty(STDIN_FILENO) == 1 else {
+            try? FileHandle.standardError.write(contentsOf: Data(prompt.utf8))
             defer { try? FileHandle.standardError.write(contentsOf: Data("\n".utf8)) }  // the typed newline was not echoed either
             return Swift.readLine(strippingNewline: true)
         }
-        // Echo comes back even when Ctrl-C (or SIGTERM, SIGHUP) ends the program at the prompt.
-        return TerminalModes.withEchoOff(fd: STDIN_FILENO) { Swift.readLine(strippingNewline: true) }
+        // Echo goes off before the prompt shows, so nothing typed after it is echoed; it comes back even when
+        // Ctrl-C (or SIGTERM, SIGHUP) ends the program at the prompt.
+        return TerminalModes.withEchoOff(fd: STDIN_FILENO) {
+            try? FileHandle.standardError.write(contentsOf: Data(prompt.utf8))
+            return Swift.readLine(strippingNewline: true)
+        }
     }
 
     /// Runs `xdg-open URL` when a graphical session is there (DISPLAY or WAYLAND_DISPLAY) and xdg-open exists.

@@ -64,8 +64,11 @@ struct ExitPathTests {
         try portal.tmux.waitFor("the secret prompt (on stderr)") { _ in portal.stderr.contains("Client secret for my-key: ") }
         let tty = portal.paneFormat("#{pane_tty}")
         // While it waits, echo is off (checked from outside), so what is typed does not show.
-        let during = try Executable.run("/bin/stty", ["-a", "-F", tty], environment: ["PATH": "/usr/bin:/bin"])
-        #expect(sttyWords(during.output).contains("-echo"), "echo is off at the prompt: \(during.output)")
+        // Echo goes off before the prompt is written; waiting for it anyway keeps the check free of timing.
+        try portal.tmux.waitFor("echo off at the prompt (stty -a on the pane's tty)") { _ in
+            let during = try? Executable.run("/bin/stty", ["-a", "-F", tty], environment: ["PATH": "/usr/bin:/bin"])
+            return sttyWords(during?.output ?? "").contains("-echo")
+        }
         try portal.tmux.send("hunter2", literal: true)  // before the ending, in order: typed with echo off
 
         switch ending {
