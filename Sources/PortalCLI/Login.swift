@@ -52,15 +52,9 @@ public struct LoginTerminal: Sendable {
     /// The real terminal: stdin, a no-echo prompt on the tty, and xdg-open when a display is available.
     public static var process: LoginTerminal {
         LoginTerminal(
-            readLine: { await onThread { Swift.readLine(strippingNewline: true) } },
-            readSecret: { prompt in await onThread { readWithoutEcho(prompt: prompt) } },
+            readLine: { await onOwnThread { Swift.readLine(strippingNewline: true) } },
+            readSecret: { prompt in await onOwnThread { readWithoutEcho(prompt: prompt) } },
             openBrowser: { url in openWithXDG(url, environment: ProcessInfo.processInfo.environment) })
-    }
-
-    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: body()) }.start()
-        }
     }
 
     /// Reads one line from stdin with echo off when stdin is a terminal (the prompt goes to stderr).

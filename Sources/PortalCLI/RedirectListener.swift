@@ -84,12 +84,7 @@ public final class RedirectListener: Sendable {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[String: String], any Error>) in
-                let thread = Thread { [self] in
-                    continuation.resume(with: Result { try self.acceptRedirect(until: deadline, clock: clock) })
-                }
-                thread.start()
-            }
+            try await onOwnThread { [self] in Result { try self.acceptRedirect(until: deadline, clock: clock) } }.get()
         } onCancel: {
             stopped.store(true, ordering: .relaxed)
         }

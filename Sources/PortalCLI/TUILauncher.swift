@@ -20,7 +20,8 @@ enum TUILauncher {
                 onRetry: { mailbox.post(.retryScheduled($0)) })
             let host = settings.demo != nil ? "demo server" : (settings.endpoint.host ?? settings.endpoint.absoluteString)
             let crashForTests = isCrashTestRequested(console.environment)
-            let outcome = await onOwnThread { () throws -> Void in
+            // The loop blocks its thread (ncurses input); a large stack, as a main thread would have.
+            let outcome = await onOwnThread(stackSize: 8 << 20) { Result { () throws -> Void in
                 let backend = try NcursesBackend(options: .init(colors: settings.color ? .auto : .none, mouse: settings.mouse))
                 defer { backend.shutdown() }
                 let state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
@@ -28,7 +29,7 @@ enum TUILauncher {
                 let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state)
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
-            }
+            } }
             await session.close()
             try outcome.get()
             return .success
@@ -50,17 +51,5 @@ enum TUILauncher {
         #else
         return false
         #endif
-    }
-
-    /// Runs blocking work on a dedicated thread, so the program loop never holds a thread of the
-    /// cooperative pool that network tasks need.
-    private static func onOwnThread(_ body: @escaping @Sendable () throws -> Void) async -> Result<Void, any Error> {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: Result { try body() })
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
     }
 }
