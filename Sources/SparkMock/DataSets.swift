@@ -17,6 +17,16 @@ public enum DemoDataSet: String, Sendable, CaseIterable {
         }
     }
 
+    /// Ids of listings the server knows (`GET /v1/listings/<Id>`) that no cart holds when it starts: listings to add
+    /// in a demo or a test. At most `limit`, lowest first.
+    public func unusedListingIDs(limit: Int = 20) -> [String] {
+        let world = self.world
+        let carts = Array(world.carts.values)
+        return (0..<world.listings.count).lazy
+            .filter { index in !carts.contains { $0.listings.contains(index) } }
+            .prefix(limit).map(listingID)
+    }
+
     /// The user both `DemoCredentials.seedAccessToken` and `demoAccessToken` authenticate as.
     public var defaultUser: DemoUser { users[0] }
 
