@@ -21,10 +21,9 @@ public enum DemoDataSet: String, Sendable, CaseIterable {
     /// in a demo or a test. At most `limit`, lowest first.
     public func unusedListingIDs(limit: Int = 20) -> [String] {
         let world = self.world
-        let carts = Array(world.carts.values)
-        return (0..<world.listings.count).lazy
-            .filter { index in !carts.contains { $0.listings.contains(index) } }
-            .prefix(limit).map(listingID)
+        var used = Set<Int>()
+        for cart in world.carts.values { used.formUnion(cart.listings.all) }
+        return (0..<world.listings.count).lazy.filter { !used.contains($0) }.prefix(limit).map(listingID)
     }
 
     /// The user both `DemoCredentials.seedAccessToken` and `demoAccessToken` authenticate as.
