@@ -98,6 +98,7 @@ extension CommandContext {
     }
 
     func add(_ listingIds: [String], to text: String, json: Bool) async throws {
+        let listingIds = listingIds.uniqued()
         let cart = try await writableCart(text)
         let before = Set(try await client.listingCart(id: cart.id, withListingIds: true).listingIds ?? [])
         let change = await client.addListings(listingIds, toCart: cart.id)
@@ -115,6 +116,7 @@ extension CommandContext {
     }
 
     func remove(_ listingIds: [String], from text: String, json: Bool) async throws {
+        let listingIds = listingIds.uniqued()
         let cart = try await writableCart(text)
         let before = Set(try await client.listingCart(id: cart.id, withListingIds: true).listingIds ?? [])
         let change = await client.removeListings(listingIds, fromCart: cart.id)
@@ -166,6 +168,14 @@ extension CommandContext {
     /// Prints one human line on stdout, sanitized (it holds names from the server).
     func say(_ line: String) {
         console.out(sanitize(line))
+    }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once (a listing named twice on the command line is changed once).
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }
 

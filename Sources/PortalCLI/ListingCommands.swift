@@ -15,6 +15,7 @@ extension CommandContext {
     }
 
     func mark(_ listingIds: [String], as mark: ListingMark, json: Bool) async throws {
+        let listingIds = listingIds.uniqued()
         let carts = try await client.listingCarts()
         var results: [MarkResult] = []
         var failures: [(id: String, error: SparkError)] = []

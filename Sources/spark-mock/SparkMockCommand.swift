@@ -10,33 +10,34 @@ struct SparkMockCommand: AsyncParsableCommand {
         commandName: "spark-mock",
         abstract: "A local Spark-compatible server for portal groups and listing carts.",
         discussion: """
-        The first line on stdout is `listening on http://127.0.0.1:PORT`. Every token is one user; the carts of a \
-        group are its owner's, read and written by every member, so two terminals with the tokens of two members \
-        of one group see each other's changes:
-          SPARK_ACCESS_TOKEN=DEMO_ACCESS_TOKEN_JOHNNY spark-portal --endpoint http://127.0.0.1:PORT
+        The first line on stdout is `listening on http://127.0.0.1:PORT`.
 
-        MY_OAUTH2_ACCESS_TOKEN and DEMO_ACCESS_TOKEN sign in as each data set's default user. The members of \
-        --data demo with tokens of their own:
+        Every token is one user. A group's carts are its owner's, read and written by every member: two \
+        terminals with the tokens of two members of one group see each other's changes. \
+        MY_OAUTH2_ACCESS_TOKEN and DEMO_ACCESS_TOKEN are each data set's default user; the members of --data demo \
+        who can sign in (and the owners of their groups):
         \(memberTable)
 
-        Faults (--fault METHOD:PATH=EFFECT[:COUNT|:RATE], repeatable; PATH may end in *):
-          STATUS:CODE            answer this error instead (nothing is applied)
-          applied:STATUS:CODE    apply the write, then answer this error
-          stall:SECONDS          hold the answer (a write is applied first); past the client's timeout it never comes
-          stall-body:SECONDS     send the headers and half the body, then hold the rest
-          malformed | truncated | no-envelope    spoil the body
-          e.g. --fault 'POST:/v1/listingcarts=applied:500:1040:1'   (the first create succeeds but answers 500)
+        --fault METHOD:PATH=EFFECT[:COUNT|:RATE] (repeatable; PATH may end in *):
+          STATUS:CODE          answer this error instead; nothing is applied
+          applied:STATUS:CODE  apply the write, then answer this error
+          stall:SECONDS        apply it, then hold the answer (past a timeout: lost)
+          stall-body:SECONDS   send the headers and half the body, then hold
+          malformed, truncated, no-envelope: spoil the body
+        e.g. --fault POST:/v1/listingcarts=applied:500:1040:1
         """
     )
 
-    /// The demo members who can sign in: token, name, the groups they are in.
+    /// The demo members who can sign in: token, name, the owners of their groups.
     static var memberTable: String {
         let users = DemoDataSet.demo.users
         let width = users.map(\.accessToken.count).max() ?? 0
         return users.map { user in
             let token = user.accessToken.padding(toLength: width, withPad: " ", startingAt: 0)
-            let groups = user.groupOwners.isEmpty ? "no group" : "groups of " + user.groupOwners.joined(separator: ", ")
-            return "  \(token)  \(user.name): \(groups)"
+            let owners = user.groupOwners.count > 2
+                ? user.groupOwners.prefix(2).joined(separator: ", ") + " +\(user.groupOwners.count - 2)"
+                : user.groupOwners.joined(separator: ", ")
+            return "  \(token)  \(user.name) (\(owners))"
         }.joined(separator: "\n")
     }
 
