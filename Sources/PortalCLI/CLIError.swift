@@ -25,11 +25,11 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     public var meaning: String {
         switch self {
         case .success: "success"
-        case .declined: "you answered no at a confirmation prompt: nothing was changed"
-        case .usage: "usage error: bad flags or arguments, an unknown or ambiguous cart, a refused endpoint"
+        case .declined: "you answered no when asked to confirm: nothing was changed"
+        case .usage: "usage error: bad arguments, unknown or ambiguous cart, refused endpoint"
         case .network: "network error: the Spark API could not be reached"
         case .internalError: "internal error (a bug: please report it)"
-        case .api: "API error: the Spark API refused the request (or spark-portal refused to change a portal cart) or sent an unreadable answer"
+        case .api: "API error: the Spark API refused the request or sent an unreadable answer"
         case .authentication: "authentication error: no access token, or it was refused or expired"
         case .configuration: "configuration error: the configuration file or the credentials file is wrong or unsafe"
         case .interrupted: "interrupted"

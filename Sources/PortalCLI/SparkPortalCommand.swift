@@ -25,8 +25,8 @@ public struct SparkPortalCommand: AsyncParsableCommand {
               spark-portal groups                 your portal groups, the current one marked ●
               spark-portal use 20130919194721820379000000
               spark-portal carts --json | jq '.[].Name'
-              spark-portal cart create "Weekend cabins" 20060412184702793155000000
-              spark-portal favorite 20060412184702793155000000
+              spark-portal cart create "Weekend cabins" 20060608231713000089000000
+              spark-portal favorite 20060608231713000089000000
 
             Exit codes:
             \(ExitStatus.table)
@@ -107,11 +107,11 @@ private func checkCart(_ cart: String) throws {
     }
 }
 
-/// Listing Ids are letters and digits, like 20060412184702793155000000.
+/// Listing Ids are letters and digits, like 20060608231713000089000000.
 private func checkListingIDs(_ ids: [String], required: Bool = true) throws {
     if required, ids.isEmpty { throw ValidationError("Give at least one listing Id.") }
     for id in ids where id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-        throw ValidationError("'\(sanitize(id))' is not a listing Id: listing Ids are letters and digits, like 20060412184702793155000000.")
+        throw ValidationError("'\(sanitize(id))' is not a listing Id: listing Ids are letters and digits, like 20060608231713000089000000.")
     }
 }
 
@@ -184,7 +184,7 @@ extension SparkPortalCommand {
     struct Listing: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one listing: its facts, and which carts of the workspace hold it.",
-            discussion: "Example: spark-portal listing 20060412184702793155000000 --json")
+            discussion: "Example: spark-portal listing 20060608231713000089000000 --json")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The listing's Id.") var listingID: String
         @Flag(help: jsonHelp) var json = false
@@ -205,7 +205,7 @@ extension SparkPortalCommand {
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Create a cart in the current workspace (prints its Id).",
-                discussion: "Example: spark-portal cart create \"Weekend cabins\" 20060412184702793155000000")
+                discussion: "Example: spark-portal cart create \"Weekend cabins\" 20060608231713000089000000")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "The new cart's name.") var name: String
             @Argument(help: "Listings to put in it.") var listingIDs: [String] = []
@@ -243,7 +243,7 @@ extension SparkPortalCommand {
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Add listings to a cart.", discussion: "Example: spark-portal cart add Favorites 20060412184702793155000000")
+                abstract: "Add listings to a cart.", discussion: "Example: spark-portal cart add Favorites 20060608231713000089000000")
             @OptionGroup var options: GlobalOptions
             @Argument(help: cartHelp) var cart: String
             @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
@@ -260,7 +260,7 @@ extension SparkPortalCommand {
         struct Remove: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Remove listings from a cart.",
-                discussion: "Example: spark-portal cart remove Favorites 20060412184702793155000000")
+                discussion: "Example: spark-portal cart remove Favorites 20060608231713000089000000")
             @OptionGroup var options: GlobalOptions
             @Argument(help: cartHelp) var cart: String
             @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
@@ -278,7 +278,7 @@ extension SparkPortalCommand {
     struct Favorite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put listings into Favorites (and out of Rejects).",
-            discussion: "Example: spark-portal favorite 20060412184702793155000000")
+            discussion: "Example: spark-portal favorite 20060608231713000089000000")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
         @Flag(help: jsonPrintsServer) var json = false
@@ -289,7 +289,7 @@ extension SparkPortalCommand {
     struct Reject: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put listings into Rejects (and out of Favorites).",
-            discussion: "Example: spark-portal reject 20060412184702793155000000")
+            discussion: "Example: spark-portal reject 20060608231713000089000000")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
         @Flag(help: jsonPrintsServer) var json = false
