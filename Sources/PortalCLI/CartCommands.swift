@@ -97,40 +97,27 @@ extension CommandContext {
         say("Deleted the cart \(cart.name) (\(listingCount(cart.listingCount))).")
     }
 
-    func add(_ listingIds: [String], to text: String, json: Bool) async throws {
+    /// `cart add` and `cart remove`: "Added 2 listings to Weekend cabins (now 5); 1 was already there."
+    func change(_ edit: MembershipEdit, _ listingIds: [String], cart text: String, json: Bool) async throws {
         let listingIds = listingIds.uniqued()
         let cart = try await writableCart(text)
         let before = Set(try await client.listingCart(id: cart.id, withListingIds: true).listingIds ?? [])
-        let change = await client.addListings(listingIds, toCart: cart.id)
+        let change = switch edit {
+        case .add: await client.addListings(listingIds, toCart: cart.id)
+        case .remove: await client.removeListings(listingIds, fromCart: cart.id)
+        }
         if json, let cart = change.cart { try printJSON(cart) }
-        let added = change.succeeded.filter { !before.contains($0) }
-        let already = change.succeeded.count - added.count
+        // What the server accepted but did not change: added listings that were there, removed ones that were not.
+        let changed = change.succeeded.filter { before.contains($0) == (edit == .remove) }
+        let unchanged = change.succeeded.count - changed.count
         if !json, !change.succeeded.isEmpty {
             let count = change.cart?.listingCount.map { " (now \($0))" } ?? ""
-            let alreadyNote = already == 0 ? "" : "; \(already) \(already == 1 ? "was" : "were") already there"
-            say(added.isEmpty
-                ? "Nothing to add: \(already == 1 ? "the listing is" : "the \(already) listings are") already in \(cart.name)\(count)."
-                : "Added \(listingCount(added.count)) to \(cart.name)\(count)\(alreadyNote).")
+            let note = unchanged == 0 ? "" : "; \(unchanged) \(unchanged == 1 ? "was" : "were") \(edit.unchangedWords)"
+            say(changed.isEmpty
+                ? "Nothing to \(edit): \(unchanged == 1 ? "the listing is" : "the \(unchanged) listings are") \(edit.unchangedPlace) \(cart.name)\(count)."
+                : "\(edit.done.capitalized) \(listingCount(changed.count)) \(edit.preposition) \(cart.name)\(count)\(note).")
         }
-        try report(change, verb: "add", cart: cart, total: listingIds.count)
-    }
-
-    func remove(_ listingIds: [String], from text: String, json: Bool) async throws {
-        let listingIds = listingIds.uniqued()
-        let cart = try await writableCart(text)
-        let before = Set(try await client.listingCart(id: cart.id, withListingIds: true).listingIds ?? [])
-        let change = await client.removeListings(listingIds, fromCart: cart.id)
-        if json, let cart = change.cart { try printJSON(cart) }
-        let removed = change.succeeded.filter { before.contains($0) }
-        let absent = change.succeeded.count - removed.count
-        if !json, !change.succeeded.isEmpty {
-            let count = change.cart?.listingCount.map { " (now \($0))" } ?? ""
-            let absentNote = absent == 0 ? "" : "; \(absent) \(absent == 1 ? "was" : "were") not in it"
-            say(removed.isEmpty
-                ? "Nothing to remove: \(absent == 1 ? "the listing is" : "the \(absent) listings are") not in \(cart.name)\(count)."
-                : "Removed \(listingCount(removed.count)) from \(cart.name)\(count)\(absentNote).")
-        }
-        try report(change, verb: "remove", cart: cart, total: listingIds.count)
+        try report(change, edit, cart: cart, total: listingIds.count)
     }
 
     /// A cart of the workspace whose contents spark-portal changes: not Recommended or Removed.
@@ -145,23 +132,22 @@ extension CommandContext {
 
     /// One line per failed listing, one for a stop; throws the summary when anything failed (for a single listing,
     /// just its failure: one line).
-    private func report(_ change: MembershipChange, verb: String, cart: ListingCart, total: Int) throws {
+    private func report(_ change: MembershipChange, _ edit: MembershipEdit, cart: ListingCart, total: Int) throws {
         if total == 1, let failure = change.failed.first {
-            throw CLIError("Could not \(verb) \(failure.listingId) \(verb == "add" ? "to" : "from") \(cart.name): "
-                           + failure.error.userMessage, status: CLIError(failure.error).status)
+            throw CLIError("Could not \(edit) \(failure.listingId) \(edit.preposition) \(cart.name): " + failure.error.userMessage,
+                           status: CLIError(failure.error).status)
         }
         for failure in change.failed {
-            warn("could not \(verb) \(failure.listingId): \(failure.error.userMessage)")
+            warn("could not \(edit) \(failure.listingId): \(failure.error.userMessage)")
         }
         if !change.notSent.isEmpty {
             warn("not sent after that error: \(change.notSent.joined(separator: ", "))")
         }
         guard let first = change.stopped ?? change.failed.first?.error else { return }
         let failed = change.failed.count + change.notSent.count
-        let done = verb == "add" ? "added" : "removed"
         let summary = failed == total
-            ? (total == 1 ? "The listing was not \(done)." : "None of the \(total) listings was \(done).")
-            : "\(failed) of \(total) listings \(failed == 1 ? "was" : "were") not \(done); the other \(total - failed) \(total - failed == 1 ? "was" : "were")."
+            ? (total == 1 ? "The listing was not \(edit.done)." : "None of the \(total) listings was \(edit.done).")
+            : "\(failed) of \(total) listings \(failed == 1 ? "was" : "were") not \(edit.done); the other \(total - failed) \(total - failed == 1 ? "was" : "were")."
         throw CLIError(summary, status: CLIError(first).status)
     }
 
@@ -169,6 +155,18 @@ extension CommandContext {
     func say(_ line: String) {
         console.out(sanitize(line))
     }
+}
+
+/// The two ways `cart add` and `cart remove` change a cart, in words.
+enum MembershipEdit: String, CustomStringConvertible {
+    case add, remove
+
+    var description: String { rawValue }
+    var done: String { self == .add ? "added" : "removed" }
+    var preposition: String { self == .add ? "to" : "from" }
+    /// What a listing the server accepted without a change was.
+    var unchangedWords: String { self == .add ? "already there" : "not in it" }
+    var unchangedPlace: String { self == .add ? "already in" : "not in" }
 }
 
 extension Array where Element: Hashable {

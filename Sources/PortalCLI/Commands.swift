@@ -69,8 +69,8 @@ public enum PortalCommand: Sendable, Equatable {
         case .createCart(let name, let ids, let json): try await context.createCart(name: name, listingIds: ids, json: json)
         case .renameCart(let cart, let name, let json): try await context.renameCart(cart, to: name, json: json)
         case .deleteCart(let cart, let yes, let json): try await context.deleteCart(cart, yes: yes, json: json)
-        case .addToCart(let cart, let ids, let json): try await context.add(ids, to: cart, json: json)
-        case .removeFromCart(let cart, let ids, let json): try await context.remove(ids, from: cart, json: json)
+        case .addToCart(let cart, let ids, let json): try await context.change(.add, ids, cart: cart, json: json)
+        case .removeFromCart(let cart, let ids, let json): try await context.change(.remove, ids, cart: cart, json: json)
         case .mark(let ids, let mark, let json): try await context.mark(ids, as: mark, json: json)
         }
     }

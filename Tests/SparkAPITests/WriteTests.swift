@@ -3,43 +3,8 @@ import Testing
 
 @testable import SparkAPI
 
-@Suite("Cart writes on the wire")
+@Suite("Cart writes on the wire (the single-request calls are in RequestTests)")
 struct CartRequestTests {
-    /// Every single-request write and read, with what it must send.
-    static let calls: [(name: String, method: String, path: String, body: String?, run: @Sendable (SparkClient) async throws -> Void)] = [
-        ("listingCart+ids", "GET", "/v1/listingcarts/C1?_expand=ListingIds", nil, { _ = try await $0.listingCart(id: "C1", withListingIds: true) }),
-        ("cartsHolding", "GET", "/v1/listingcarts/for/L1,L%2F2?_limit=25&_pagination=1", nil, { _ = try await $0.carts(holding: ["L1", "L/2"]) }),
-        ("addListing", "POST", "/v1/listingcarts/C1", #"{"D":{"ListingIds":["L1"]}}"#, { _ = try await $0.addListing("L1", toCart: "C1") }),
-        ("removeListing", "DELETE", "/v1/listingcarts/C1/listings/L1", nil, { _ = try await $0.removeListing("L1", fromCart: "C1") }),
-        ("renameCart", "PUT", "/v1/listingcarts/C1", #"{"D":{"Name":"Lake cabins"}}"#, { try await $0.renameCart(id: "C1", to: "Lake cabins") }),
-        ("deleteCart", "DELETE", "/v1/listingcarts/C1", nil, { try await $0.deleteCart(id: "C1") }),
-        ("listing", "GET", "/v1/listings/L1", nil, { _ = try await $0.listing(id: "L1") }),
-        ("listing+photos", "GET", "/v1/listings/L1?_expand=Photos", nil, { _ = try await $0.listing(id: "L1", expand: ["Photos"]) }),
-    ]
-
-    @Test(arguments: calls.indices)
-    func everyWriteSendsItsMethodPathAndBody(_ index: Int) async throws {
-        let call = Self.calls[index]
-        let requests = Recorder<TransportRequest>()
-        let client = try makeClient { request in
-            requests.append(request)
-            return TransportResponse(json: #"{"D":{"Success":true,"Results":[{"Id":"C1","Name":"N","ListingCount":1}]}}"#)
-        }
-        try await call.run(client)
-        let request = try #require(requests.values.first)
-        #expect(requests.count == 1, "\(call.name)")
-        #expect(request.method == call.method)
-        #expect(request.url.absoluteString == "https://spark.test" + call.path)
-        #expect(request.header("Authorization") == "OAuth \(secretToken)")
-        if let body = call.body {
-            #expect(try JSONDecoder().decode(JSONValue.self, from: try #require(request.body))
-                == (try JSONDecoder().decode(JSONValue.self, from: Data(body.utf8))))
-            #expect(request.header("Content-Type") == "application/json")
-        } else {
-            #expect(request.body == nil)
-        }
-    }
-
     @Test func createPutsAutoNameInsideTheCartAndLeavesOutWhatIsEmpty() throws {
         func body(_ request: Request<String>) throws -> JSONValue {
             try JSONDecoder().decode(JSONValue.self, from: try #require(request.body))
