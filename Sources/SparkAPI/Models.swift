@@ -159,15 +159,6 @@ public enum PortalCartType: Sendable, Hashable, Codable {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
-
-    /// The five carts every consumer workspace is given: their contents change, but they cannot be created,
-    /// renamed or deleted (the server answers 405).
-    public var isSystem: Bool {
-        switch self {
-        case .favorites, .possibilities, .recommended, .rejects, .removed: true
-        case .custom, .other: false
-        }
-    }
 }
 
 /// A listing cart of the current group's owner (or the user's own when no group is chosen).

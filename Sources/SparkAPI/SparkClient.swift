@@ -93,7 +93,7 @@ public final class SparkClient: Sendable {
 
     /// One cart of the workspace; with `withListingIds`, its `listingIds` too.
     public func listingCart(id: String, withListingIds: Bool = false) async throws -> ListingCart {
-        try await firstCart(Endpoints.listingCart(id: id, withListingIds: withListingIds))
+        try await first(Endpoints.listingCart(id: id, withListingIds: withListingIds))
     }
 
     /// Every listing in a cart, every page, in server order.

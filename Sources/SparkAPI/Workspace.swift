@@ -190,11 +190,7 @@ extension SparkClient {
 
     /// One listing (`GET /v1/listings/<Id>`), every standard field kept; `expand` names expansions (`Photos`).
     public func listing(id: String, expand: [String] = []) async throws -> Listing {
-        let request = Endpoints.listing(id: id, expand: expand)
-        guard let listing = try await send(request).items.first else {
-            throw SparkError.http(status: 404, context: RequestContext(method: request.method, path: request.pathAndQuery))
-        }
-        return listing
+        try await first(Endpoints.listing(id: id, expand: expand))
     }
 
     // MARK: Carts
@@ -347,11 +343,12 @@ extension SparkClient {
         return try await listingCart(id: cartId)
     }
 
-    func firstCart(_ request: Request<Page<ListingCart>>) async throws -> ListingCart {
-        guard let cart = try await send(request).items.first else {
+    /// The one record a single-record call answers; an empty `Results` is a 404.
+    func first<Item>(_ request: Request<Page<Item>>) async throws -> Item {
+        guard let item = try await send(request).items.first else {
             throw SparkError.http(status: 404, context: RequestContext(method: request.method, path: request.pathAndQuery))
         }
-        return cart
+        return item
     }
 
     // MARK: Favorites and Rejects

@@ -225,14 +225,7 @@ struct DemoAPI: Sendable {
             return .json(200, Envelope.success(results: [group.json]))
 
         case (.carts, "GET"):
-            let owner: String
-            switch await state.workspaceOwner(of: user) {
-            case .success(let id): owner = id
-            case .failure(let refusal): return refusal.response
-            }
-            let carts = await state.carts(ownedBy: owner)
-            let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
-            return paged(query, count: carts.count) { range in range.map { carts[$0].json(listingIDs: pool) } }
+            return await workspaceCarts(user: user, query: query)
 
         case (.carts, _):
             return await createCart(request, user: user)
@@ -267,14 +260,7 @@ struct DemoAPI: Sendable {
             return await cartAnswer(state.write(as: user) { store, owner in store.remove(listing, from: cart, owner: owner) })
 
         case (.cartsHolding(let ids), _):
-            let owner: String
-            switch await state.workspaceOwner(of: user) {
-            case .success(let id): owner = id
-            case .failure(let refusal): return refusal.response
-            }
-            let carts = await state.carts(holding: ids.split(separator: ",").map(String.init), ownedBy: owner)
-            let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
-            return paged(query, count: carts.count) { range in range.map { carts[$0].json(listingIDs: pool) } }
+            return await workspaceCarts(user: user, query: query, holding: ids.split(separator: ",").map(String.init))
 
         case (.cartListings(let id), _):
             guard let cart = await state.visibleCart(id, user: user) else { return CartRefusal.notFound(id).response }
@@ -322,6 +308,24 @@ struct DemoAPI: Sendable {
         case .failure(let refusal):
             return refusal.response
         }
+    }
+
+    /// The carts of the workspace the user acts for (those holding any of `listingIDs`, when given), paged, with
+    /// their `ListingIds` under `_expand=ListingIds`; 1025 when the user's current group is no longer theirs.
+    private func workspaceCarts(user: String, query: [String: String], holding listingIDs: [String]? = nil) async -> MockResponse {
+        let owner: String
+        switch await state.workspaceOwner(of: user) {
+        case .success(let id): owner = id
+        case .failure(let refusal): return refusal.response
+        }
+        let carts: [MockCart]
+        if let listingIDs {
+            carts = await state.carts(holding: listingIDs, ownedBy: owner)
+        } else {
+            carts = await state.carts(ownedBy: owner)
+        }
+        let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
+        return paged(query, count: carts.count) { range in range.map { carts[$0].json(listingIDs: pool) } }
     }
 
     /// Adding and removing answer the cart with its new `ListingCount`.
