@@ -38,14 +38,16 @@ extension CommandContext {
 
     func createCart(name: String, listingIds: [String], json: Bool) async throws {
         let name = try CartChoice.checkedName(name)
-        switch await client.createCart(named: name, listingIds: listingIds) {
-        case .created(let cart):
-            if json { return try printJSON(cart) }
-            say("Created the cart \(cart.name) with \(listingCount(cart.listingCount ?? listingIds.count)): id \(cart.id).")
-        case .createdAnswerLost(let cart, let lost):
+        let creation = await client.createCart(named: name, listingIds: listingIds)
+        if let cart = creation.cart {
             if json { try printJSON(cart) } else {
                 say("Created the cart \(cart.name) with \(listingCount(cart.listingCount ?? listingIds.count)): id \(cart.id).")
             }
+        }
+        switch creation {
+        case .created:
+            break
+        case .createdAnswerLost(_, let lost):
             warn("the server's answer was lost (\(lost.userMessage)), but the carts show the cart was created, once; "
                  + "the request was not sent again.")
         case .notCreated(let error):
