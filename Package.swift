@@ -128,7 +128,8 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalCLITests",
-            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TestSupport"]
+            // The executables too: ConcurrentProcessTests runs the built spark-portal against the built spark-mock.
+            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TestSupport", "spark-portal", "spark-mock"]
         ),
         .testTarget(
             name: "PortalAppTests",

@@ -1,9 +1,12 @@
 import Foundation
 import SparkAPI
+import TerminalUI
 
 /// The exit codes users and scripts can rely on (listed in the README and `--help`).
 public enum ExitStatus: Int32, CaseIterable, Sendable {
     case success = 0
+    /// Asked at a confirmation prompt (`cart delete`), the user said no: nothing was changed.
+    case declined = 1
     /// Bad flags or arguments (swift-argument-parser uses the same code).
     case usage = 64
     /// The Spark API could not be reached: refused, timed out, DNS, TLS.
@@ -22,7 +25,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     public var meaning: String {
         switch self {
         case .success: "success"
-        case .usage: "usage error: bad flags or arguments, or a refused endpoint"
+        case .declined: "you answered no when asked to confirm: nothing was changed"
+        case .usage: "usage error: bad arguments, unknown or ambiguous cart, refused endpoint"
         case .network: "network error: the Spark API could not be reached"
         case .internalError: "internal error (a bug: please report it)"
         case .api: "API error: the Spark API refused the request or sent an unreadable answer"
@@ -74,8 +78,17 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
         case let error as CLIError: error
         case let error as SparkError: CLIError(error)
         case let error as ConfigError: CLIError(error)
+        case let error as WorkspaceError: CLIError(error.userMessage, status: .api)
+        case let error as NcursesBackend.StartError: CLIError(error.description, status: .usage)
         default: CLIError("Unexpected error: \(error)", status: .internalError)
         }
+    }
+
+    /// The one way a failed command ends: one sanitized line on stderr, and the exit status to return.
+    static func report(_ error: any Error, to console: Console) -> ExitStatus {
+        let failure = from(error)
+        console.err("spark-portal: \(sanitize(failure.message))")
+        return failure.status
     }
 
     public static let missingToken = CLIError(

@@ -32,118 +32,66 @@ public struct Console: Sendable {
 }
 
 /// What one subcommand does, given an open session. Kept apart from argument parsing so tests can run
-/// every command in-process against the demo server.
+/// every command in-process against the demo server; each command is one small function (GroupCommands.swift,
+/// CartCommands.swift, ListingCommands.swift).
 public enum PortalCommand: Sendable, Equatable {
     case groups(json: Bool)
     case current(json: Bool)
     case use(groupID: String)
     case leave
     case carts(json: Bool)
-    case listings(cartID: String, json: Bool)
+    /// `<cart>`: an Id or a name (any case).
+    case listings(cart: String, json: Bool)
     case whoami(json: Bool)
+    case listing(id: String, json: Bool)
+    case createCart(name: String, listingIds: [String], json: Bool)
+    case renameCart(cart: String, newName: String, json: Bool)
+    /// Without `yes`, asks on a terminal; with no terminal, refuses.
+    case deleteCart(cart: String, yes: Bool, json: Bool)
+    case addToCart(cart: String, listingIds: [String], json: Bool)
+    case removeFromCart(cart: String, listingIds: [String], json: Bool)
+    /// `favorite` (`.favorite`) and `reject` (`.reject`).
+    case mark(listingIds: [String], as: ListingMark, json: Bool)
 
-    /// Runs the command, writing results to `console.out`. Throws `CLIError`s and `SparkError`s.
-    public func run(in session: Session, console: Console) async throws {
-        let client = session.client
-        let color = session.settings.color
+    /// Runs the command, writing results to `console.out`. Throws `CLIError`s and `SparkError`s; a command that
+    /// changes several listings reports each failure itself and throws `CLIError.partialFailure`.
+    public func run(in session: Session, console: Console, terminal: UserTerminal = .none) async throws {
+        let context = CommandContext(session: session, console: console, terminal: terminal)
         switch self {
-        case .groups(let json):
-            async let groups = client.groups()
-            async let current = client.currentGroup()
-            let (all, now) = try await (groups, current)
-            if json {
-                console.out(try Output.json(all.map { Output.GroupJSON(group: $0, current: $0.id == now?.id) }))
-                return
-            }
-            guard !all.isEmpty else {
-                console.out("You are in no portal groups.")
-                return
-            }
-            let rows = all.map { [$0.ownerName, String($0.users.count), $0.id] }
-            let markers = all.map { $0.id == now?.id ? "●" : " " }
-            let currentRows = Set(all.indices.filter { all[$0].id == now?.id })
-            console.out(Output.table([.init("OWNER", maxWidth: 40), .init("MEMBERS", .right), .init("GROUP ID")],
-                                     rows: rows, markers: markers, boldRows: currentRows, color: color))
-            console.out(now == nil ? "● none: acting for your own workspace" : "● = current group")
-
-        case .current(let json):
-            let group = try await client.currentGroup()
-            if json {
-                console.out(try group.map { try Output.json($0) } ?? "null")
-            } else if let group {
-                console.out("Acting for \(sanitize(group.ownerName))'s group (\(group.users.count) members), id \(group.id).")
-            } else {
-                console.out("No current group: acting for your own workspace.")
-            }
-
-        case .use(let id):
-            try await client.chooseGroup(id: id)
-            let group = try await client.currentGroup()
-            if let group, group.id == id {
-                console.out("Now acting for \(sanitize(group.ownerName))'s group.")
-            } else {
-                throw CLIError("The server accepted the switch to \(sanitize(id)) but reports \(group.map { "group \($0.id)" } ?? "no group") as current.",
-                               status: .api)
-            }
-
-        case .leave:
-            try await client.leaveGroup()
-            console.out("Left the group: acting for your own workspace.")
-
-        case .carts(let json):
-            let carts = try await client.listingCarts()
-            if json {
-                console.out(try Output.json(carts))
-                return
-            }
-            guard !carts.isEmpty else {
-                console.out("No listing carts.")
-                return
-            }
-            console.out(Output.table(
-                [.init("NAME", maxWidth: 40), .init("LISTINGS", .right), .init("TYPE"), .init("CART ID")],
-                rows: carts.map { [$0.name, $0.listingCount.map(String.init) ?? "—", $0.portalCartType?.rawValue ?? "", $0.id] },
-                color: color))
-
-        case .listings(let cartID, let json):
-            let listings = try await client.listings(inCart: cartID)
-            if json {
-                console.out(try Output.json(listings))
-                return
-            }
-            guard !listings.isEmpty else {
-                console.out("No listings in this cart.")
-                return
-            }
-            console.out(Output.table(
-                [.init("ADDRESS", maxWidth: 36), .init("CITY", maxWidth: 20), .init("PRICE", .right), .init("BEDS", .right),
-                 .init("BATHS", .right), .init("STATUS"), .init("LISTING ID")],
-                rows: listings.map { listing in
-                    [Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
-                     Format.count(listing.bedsTotal), Format.decimal(listing.bathsTotal), Format.text(listing.status), listing.id]
-                },
-                color: color))
-
-        case .whoami(let json):
-            let account = try await client.myAccount()
-            let endpoint = session.settings.demo == nil ? session.endpoint.absoluteString : "demo server (--demo)"
-            let login = await session.storedLogin?.current
-            if json {
-                console.out(try Output.json(Output.WhoamiJSON(
-                    account: account, endpoint: session.endpoint.absoluteString, tokenSource: session.tokenKind.rawValue,
-                    loginAccount: session.storedLogin?.account, tokenExpires: login?.expiresAt)))
-            } else {
-                var lines = [
-                    "\(sanitize(account.name)) (\(account.id))",
-                    "endpoint: \(endpoint)",
-                    "token from: \(sanitize(session.tokenSource))",
-                ]
-                if let login {
-                    lines.append("account: \(sanitize(session.storedLogin?.account ?? ""))")
-                    lines.append("token expires: \(Output.expiry(login.expiresAt, now: Date()))")
-                }
-                console.out(lines.joined(separator: "\n"))
-            }
+        case .groups(let json): try await context.groups(json: json)
+        case .current(let json): try await context.current(json: json)
+        case .use(let id): try await context.use(groupID: id)
+        case .leave: try await context.leave()
+        case .carts(let json): try await context.carts(json: json)
+        case .listings(let cart, let json): try await context.listings(cart: cart, json: json)
+        case .whoami(let json): try await context.whoami(json: json)
+        case .listing(let id, let json): try await context.listing(id: id, json: json)
+        case .createCart(let name, let ids, let json): try await context.createCart(name: name, listingIds: ids, json: json)
+        case .renameCart(let cart, let name, let json): try await context.renameCart(cart, to: name, json: json)
+        case .deleteCart(let cart, let yes, let json): try await context.deleteCart(cart, yes: yes, json: json)
+        case .addToCart(let cart, let ids, let json): try await context.change(.add, ids, cart: cart, json: json)
+        case .removeFromCart(let cart, let ids, let json): try await context.change(.remove, ids, cart: cart, json: json)
+        case .mark(let ids, let mark, let json): try await context.mark(ids, as: mark, json: json)
         }
+    }
+}
+
+/// What every command works with: the session's client and settings, the console, the person at the keyboard.
+struct CommandContext: Sendable {
+    let session: Session
+    let console: Console
+    let terminal: UserTerminal
+
+    var client: SparkClient { session.client }
+    var color: Bool { session.settings.color }
+
+    /// Prints JSON on stdout.
+    func printJSON<T: Encodable>(_ value: T) throws {
+        console.out(try Output.json(value))
+    }
+
+    /// A line on stderr, sanitized, after the program's name: what went wrong with one part of a command.
+    func warn(_ text: String) {
+        console.err("spark-portal: \(sanitize(text))")
     }
 }

@@ -33,62 +33,6 @@ public struct LoginRequest: Sendable, Equatable {
     }
 }
 
-/// How login talks to the person at the keyboard: lines typed or pasted, a secret typed without echo, and a
-/// browser. Tests play all three (their "browser" follows the authorize URL with an HTTP client).
-public struct LoginTerminal: Sendable {
-    public var readLine: @Sendable () async -> String?
-    public var readSecret: @Sendable (_ prompt: String) async -> String?
-    /// Opens the address in a browser; false when there is none.
-    public var openBrowser: @Sendable (URL) -> Bool
-
-    public init(readLine: @escaping @Sendable () async -> String?,
-                readSecret: @escaping @Sendable (_ prompt: String) async -> String?,
-                openBrowser: @escaping @Sendable (URL) -> Bool) {
-        self.readLine = readLine
-        self.readSecret = readSecret
-        self.openBrowser = openBrowser
-    }
-
-    /// The real terminal: stdin, a no-echo prompt on the tty, and xdg-open when a display is available.
-    public static var process: LoginTerminal {
-        LoginTerminal(
-            readLine: { await onOwnThread { Swift.readLine(strippingNewline: true) } },
-            readSecret: { prompt in await onOwnThread { readWithoutEcho(prompt: prompt) } },
-            openBrowser: { url in openWithXDG(url, environment: ProcessInfo.processInfo.environment) })
-    }
-
-    /// Reads one line from stdin with echo off when stdin is a terminal (the prompt goes to stderr).
-    static func readWithoutEcho(prompt: String) -> String? {
-        guard isatty(STDIN_FILENO) == 1 else {
-            try? FileHandle.standardError.write(contentsOf: Data(prompt.utf8))
-            defer { try? FileHandle.standardError.write(contentsOf: Data("\n".utf8)) }  // the typed newline was not echoed either
-            return Swift.readLine(strippingNewline: true)
-        }
-        // Echo goes off before the prompt shows, so nothing typed after it is echoed; it comes back even when
-        // Ctrl-C (or SIGTERM, SIGHUP) ends the program at the prompt.
-        return TerminalModes.withEchoOff(fd: STDIN_FILENO) {
-            try? FileHandle.standardError.write(contentsOf: Data(prompt.utf8))
-            return Swift.readLine(strippingNewline: true)
-        }
-    }
-
-    /// Runs `xdg-open URL` when a graphical session is there (DISPLAY or WAYLAND_DISPLAY) and xdg-open exists.
-    static func openWithXDG(_ url: URL, environment: [String: String]) -> Bool {
-        guard environment["DISPLAY"]?.isEmpty == false || environment["WAYLAND_DISPLAY"]?.isEmpty == false else { return false }
-        let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        let candidates: [String] = directories.map { String($0) + "/xdg-open" }
-        guard let opener = candidates.first(where: { access($0, X_OK) == 0 }) else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: opener)
-        process.arguments = [url.absoluteString]  // client id, redirect and state only: nothing secret
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        return true
-    }
-}
-
 /// `spark-portal login` and `logout`: the OAuth 2 authorization-code flow, and the stored logins.
 public enum Login {
     /// Spark's authorization page for ordinary (IDX) keys.
@@ -98,36 +42,34 @@ public enum Login {
 
     /// Runs `login`, printing its outcome; returns the exit status.
     public static func execute(_ request: LoginRequest, options: GlobalOptions, console: Console,
-                               terminal: LoginTerminal) async -> ExitStatus {
+                               terminal: UserTerminal) async -> ExitStatus {
         do {
             try await run(request, options: options, console: console, terminal: terminal)
             return .success
         } catch {
-            let failure = CLIError.from(error)
-            console.err("spark-portal: \(sanitize(failure.message))")
-            return failure.status
+            return CLIError.report(error, to: console)
         }
     }
 
-    static func run(_ request: LoginRequest, options: GlobalOptions, console: Console, terminal: LoginTerminal) async throws {
+    static func run(_ request: LoginRequest, options: GlobalOptions, console: Console, terminal: UserTerminal) async throws {
         let settings = try SparkPortalCommand.resolveSettings(options, console: console)
-        var server: DemoServer?
-        if let dataSet = settings.demo { server = try await DemoServer.start(DemoServerConfiguration(dataSet: dataSet)) }
+        var demo: DemoEndpoint?
+        if let dataSet = settings.demo { demo = try await DemoEndpoint.start(dataSet) }
         do {
-            try await run(request, settings: settings, server: server, console: console, terminal: terminal)
-            await server?.stop()
+            try await run(request, settings: settings, demo: demo, console: console, terminal: terminal)
+            await demo?.stop()
         } catch {
-            await server?.stop()
+            await demo?.stop()
             throw error
         }
     }
 
-    private static func run(_ request: LoginRequest, settings: Settings, server: DemoServer?, console: Console,
-                            terminal: LoginTerminal) async throws {
+    private static func run(_ request: LoginRequest, settings: Settings, demo: DemoEndpoint?, console: Console,
+                            terminal: UserTerminal) async throws {
         let environment = console.environment
         func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
-        let isDemo = server != nil
-        let endpoint = server?.baseURL ?? settings.endpoint
+        let isDemo = demo != nil
+        let endpoint = demo?.url ?? settings.endpoint
 
         guard let clientID = nonEmpty(request.clientID) ?? nonEmpty(environment["SPARK_CLIENT_ID"])
             ?? (isDemo ? DemoCredentials.clientID : nil)
@@ -219,7 +161,7 @@ public enum Login {
     /// An empty or closed standard input leaves the listener to it. The read of standard input cannot be
     /// cancelled; when the browser wins, it is left waiting and ends with the process.
     static func redirectOrPaste(_ listener: RedirectListener, timeout: Duration,
-                                terminal: LoginTerminal) async throws -> (answer: [String: String], pasted: Bool) {
+                                terminal: UserTerminal) async throws -> (answer: [String: String], pasted: Bool) {
         let (outcomes, outcome) = AsyncStream<Result<([String: String], Bool), any Error>>.makeStream()
         let listening = Task {
             do { outcome.yield(.success((try await listener.waitForRedirect(timeout: timeout), false))) } catch {
@@ -271,9 +213,7 @@ public enum Login {
                 """)
             return .success
         } catch {
-            let failure = CLIError.from(error)
-            console.err("spark-portal: \(sanitize(failure.message))")
-            return failure.status
+            return CLIError.report(error, to: console)
         }
     }
 
@@ -292,9 +232,7 @@ public enum Login {
     /// endpoint (the demo server, spark-mock), else Spark's page (the VOW one for `--portal`).
     static func authorizeBase(endpoint: URL, portal: String?, override: String?) throws(CLIError) -> URL {
         if let override {
-            guard let url = URL(string: override), let scheme = url.scheme?.lowercased(), let host = url.host,
-                  scheme == "https" || (scheme == "http" && SparkClient.isLoopback(host))
-            else {
+            guard let url = URL(string: override), SparkClient.isAllowedEndpoint(url) else {
                 throw CLIError("Invalid --authorize-url '\(override)': expected https:// (or http:// for localhost).",
                                status: .usage)
             }

@@ -17,24 +17,24 @@ public final class Session: Sendable {
     public let storedLogin: StoredLoginToken?
     /// The endpoint requests go to (a stored login brings its own when none was chosen).
     public let endpoint: URL
-    public let server: DemoServer?
-    private let logSink: FileLogHandler.Sink?
+    /// The embedded demo server, with `--demo`.
+    let demo: DemoEndpoint?
+    private let log: RequestLog?
 
     /// Where a session's access token came from.
     public enum TokenKind: String, Sendable {
         case demo, environment, credentials
     }
 
-    private init(client: SparkClient, settings: Settings, tokenSource: String, tokenKind: TokenKind,
-                 storedLogin: StoredLoginToken?, endpoint: URL, server: DemoServer?, logSink: FileLogHandler.Sink?) {
+    private init(client: SparkClient, settings: Settings, access: Access, log: RequestLog?) {
         self.client = client
         self.settings = settings
-        self.tokenSource = tokenSource
-        self.tokenKind = tokenKind
-        self.storedLogin = storedLogin
-        self.endpoint = endpoint
-        self.server = server
-        self.logSink = logSink
+        self.tokenSource = access.source
+        self.tokenKind = access.kind
+        self.storedLogin = access.storedLogin
+        self.endpoint = access.endpoint
+        self.demo = access.demo
+        self.log = log
     }
 
     /// Connects as the settings say. `onEvent` and `onRetry` see every request (the TUI's request log).
@@ -43,94 +43,41 @@ public final class Session: Sendable {
         onEvent: @escaping @Sendable (RequestEvent) -> Void = { _ in },
         onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
     ) async throws -> Session {
-        let sink: FileLogHandler.Sink?
-        if let path = settings.logFile {
-            do { sink = try FileLogHandler.Sink(path: path) } catch {
-                throw CLIError("Cannot write the log file \(path): \(error.localizedDescription)", status: .usage)
-            }
-        } else {
-            sink = nil
+        let log = try settings.logFile.map(RequestLog.init(path:))
+        let access: Access
+        do {
+            access = try await Access.resolve(settings, environment: environment, log: log)
+        } catch {
+            log?.close()
+            throw error
         }
-        let logger = sink.map { sink in Logger(label: "spark-portal") { FileLogHandler(label: $0, sink: sink) } }
-
-        var server: DemoServer?
-        let endpoint: URL
-        let tokens: any AccessTokenProvider
-        let tokenSource: String
-        let tokenKind: TokenKind
-        var storedLogin: StoredLoginToken?
-        if let dataSet = settings.demo {
-            let started = try await DemoServer.start(DemoServerConfiguration(dataSet: dataSet))
-            server = started
-            endpoint = started.baseURL
-            let token = dataSet == .seed ? DemoCredentials.seedAccessToken : DemoCredentials.demoAccessToken
-            tokens = StaticToken(token)
-            sink?.redact(token)
-            tokenSource = "the built-in demo server (--demo)"
-            tokenKind = .demo
-        } else if let fromEnvironment = environment["SPARK_ACCESS_TOKEN"], !fromEnvironment.isEmpty {
-            endpoint = settings.endpoint
-            tokens = StaticToken(fromEnvironment)
-            sink?.redact(fromEnvironment)
-            tokenSource = "SPARK_ACCESS_TOKEN"
-            tokenKind = .environment
-        } else if let file = CredentialsFile(environment: environment), let login = try file.login(account: settings.account) {
-            guard let stored = URL(string: login.endpoint) else { throw CLIError.missingToken }
-            if settings.endpointIsExplicit, !sameEndpoint(stored, settings.endpoint) {
-                throw CLIError(
-                    "The stored login '\(settings.account)' is for \(login.endpoint), not \(settings.endpoint.absoluteString): "
-                        + "run `spark-portal login --endpoint \(settings.endpoint.absoluteString)` (add --account NAME to keep both).",
-                    status: .authentication)
-            }
-            endpoint = stored
-            let provider = StoredLoginToken(account: settings.account, login: login, file: file)
-            for secret in [login.accessToken, login.refreshToken, login.clientSecret].compactMap({ $0 }) { sink?.redact(secret) }
-            tokens = provider
-            storedLogin = provider
-            tokenSource = "the stored login '\(settings.account)' (\(file.path))"
-            tokenKind = .credentials
-        } else {
-            throw CLIError.missingToken
-        }
-        logger?.info("session start", metadata: ["endpoint": "\(endpoint.absoluteString)", "version": "\(sparkPortalVersion)"])
-
-        let configuration = SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent,
-                                                     requestTimeout: settings.requestTimeout)
+        log?.logger.info("session start", metadata: ["endpoint": "\(access.endpoint.absoluteString)", "version": "\(sparkPortalVersion)"])
         do {
             let client = try SparkClient.live(
-                configuration: configuration, tokens: tokens,
+                configuration: SparkClientConfiguration(baseURL: access.endpoint, userAgent: settings.userAgent,
+                                                        requestTimeout: settings.requestTimeout),
+                tokens: access.tokens,
                 onEvent: { event in
-                    logger?.info("request", metadata: [
-                        "method": "\(event.method)", "path": "\(event.path)",
-                        "status": "\(event.status.map(String.init) ?? "-")",
-                        "code": "\(event.sparkCode.map(String.init) ?? "-")",
-                        "duration_ms": "\(Format.milliseconds(event.duration))", "attempt": "\(event.attempt)",
-                        "error": "\(event.errorSummary ?? "-")",
-                    ])
+                    log?.record(event)
                     onEvent(event)
                 },
                 onRetry: { notice in
-                    logger?.notice("retry", metadata: [
-                        "method": "\(notice.method)", "path": "\(notice.path)", "attempt": "\(notice.attempt)",
-                        "delay_ms": "\(Format.milliseconds(notice.delay))", "reason": "\(notice.reason)",
-                    ])
+                    log?.record(notice)
                     onRetry(notice)
                 })
-            if let storedLogin {
+            if let storedLogin = access.storedLogin {
                 // Renewals go through this session's client, so they are logged (redacted) like every request.
-                await storedLogin.attach { [sink] grant, login in
+                await storedLogin.attach { grant, login in
                     let tokens = try await client.grantToken(grant, clientID: login.clientID, clientSecret: login.clientSecret,
                                                              redirectURI: login.redirectURI)
-                    sink?.redact(tokens.accessToken)
-                    if let refresh = tokens.refreshToken { sink?.redact(refresh) }
+                    log?.redact([tokens.accessToken, tokens.refreshToken].compactMap { $0 })
                     return tokens
                 }
             }
-            return Session(client: client, settings: settings, tokenSource: tokenSource, tokenKind: tokenKind,
-                           storedLogin: storedLogin, endpoint: endpoint, server: server, logSink: sink)
+            return Session(client: client, settings: settings, access: access, log: log)
         } catch {
-            await server?.stop()
-            sink?.close()
+            await access.demo?.stop()
+            log?.close()
             throw error
         }
     }
@@ -139,8 +86,8 @@ public final class Session: Sendable {
     public func close() async {
         await storedLogin?.attach(nil)  // the grant closure holds the client: break the cycle
         await client.shutdown()
-        await server?.stop()
-        logSink?.close()
+        await demo?.stop()
+        log?.close()
     }
 
     /// Runs `body` with an open session and always closes it.
@@ -158,6 +105,92 @@ public final class Session: Sendable {
             await session.close()
             throw error
         }
+    }
+}
+
+/// Where a session's requests go and with which token: the demo server (`--demo`), `SPARK_ACCESS_TOKEN`, or the
+/// login `spark-portal login` stored, in that order.
+struct Access: Sendable {
+    var endpoint: URL
+    var tokens: any AccessTokenProvider
+    var source: String
+    var kind: Session.TokenKind
+    var storedLogin: StoredLoginToken?
+    var demo: DemoEndpoint?
+
+    static func resolve(_ settings: Settings, environment: [String: String], log: RequestLog?) async throws -> Access {
+        if let dataSet = settings.demo {
+            let demo = try await DemoEndpoint.start(dataSet)
+            log?.redact([demo.token])
+            return Access(endpoint: demo.url, tokens: StaticToken(demo.token), source: "the built-in demo server (--demo)",
+                          kind: .demo, demo: demo)
+        }
+        if let token = environment["SPARK_ACCESS_TOKEN"], !token.isEmpty {
+            log?.redact([token])
+            return Access(endpoint: settings.endpoint, tokens: StaticToken(token), source: "SPARK_ACCESS_TOKEN", kind: .environment)
+        }
+        if let file = CredentialsFile(environment: environment), let login = try file.login(account: settings.account) {
+            return try stored(login, from: file, settings: settings, log: log)
+        }
+        throw CLIError.missingToken
+    }
+
+    /// The stored login of `settings.account`, at its own endpoint; an explicit other endpoint is refused rather
+    /// than sent that login's token.
+    private static func stored(_ login: StoredLogin, from file: CredentialsFile, settings: Settings, log: RequestLog?) throws -> Access {
+        guard let endpoint = URL(string: login.endpoint) else { throw CLIError.missingToken }
+        if settings.endpointIsExplicit, !sameEndpoint(endpoint, settings.endpoint) {
+            throw CLIError(
+                "The stored login '\(settings.account)' is for \(login.endpoint), not \(settings.endpoint.absoluteString): "
+                    + "run `spark-portal login --endpoint \(settings.endpoint.absoluteString)` (add --account NAME to keep both).",
+                status: .authentication)
+        }
+        log?.redact([login.accessToken, login.refreshToken, login.clientSecret].compactMap { $0 })
+        let provider = StoredLoginToken(account: settings.account, login: login, file: file)
+        return Access(endpoint: endpoint, tokens: provider, source: "the stored login '\(settings.account)' (\(file.path))",
+                      kind: .credentials, storedLogin: provider)
+    }
+}
+
+/// `--log-file`: one line per request and per retry wait, with every secret of the session redacted.
+final class RequestLog: Sendable {
+    let logger: Logger
+    private let sink: FileLogHandler.Sink
+
+    init(path: String) throws(CLIError) {
+        let sink: FileLogHandler.Sink
+        do {
+            sink = try FileLogHandler.Sink(path: path)
+        } catch {
+            throw CLIError("Cannot write the log file \(path): \(error.localizedDescription)", status: .usage)
+        }
+        self.sink = sink
+        logger = Logger(label: "spark-portal") { FileLogHandler(label: $0, sink: sink) }
+    }
+
+    func redact(_ secrets: [String]) {
+        secrets.forEach(sink.redact)
+    }
+
+    func record(_ event: RequestEvent) {
+        logger.info("request", metadata: [
+            "method": "\(event.method)", "path": "\(event.path)",
+            "status": "\(event.status.map(String.init) ?? "-")",
+            "code": "\(event.sparkCode.map(String.init) ?? "-")",
+            "duration_ms": "\(Format.milliseconds(event.duration))", "attempt": "\(event.attempt)",
+            "error": "\(event.errorSummary ?? "-")",
+        ])
+    }
+
+    func record(_ notice: RetryNotice) {
+        logger.notice("retry", metadata: [
+            "method": "\(notice.method)", "path": "\(notice.path)", "attempt": "\(notice.attempt)",
+            "delay_ms": "\(Format.milliseconds(notice.delay))", "reason": "\(notice.reason)",
+        ])
+    }
+
+    func close() {
+        sink.close()
     }
 }
 

@@ -7,15 +7,14 @@ import SparkMock
 /// The version `--version` prints and the default user agent carries.
 public let sparkPortalVersion = "0.1.0"
 
-extension DemoDataSet: ExpressibleByArgument {}
-
 /// Options every command takes.
 public struct GlobalOptions: ParsableArguments, Sendable {
     @Flag(help: "Use the built-in demo server: no account or network needed.")
     public var demo = false
 
     @Option(name: .customLong("demo-data"), help: ArgumentHelp(
-        "The demo server's data set: seed (the API walkthrough), demo, or large.", valueName: "set"))
+        "The demo server's data set: seed (the API walkthrough), demo, large or hostile.", valueName: "set"),
+            transform: DemoEndpoint.dataSet(named:))
     public var demoData: DemoDataSet = .demo
 
     @Option(help: ArgumentHelp(
@@ -98,15 +97,15 @@ public struct Settings: Equatable, Sendable {
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
-    /// Checks an endpoint: a URL with a host, https (or http to a loopback host).
+    /// Checks an endpoint: a URL with a host, https (or http to a loopback host: `SparkClient.isAllowedEndpoint`).
     static func endpoint(_ text: String) throws(CLIError) -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw CLIError("Invalid endpoint '\(text)': expected a URL like https://sparkapi.com.", status: .usage)
         }
-        guard scheme == "https" || scheme == "http" else {
-            throw CLIError("Invalid endpoint '\(text)': only https:// (or http:// for localhost) is supported.", status: .usage)
-        }
-        if scheme == "http", !SparkClient.isLoopback(host) {
+        guard SparkClient.isAllowedEndpoint(url) else {
+            guard scheme == "http" else {
+                throw CLIError("Invalid endpoint '\(text)': only https:// (or http:// for localhost) is supported.", status: .usage)
+            }
             throw CLIError(SparkError.insecureEndpoint(text))
         }
         return url

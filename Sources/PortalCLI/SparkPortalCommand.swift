@@ -17,18 +17,23 @@ public struct SparkPortalCommand: AsyncParsableCommand {
             stored (--account NAME picks one); never from an argument. Use --demo to try everything against \
             the built-in demo server, with no account.
 
+            A <cart> is a cart's Id or its name (exact, any case). Writes change the workspace of the group you \
+            act for, which every member sees; each says in one line what changed.
+
             Examples:
               spark-portal --demo                 the TUI against the demo server
               spark-portal groups                 your portal groups, the current one marked ●
               spark-portal use 20130919194721820379000000
               spark-portal carts --json | jq '.[].Name'
+              spark-portal cart create "Weekend cabins" 20060608231713000089000000
+              spark-portal favorite 20060608231713000089000000
 
             Exit codes:
             \(ExitStatus.table)
             """,
         version: sparkPortalVersion,
-        subcommands: [Groups.self, Current.self, Use.self, Leave.self, Carts.self, Listings.self, Whoami.self,
-                      Login.self, Logout.self]
+        subcommands: [Groups.self, Current.self, Use.self, Leave.self, Carts.self, Listings.self, Listing.self, Cart.self,
+                      Favorite.self, Reject.self, Whoami.self, Login.self, Logout.self]
     )
 
     @OptionGroup public var options: GlobalOptions
@@ -59,24 +64,23 @@ public struct SparkPortalCommand: AsyncParsableCommand {
 
     /// Runs one subcommand with the process's streams and exits with its status on failure.
     static func execute(_ command: PortalCommand, _ options: GlobalOptions) async throws {
-        let status = await execute(command, options: options, console: .process)
+        let status = await execute(command, options: options, console: .process, terminal: .process)
         if status != .success { throw ExitCode(status.rawValue) }
     }
 
     /// Runs one subcommand: settings, session, command, and one clear line on stderr when it fails.
-    public static func execute(_ command: PortalCommand, options: GlobalOptions, console: Console) async -> ExitStatus {
+    public static func execute(_ command: PortalCommand, options: GlobalOptions, console: Console,
+                               terminal: UserTerminal = .none) async -> ExitStatus {
         do {
             let settings = try resolveSettings(options, console: console)
             // A wait (rate limit, server trouble, timeout) is said at once, so a silent pause is never a mystery.
             try await Session.with(settings, environment: console.environment,
                                    onRetry: { console.err("spark-portal: \(retryLine($0))") }) { session in
-                try await command.run(in: session, console: console)
+                try await command.run(in: session, console: console, terminal: terminal)
             }
             return .success
         } catch {
-            let failure = CLIError.from(error)
-            console.err("spark-portal: \(sanitize(failure.message))")
-            return failure.status
+            return CLIError.report(error, to: console)
         }
     }
 
@@ -93,6 +97,23 @@ public struct SparkPortalCommand: AsyncParsableCommand {
 }
 
 private let jsonHelp = ArgumentHelp("Print JSON (Spark field names) instead of a table.")
+private let jsonPrintsServer = ArgumentHelp("Print the objects the server answered, as JSON, instead of a sentence.")
+private let cartHelp = ArgumentHelp("The cart: its Id, or its name (exact, any case).")
+
+/// A `<cart>` argument: not empty (a name may hold anything else; it is looked up among the workspace's carts).
+private func checkCart(_ cart: String) throws {
+    guard !cart.trimmingCharacters(in: .whitespaces).isEmpty else {
+        throw ValidationError("Name a cart: its Id or its name (see `spark-portal carts`).")
+    }
+}
+
+/// Listing Ids are letters and digits, like 20060608231713000089000000.
+private func checkListingIDs(_ ids: [String], required: Bool = true) throws {
+    if required, ids.isEmpty { throw ValidationError("Give at least one listing Id.") }
+    for id in ids where id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+        throw ValidationError("'\(sanitize(id))' is not a listing Id: listing Ids are letters and digits, like 20060608231713000089000000.")
+    }
+}
 
 extension SparkPortalCommand {
     struct Groups: AsyncParsableCommand {
@@ -149,18 +170,131 @@ extension SparkPortalCommand {
     struct Listings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the listings in one cart.",
-            discussion: "Example: spark-portal listings 20110706204418816410000000   (ids from `spark-portal carts`)")
+            discussion: """
+                Examples: spark-portal listings Favorites
+                          spark-portal listings 20110706204418816410000000   (ids from `spark-portal carts`)
+                """)
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The cart's Id.") var cartID: String
+        @Argument(help: cartHelp) var cart: String
         @Flag(help: jsonHelp) var json = false
+        func validate() throws { try checkCart(cart) }
+        func run() async throws { try await SparkPortalCommand.execute(.listings(cart: cart, json: json), options) }
+    }
 
-        func validate() throws {
-            guard !cartID.isEmpty, cartID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                throw ValidationError("A cart id is letters and digits, like 20110706204418816410000000.")
+    struct Listing: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one listing: its facts, and which carts of the workspace hold it.",
+            discussion: "Example: spark-portal listing 20060608231713000089000000 --json")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The listing's Id.") var listingID: String
+        @Flag(help: jsonHelp) var json = false
+        func validate() throws { try checkListingIDs([listingID]) }
+        func run() async throws { try await SparkPortalCommand.execute(.listing(id: listingID, json: json), options) }
+    }
+
+    struct Cart: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create, rename or delete a cart; add listings to it or remove them.",
+            discussion: """
+                A <cart> is a cart's Id or its name (exact, any case). Portal carts (Favorites, Possibilities, \
+                Recommended, Rejects, Removed) cannot be created, renamed or deleted; Recommended and Removed are \
+                the agent's and the portal's, and spark-portal does not change their listings.
+                """,
+            subcommands: [Create.self, Rename.self, Delete.self, Add.self, Remove.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a cart in the current workspace (prints its Id).",
+                discussion: "Example: spark-portal cart create \"Weekend cabins\" 20060608231713000089000000")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "The new cart's name.") var name: String
+            @Argument(help: "Listings to put in it.") var listingIDs: [String] = []
+            @Flag(help: jsonPrintsServer) var json = false
+            func validate() throws { try checkListingIDs(listingIDs, required: false) }
+            func run() async throws {
+                try await SparkPortalCommand.execute(.createCart(name: name, listingIds: listingIDs, json: json), options)
             }
         }
 
-        func run() async throws { try await SparkPortalCommand.execute(.listings(cartID: cartID, json: json), options) }
+        struct Rename: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Rename a cart.", discussion: "Example: spark-portal cart rename \"Weekend cabins\" \"Lake cabins\"")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: cartHelp) var cart: String
+            @Argument(help: "Its new name.") var newName: String
+            @Flag(help: jsonPrintsServer) var json = false
+            func validate() throws { try checkCart(cart) }
+            func run() async throws {
+                try await SparkPortalCommand.execute(.renameCart(cart: cart, newName: newName, json: json), options)
+            }
+        }
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Delete a cart (asks first on a terminal; without one, --yes is required).",
+                discussion: "Example: spark-portal cart delete \"Weekend cabins\" --yes")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: cartHelp) var cart: String
+            @Flag(help: "Delete without asking.") var yes = false
+            @Flag(help: jsonPrintsServer) var json = false
+            func validate() throws { try checkCart(cart) }
+            func run() async throws { try await SparkPortalCommand.execute(.deleteCart(cart: cart, yes: yes, json: json), options) }
+        }
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add listings to a cart.", discussion: "Example: spark-portal cart add Favorites 20060608231713000089000000")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: cartHelp) var cart: String
+            @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+            @Flag(help: jsonPrintsServer) var json = false
+            func validate() throws {
+                try checkCart(cart)
+                try checkListingIDs(listingIDs)
+            }
+            func run() async throws {
+                try await SparkPortalCommand.execute(.addToCart(cart: cart, listingIds: listingIDs, json: json), options)
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Remove listings from a cart.",
+                discussion: "Example: spark-portal cart remove Favorites 20060608231713000089000000")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: cartHelp) var cart: String
+            @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+            @Flag(help: jsonPrintsServer) var json = false
+            func validate() throws {
+                try checkCart(cart)
+                try checkListingIDs(listingIDs)
+            }
+            func run() async throws {
+                try await SparkPortalCommand.execute(.removeFromCart(cart: cart, listingIds: listingIDs, json: json), options)
+            }
+        }
+    }
+
+    struct Favorite: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put listings into Favorites (and out of Rejects).",
+            discussion: "Example: spark-portal favorite 20060608231713000089000000")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+        @Flag(help: jsonPrintsServer) var json = false
+        func validate() throws { try checkListingIDs(listingIDs) }
+        func run() async throws { try await SparkPortalCommand.execute(.mark(listingIds: listingIDs, as: .favorite, json: json), options) }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put listings into Rejects (and out of Favorites).",
+            discussion: "Example: spark-portal reject 20060608231713000089000000")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+        @Flag(help: jsonPrintsServer) var json = false
+        func validate() throws { try checkListingIDs(listingIDs) }
+        func run() async throws { try await SparkPortalCommand.execute(.mark(listingIds: listingIDs, as: .reject, json: json), options) }
     }
 
     struct Whoami: AsyncParsableCommand {

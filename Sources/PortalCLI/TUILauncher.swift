@@ -33,13 +33,8 @@ enum TUILauncher {
             await session.close()
             try outcome.get()
             return .success
-        } catch let error as NcursesBackend.StartError {
-            console.err("spark-portal: \(error.description)")
-            return .usage
         } catch {
-            let failure = CLIError.from(error)
-            console.err("spark-portal: \(sanitize(failure.message))")
-            return failure.status
+            return CLIError.report(error, to: console)
         }
     }
 

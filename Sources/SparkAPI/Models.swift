@@ -168,21 +168,39 @@ public struct ListingCart: Codable, Sendable, Hashable, Identifiable {
     public var name: String
     public var listingCount: Int?
     public var portalCartType: PortalCartType?
+    /// The Ids of the cart's listings, in cart order: only when asked for (`_expand=ListingIds`).
+    public var listingIds: [String]?
+    /// When the cart (its name or its listings) last changed, when the server says.
+    public var modificationTimestamp: Date?
 
     public init(
         id: String, resourceUri: String? = nil, name: String, listingCount: Int? = nil,
-        portalCartType: PortalCartType? = nil
+        portalCartType: PortalCartType? = nil, listingIds: [String]? = nil, modificationTimestamp: Date? = nil
     ) {
         self.id = id
         self.resourceUri = resourceUri
         self.name = name
         self.listingCount = listingCount
         self.portalCartType = portalCartType
+        self.listingIds = listingIds
+        self.modificationTimestamp = modificationTimestamp
+    }
+
+    /// A cart a user made (`PortalCartType` Custom) or an agent's cart (none): the only carts that can be renamed
+    /// or deleted. Any other type, known or not, is the server's to keep.
+    public var isCustom: Bool {
+        portalCartType == nil || portalCartType == .custom
+    }
+
+    /// Recommended (the agent's channel to the consumer) and Removed (a system bin): the API lets a member change
+    /// them, but the official portals never do, and neither does spark-portal (DESIGN 2.1).
+    public var isReadOnlyForMembers: Bool {
+        portalCartType == .recommended || portalCartType == .removed
     }
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", resourceUri = "ResourceUri", name = "Name", listingCount = "ListingCount"
-        case portalCartType = "PortalCartType"
+        case portalCartType = "PortalCartType", listingIds = "ListingIds", modificationTimestamp = "ModificationTimestamp"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -192,6 +210,10 @@ public struct ListingCart: Codable, Sendable, Hashable, Identifiable {
         name = fields.string(.name) ?? ""
         listingCount = fields.int(.listingCount)
         portalCartType = fields.string(.portalCartType).map(PortalCartType.init(rawValue:))
+        if case .array(let ids) = fields[.listingIds] {
+            listingIds = ids.compactMap { $0.sparkString.value }
+        }
+        modificationTimestamp = fields.date(.modificationTimestamp)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -201,11 +223,14 @@ public struct ListingCart: Codable, Sendable, Hashable, Identifiable {
         try c.encode(name, forKey: .name)
         try c.encode(listingCount, forKey: .listingCount)
         try c.encodeIfPresent(portalCartType, forKey: .portalCartType)
+        try c.encodeIfPresent(listingIds, forKey: .listingIds)
+        try c.encodeIfPresent(modificationTimestamp.map(formatSparkDate), forKey: .modificationTimestamp)
     }
 }
 
-/// A listing record. Keeps every `StandardFields` entry so `--json` can print it whole; the typed
-/// accessors read the few fields the app shows, tolerating numbers-as-strings and `"********"`.
+/// A listing record. Keeps every `StandardFields` entry (and whatever an expansion such as `_expand=Photos` adds
+/// there) so `--json` can print it whole; the typed accessors read the fields the app shows, tolerating
+/// numbers-as-strings, stray blanks and `"********"`.
 public struct Listing: Codable, Sendable, Hashable, Identifiable {
     public var id: String
     public var resourceUri: String?
@@ -242,22 +267,68 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
     /// One standard field, leniently: missing and null are `.absent`.
     public func field(_ name: String) -> JSONValue { standardFields[name] ?? .null }
 
+    /// A text field with surrounding blanks removed (`"A "` is `A`).
+    public func text(_ name: String) -> SparkValue<String> {
+        field(name).sparkString.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    // MARK: Address
+
+    public var streetNumber: SparkValue<String> { text("StreetNumber") }
+    public var streetDirPrefix: SparkValue<String> { text("StreetDirPrefix") }
+    public var streetName: SparkValue<String> { text("StreetName") }
+    public var streetSuffix: SparkValue<String> { text("StreetSuffix") }
+    public var streetDirSuffix: SparkValue<String> { text("StreetDirSuffix") }
+    public var unitNumber: SparkValue<String> { text("UnitNumber") }
+    public var city: SparkValue<String> { field("City").sparkString }
+    public var stateOrProvince: SparkValue<String> { text("StateOrProvince") }
+    public var postalCode: SparkValue<String> { text("PostalCode") }
+
     /// `UnparsedAddress`, else the street parts joined (`StreetNumber StreetDirPrefix StreetName ...`).
     public var address: SparkValue<String> {
         let unparsed = field("UnparsedAddress").sparkString
         if case .value = unparsed { return unparsed }
-        let parts = ["StreetNumber", "StreetDirPrefix", "StreetName", "StreetSuffix", "StreetDirSuffix"]
-            .map { field($0).sparkString }
-        let known = parts.compactMap(\.value)
-        if !known.isEmpty { return .value(known.joined(separator: " ")) }
-        if unparsed == .restricted || parts.contains(.restricted) { return .restricted }
-        return .absent
+        let street = streetFromParts
+        if case .value = street { return street }
+        return unparsed == .restricted ? .restricted : street
     }
 
-    public var city: SparkValue<String> { field("City").sparkString }
+    /// The street line: `UnparsedFirstLineAddress`, else the street parts and the unit (`12 N Oak Ave #4`).
+    public var streetAddress: SparkValue<String> {
+        let line = field("UnparsedFirstLineAddress").sparkString
+        if case .value = line { return line }
+        let street = streetFromParts.map { street in unitNumber.value.map { "\(street) #\($0)" } ?? street }
+        if case .value = street { return street }
+        return line == .restricted ? .restricted : street
+    }
+
+    private var streetFromParts: SparkValue<String> {
+        let parts = [streetNumber, streetDirPrefix, streetName, streetSuffix, streetDirSuffix]
+        let known = parts.compactMap(\.value).filter { !$0.isEmpty }
+        if !known.isEmpty { return .value(known.joined(separator: " ")) }
+        return parts.contains(.restricted) ? .restricted : .absent
+    }
+
+    // MARK: Facts
+
     public var listPrice: SparkValue<Double> { field("ListPrice").sparkDouble }
     public var bedsTotal: SparkValue<Int> { field("BedsTotal").sparkInt }
     public var bathsTotal: SparkValue<Double> { field("BathsTotal").sparkDouble }
+    /// Square feet of the building (`BuildingAreaTotal`).
+    public var buildingAreaTotal: SparkValue<Double> { field("BuildingAreaTotal").sparkDouble }
+    public var yearBuilt: SparkValue<Int> { field("YearBuilt").sparkInt }
+
+    /// The lot: `LotSizeAcres`, else `LotSizeSquareFeet`, else `LotSizeArea` in its `LotSizeUnits`.
+    public var lotSize: SparkValue<LotSize> {
+        let acres = field("LotSizeAcres").sparkDouble
+        if let value = acres.value { return .value(LotSize(value: value, unit: .acres)) }
+        let squareFeet = field("LotSizeSquareFeet").sparkDouble
+        if let value = squareFeet.value { return .value(LotSize(value: value, unit: .squareFeet)) }
+        let area = field("LotSizeArea").sparkDouble
+        if let value = area.value { return .value(LotSize(value: value, unit: LotSize.Unit(text("LotSizeUnits").value))) }
+        return [acres, squareFeet, area].contains(.restricted) ? .restricted : .absent
+    }
+
     /// `MlsStatus`, else `StandardStatus`.
     public var status: SparkValue<String> {
         let mls = field("MlsStatus").sparkString
@@ -265,8 +336,46 @@ public struct Listing: Codable, Sendable, Hashable, Identifiable {
         let standard = field("StandardStatus").sparkString
         return standard == .absent ? mls : standard
     }
+
+    /// The MLS's property type code (`A`, `B`, ...).
+    public var propertyType: SparkValue<String> { text("PropertyType") }
+    /// The type in words, when the server sends it (`Residential`): `PropertySubType`, else `PropertyClass`.
+    public var propertyTypeName: SparkValue<String> {
+        let sub = text("PropertySubType")
+        if case .value = sub { return sub }
+        let propertyClass = text("PropertyClass")
+        return propertyClass == .absent ? sub : propertyClass
+    }
+
     /// The MLS number (`ListingId`), as agents say it.
     public var listingNumber: SparkValue<String> { field("ListingId").sparkString }
+    public var listOfficeName: SparkValue<String> { field("ListOfficeName").sparkString }
+    public var publicRemarks: SparkValue<String> { field("PublicRemarks").sparkString }
+}
+
+/// The size of a lot and its unit.
+public struct LotSize: Sendable, Hashable {
+    public enum Unit: Sendable, Hashable {
+        case acres, squareFeet
+        /// A unit the server named otherwise (or did not name).
+        case other(String?)
+
+        init(_ text: String?) {
+            switch text?.lowercased() {
+            case "acres", "acre", "ac": self = .acres
+            case "square feet", "sq ft", "sqft", "sf": self = .squareFeet
+            default: self = .other(text)
+            }
+        }
+    }
+
+    public var value: Double
+    public var unit: Unit
+
+    public init(value: Double, unit: Unit) {
+        self.value = value
+        self.unit = unit
+    }
 }
 
 /// The signed-in user (`GET /v1/my/account`).

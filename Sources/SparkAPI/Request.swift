@@ -1,5 +1,20 @@
 import Foundation
 
+/// When a call that failed may be sent again. The one question behind every retry: could sending it twice do
+/// something sending it once does not? (`RetryPolicy.decision` asks it; DECISIONS.md, "Writes are re-sent only
+/// when they cannot apply twice".)
+public enum ResendRule: Sendable, Hashable {
+    /// Idempotent: a second copy changes nothing the first did not (reads; PUT and DELETE; adding a listing to a
+    /// cart, which holds each listing once). Re-sent after any failure the retry rules allow.
+    case always
+    /// Not idempotent (creating a cart): re-sent only when the failure proves the server never acted on it — no
+    /// connection was made, or the server refused it before acting (token expired, rate limited). After a
+    /// timeout, a dropped connection or a 5xx it is never re-sent; the caller looks at what the server has.
+    case ifNotApplied
+    /// Never, whatever happened (the token endpoint: an authorization code is single use).
+    case never
+}
+
 /// A typed Spark API call: what to send, and how to read a successful answer into `Response`.
 /// Built by `Endpoints`; sent by `SparkClient.send(_:)`.
 public struct Request<Response: Sendable>: Sendable {
@@ -9,23 +24,24 @@ public struct Request<Response: Sendable>: Sendable {
     public var query: [(name: String, value: String)]
     /// The JSON body, already in its wire shape (`{"D": ...}` for Spark calls).
     public var body: Data?
-    /// Whether the call may be sent again after a failure (GET, and PUT/DELETE of the current group).
-    public var isRetryable: Bool
+    /// When the call may be sent again after a failure.
+    public var resend: ResendRule
     /// Whether the call carries the access token (everything but the token endpoint).
     public var isAuthorized: Bool
     /// Values in the body that must never appear in errors (client secret, codes, refresh tokens).
     var secrets: [String] = []
     let decode: @Sendable (Data) throws -> Response
 
+    /// `resend` defaults to `.always` for GET, PUT and DELETE and to `.ifNotApplied` for POST.
     init(
         method: String, path: String, query: [(name: String, value: String)] = [], body: Data? = nil,
-        isRetryable: Bool? = nil, isAuthorized: Bool = true, decode: @escaping @Sendable (Data) throws -> Response
+        resend: ResendRule? = nil, isAuthorized: Bool = true, decode: @escaping @Sendable (Data) throws -> Response
     ) {
         self.method = method
         self.path = path
         self.query = query
         self.body = body
-        self.isRetryable = isRetryable ?? (method != "POST")
+        self.resend = resend ?? (method == "POST" ? .ifNotApplied : .always)
         self.isAuthorized = isAuthorized
         self.decode = decode
     }
@@ -79,9 +95,80 @@ public enum Endpoints {
         Request(method: "GET", path: "/v1/listingcarts", query: paging(page, limit), decode: decodePage)
     }
 
-    public static func listingCart(id: String) -> Request<Page<ListingCart>> {
-        Request(method: "GET", path: "/v1/listingcarts/\(pathSegment(id))", decode: decodePage)
+    /// `GET /v1/listingcarts/<Id>`, with `_expand=ListingIds` when `withListingIds` (the Ids of its listings).
+    public static func listingCart(id: String, withListingIds: Bool = false) -> Request<Page<ListingCart>> {
+        Request(method: "GET", path: "/v1/listingcarts/\(pathSegment(id))", query: withListingIds ? expandListingIds : [],
+                decode: decodePage)
     }
+
+    /// `GET /v1/listingcarts/for/<Id>,<Id>,...`: the workspace's carts holding any of these listings. At most
+    /// `maxListingIdsPerRequest` Ids (the client splits longer lists).
+    public static func cartsHolding(
+        listingIds: [String], page: Int, limit: Int, withListingIds: Bool = false
+    ) -> Request<Page<ListingCart>> {
+        let ids = listingIds.map(pathSegment).joined(separator: ",")
+        return Request(method: "GET", path: "/v1/listingcarts/for/\(ids)",
+                       query: paging(page, limit) + (withListingIds ? expandListingIds : []), decode: decodePage)
+    }
+
+    /// `POST /v1/listingcarts` with `{"D":{"ListingCarts":[{"Name":…,"ListingIds":[…],"AutoName":true}]}}`: a new
+    /// custom cart in the current workspace. Answers the new cart's Id (Spark answers only its `ResourceUri`).
+    /// `AutoName` goes inside the cart object (DECISIONS.md, "AutoName is sent inside the cart"); it is left out
+    /// when false, as are empty `ListingIds`. Never re-sent after a failure that may have created it.
+    public static func createCart(name: String, listingIds: [String] = [], autoName: Bool = false) -> Request<String> {
+        var cart: [String: JSONValue] = ["Name": .string(name)]
+        if !listingIds.isEmpty { cart["ListingIds"] = .array(listingIds.map(JSONValue.string)) }
+        if autoName { cart["AutoName"] = .bool(true) }
+        return Request(method: "POST", path: "/v1/listingcarts", body: sparkBody(["ListingCarts": .array([.object(cart)])]),
+                       resend: .ifNotApplied) { data in
+            let page: Page<ListingCart> = try decodePage(data)
+            guard let created = page.items.first else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "no created cart in Results"))
+            }
+            return created.id
+        }
+    }
+
+    /// `POST /v1/listingcarts/<Id>` with `{"D":{"ListingIds":[…]}}`: adds listings (a listing already in the cart
+    /// stays once, so re-sending is safe). Answers the cart with its new `ListingCount`.
+    public static func addListings(_ listingIds: [String], toCart cartId: String) -> Request<Page<ListingCart>> {
+        Request(method: "POST", path: "/v1/listingcarts/\(pathSegment(cartId))",
+                body: sparkBody(["ListingIds": .array(listingIds.map(JSONValue.string))]), resend: .always,
+                decode: decodePage)
+    }
+
+    /// `DELETE /v1/listingcarts/<Id>/listings/<ListingId>`: removes one listing. Answers the cart with its new
+    /// `ListingCount`.
+    public static func removeListing(_ listingId: String, fromCart cartId: String) -> Request<Page<ListingCart>> {
+        Request(method: "DELETE", path: "/v1/listingcarts/\(pathSegment(cartId))/listings/\(pathSegment(listingId))",
+                decode: decodePage)
+    }
+
+    /// `PUT /v1/listingcarts/<Id>` with `{"D":{"Name":…}}`. The only PUT of a cart spark-portal makes: a PUT of
+    /// `ListingIds` replaces the whole list and undoes what another member added meanwhile, so there is none.
+    public static func renameCart(id: String, to name: String) -> Request<Void> {
+        Request(method: "PUT", path: "/v1/listingcarts/\(pathSegment(id))", body: sparkBody(["Name": .string(name)]),
+                decode: decodeSuccess)
+    }
+
+    /// `DELETE /v1/listingcarts/<Id>`.
+    public static func deleteCart(id: String) -> Request<Void> {
+        Request(method: "DELETE", path: "/v1/listingcarts/\(pathSegment(id))", decode: decodeSuccess)
+    }
+
+    /// `GET /v1/listings/<Id>`, with `_expand` when expansions are named (`Photos`, ...).
+    public static func listing(id: String, expand: [String] = []) -> Request<Page<Listing>> {
+        Request(method: "GET", path: "/v1/listings/\(pathSegment(id))",
+                query: expand.isEmpty ? [] : [(name: "_expand", value: expand.joined(separator: ","))], decode: decodePage)
+    }
+
+    /// How many listing Ids one request carries, in a `/for/` path or an add's body: 50 Ids of 26 digits and their
+    /// commas are 1,350 characters, so a `/for/` URL stays under 2,000 (the request-line limit of the strictest
+    /// proxies and CDNs in common use is 2 kB; most allow 8 kB), and a refused add is retried listing by listing
+    /// over at most 50.
+    public static let maxListingIdsPerRequest = 50
+
+    private static let expandListingIds = [(name: "_expand", value: "ListingIds")]
 
     public static func listings(inCart cartId: String, page: Int, limit: Int) -> Request<Page<Listing>> {
         Request(method: "GET", path: "/v1/listingcarts/\(pathSegment(cartId))/listings",
@@ -107,7 +194,7 @@ public enum Endpoints {
         }
         fields[key] = .string(secret)
         var request = Request<OAuthTokens>(
-            method: "POST", path: "/v1/oauth2/grant", body: encodeJSON(.object(fields)), isRetryable: false,
+            method: "POST", path: "/v1/oauth2/grant", body: encodeJSON(.object(fields)), resend: .never,
             isAuthorized: false
         ) { data in
             try JSONDecoder().decode(OAuthTokens.self, from: data)

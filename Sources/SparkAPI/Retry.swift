@@ -50,15 +50,22 @@ enum RetryDecision: Equatable {
 
 extension RetryPolicy {
     /// The retry rules in one place:
+    /// - a call is re-sent only when that cannot apply it twice: `.always` calls (idempotent) after any failure
+    ///   below, `.ifNotApplied` ones (creating) only when the failure shows the server never acted on them
+    ///   (`SparkError.mayHaveBeenApplied` is false), `.never` ones not at all;
     /// - 1020 (token expired): refresh once, then send again;
     /// - 1550 or HTTP 429: wait `Retry-After` (or backoff), unless it is longer than `maxDelay`;
     /// - 5xx and transport failures (but TLS): backoff;
-    /// - never for calls that are not retryable (POST), cancellation, or after `maxAttempts`.
+    /// - never after cancellation or `maxAttempts`.
     func decision(
-        after error: SparkError, retryAfter: Duration?, retryable: Bool, retriesSoFar: Int, refreshed: Bool,
+        after error: SparkError, retryAfter: Duration?, resend: ResendRule, retriesSoFar: Int, refreshed: Bool,
         canRefresh: Bool
     ) -> RetryDecision {
-        guard retryable else { return .giveUp }
+        switch resend {
+        case .never: return .giveUp
+        case .ifNotApplied where error.mayHaveBeenApplied: return .giveUp
+        case .always, .ifNotApplied: break
+        }
         if error.sparkCode == SparkError.codeTokenExpired {
             return canRefresh && !refreshed ? .refreshToken : .giveUp
         }

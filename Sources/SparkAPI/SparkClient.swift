@@ -31,8 +31,9 @@ public struct SparkClientConfiguration: Sendable {
 }
 
 /// The one Spark API client the whole app shares. Every call is async and cancellable, sends the
-/// Spark headers, retries what may be retried, refreshes an expired token once, and reports each
-/// exchange to `onEvent` and each wait to `onRetry`. Errors are always `SparkError`.
+/// Spark headers, retries what may be retried (a write only when that cannot apply it twice), refreshes an
+/// expired token once, and reports each exchange to `onEvent` and each wait to `onRetry`. Errors are
+/// `SparkError`, and `WorkspaceError` for the rules `mark` checks before sending (Workspace.swift).
 public final class SparkClient: Sendable {
     public let configuration: SparkClientConfiguration
     private let tokens: any AccessTokenProvider
@@ -90,12 +91,9 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.listingCarts(page: $0, limit: $1) }
     }
 
-    public func listingCart(id: String) async throws -> ListingCart {
-        let request = Endpoints.listingCart(id: id)
-        guard let cart = try await send(request).items.first else {
-            throw SparkError.http(status: 404, context: RequestContext(method: request.method, path: request.pathAndQuery))
-        }
-        return cart
+    /// One cart of the workspace; with `withListingIds`, its `listingIds` too.
+    public func listingCart(id: String, withListingIds: Bool = false) async throws -> ListingCart {
+        try await first(Endpoints.listingCart(id: id, withListingIds: withListingIds))
     }
 
     /// Every listing in a cart, every page, in server order.
@@ -158,6 +156,13 @@ public final class SparkClient: Sendable {
     /// Sends one typed request: headers, token, retries, refresh, events; returns the decoded answer.
     @discardableResult
     public func send<Response>(_ request: Request<Response>) async throws -> Response {
+        var resentAfterPossibleApply = false
+        return try await send(request, resentAfterPossibleApply: &resentAfterPossibleApply)
+    }
+
+    /// `send(_:)`, also saying whether the call was sent again after a try that may have been applied (a timeout,
+    /// a 5xx): then an answer such as "404 not found" to a DELETE may be the first try's doing.
+    func send<Response>(_ request: Request<Response>, resentAfterPossibleApply: inout Bool) async throws -> Response {
         let context = RequestContext(method: request.method, path: request.pathAndQuery)
         let policy = configuration.retry
         var token: String?
@@ -175,10 +180,11 @@ public final class SparkClient: Sendable {
             case .success(let response): return response
             case .failure(let failure): error = failure
             }
-            switch policy.decision(
-                after: error, retryAfter: retryAfter, retryable: request.isRetryable, retriesSoFar: retries,
+            let decision = policy.decision(
+                after: error, retryAfter: retryAfter, resend: request.resend, retriesSoFar: retries,
                 refreshed: refreshed, canRefresh: token != nil)
-            {
+            if decision != .giveUp, error.mayHaveBeenApplied { resentAfterPossibleApply = true }
+            switch decision {
             case .giveUp:
                 throw error
             case .refreshToken:
@@ -304,13 +310,19 @@ public final class SparkClient: Sendable {
 
     // MARK: Endpoint check
 
-    /// `https://` anywhere; `http://` only to loopback (127.0.0.0/8, ::1, localhost).
     static func checkEndpoint(_ url: URL) throws {
-        let scheme = url.scheme?.lowercased()
-        guard let host = url.host, !host.isEmpty else { throw SparkError.insecureEndpoint(url.absoluteString) }
-        if scheme == "https" { return }
-        if scheme == "http", isLoopback(host) { return }
-        throw SparkError.insecureEndpoint(url.absoluteString)
+        guard isAllowedEndpoint(url) else { throw SparkError.insecureEndpoint(url.absoluteString) }
+    }
+
+    /// The one rule for where credentials may go: `https://` anywhere; `http://` only to loopback (127.0.0.0/8,
+    /// ::1, localhost). The client, the endpoint setting and the login's authorize address all ask it.
+    public static func isAllowedEndpoint(_ url: URL) -> Bool {
+        guard let host = url.host, !host.isEmpty else { return false }
+        switch url.scheme?.lowercased() {
+        case "https": return true
+        case "http": return isLoopback(host)
+        default: return false
+        }
     }
 
     /// Whether a host is this machine (where plain http:// is allowed).

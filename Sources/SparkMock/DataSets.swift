@@ -1,14 +1,33 @@
+import Foundation
+
 /// Which data the demo server serves: `seed` replays the portal-group walkthrough exactly, `demo` is a believable
 /// brokerage for the demo and the tests, `large` is generated for benchmarks (2,000 groups, a group of 100,000
 /// members, a cart of 10,000 listings), `hostile` has names full of terminal control sequences for the safety tests.
 public enum DemoDataSet: String, Sendable, CaseIterable {
     case seed, demo, large, hostile
 
-    /// The users of this data set who can sign in, the default user first.
-    public var users: [DemoUser] { world.users }
+    /// The users of this data set who can sign in, the default user first, each with the tokens that act as them
+    /// and the groups they belong to: two terminals with two of these tokens are two members of one group.
+    public var users: [DemoUser] {
+        let world = self.world
+        return world.users.map { user in
+            var user = user
+            user.groupOwners = world.groups(of: user.id).map { $0.members.count > 0 ? $0.members[0].name : $0.id }
+            return user
+        }
+    }
+
+    /// Ids of listings the server knows (`GET /v1/listings/<Id>`) that no cart holds when it starts: listings to add
+    /// in a demo or a test. At most `limit`, lowest first.
+    public func unusedListingIDs(limit: Int = 20) -> [String] {
+        let world = self.world
+        var used = Set<Int>()
+        for cart in world.carts.values { used.formUnion(cart.listings.all) }
+        return (0..<world.listings.count).lazy.filter { !used.contains($0) }.prefix(limit).map(listingID)
+    }
 
     /// The user both `DemoCredentials.seedAccessToken` and `demoAccessToken` authenticate as.
-    public var defaultUser: DemoUser { world.users[0] }
+    public var defaultUser: DemoUser { users[0] }
 
     var world: DemoWorld {
         switch self {
@@ -84,10 +103,12 @@ private let remarks = [
     "Walk to downtown shops and the beach. Light-filled condo with garage.",
 ]
 
-/// A listing generated from its index alone, so any cart can hold any number of listings without storing them.
-/// Some values are restricted (`"********"`) and some numbers come as strings, as on the real API.
+/// A listing generated from its index alone, so any cart can hold any number of listings without storing them:
+/// the standard fields a details screen shows (address parts, city, state, postal code, price, status, beds,
+/// baths, area, lot, year built, property type, MLS number, list office and agent, remarks). Some values are
+/// restricted (`"********"`) and some numbers come as strings, as on the real API.
 func makeListing(_ index: Int) -> MockListing {
-    let id = sparkID(year: 2006, index)
+    let id = listingID(index)
     let place = cities[index % cities.count]
     let streetNumber = String(100 + (index * 7919) % 9800)
     let street = streetNames[(index / 3) % streetNames.count]
@@ -127,13 +148,24 @@ func makeListing(_ index: Int) -> MockListing {
         ("UnparsedFirstLineAddress", .string("\(streetNumber) \(street)")),
         ("ModificationTimestamp", .string("2026-\(10 + index % 2)-\(10 + index % 18)T\(10 + index % 12):47:21Z")),
         ("CountyOrParish", .string(place.county)),
+        // Lots: acres for most, square feet for town lots (as text, as some MLSs send it), now and then restricted.
+        ("LotSizeAcres", index % 19 == 6 ? restricted : index % 4 == 3 ? .null : .double(Double((index * 37) % 500) / 100 + 0.1)),
+        ("LotSizeSquareFeet", index % 4 == 3 ? .string("\(4_000 + (index * 131) % 9_000)") : .null),
+        ("PropertyClass", .string(index % 5 == 4 ? "Multifamily" : "Residential")),
+        ("PropertySubType", .string(index % 5 == 4 ? "Duplex" : index % 3 == 0 ? "Condominium" : "Single Family Residence")),
+        ("ListAgentName", index % 7 == 3 ? restricted : .string(agents[index % agents.count])),
+        ("ListPriceLow", .null),
+        ("OriginalListPrice", restricted),
+        ("PhotosCount", .int(0)),
     ]
-    return MockListing(id: id, standardFields: fields)
+    return MockListing(id: listingID(index), standardFields: fields)
 }
 
+private let agents = ["Dana Whitfield", "Marco Ruiz", "Kiyomi Sato", "Lars Eklund"]
+
 /// `count` consecutive listings of the shared pool, starting at `first`.
-func listingRange(_ first: Int, _ count: Int) -> LazyList<MockListing> {
-    LazyList(count: count) { makeListing(first + $0) }
+func listingRange(_ first: Int, _ count: Int) -> CartContents {
+    CartContents(first..<first + count)
 }
 
 /// The five carts every portal workspace has, then any custom ones.
@@ -182,6 +214,7 @@ private func makeSeedWorld() -> DemoWorld {
         world.addCart(MockCart(id: id, name: name, portalCartType: type, ownerID: bettyID, listings: listingRange(first, count)))
         first += count
     }
+    world.listings.count = first + 20  // listings in no cart yet, to add
     return world
 }
 
@@ -195,42 +228,41 @@ private func makeDemoWorld() -> DemoWorld {
                            office: (sparkID(year: 2003, 1), "Lakeshore Realty"), company: (sparkID(year: 2003, 2), "Lakeshore Realty Group"))
 
     var world = DemoWorld(defaultUserID: betty.id)
-    world.addAccount(MockAccount(id: betty.id, name: betty.name, email: "betty.buyer@example.com"),
-                     accessToken: DemoCredentials.demoAccessToken, refreshToken: DemoCredentials.demoRefreshToken)
+    // Members who can sign in, each with tokens of their own: at least two in every group, so two terminals can be
+    // two members of one workspace. Their own workspaces get carts below.
+    func account(_ member: MockMember, token: String, email: String) {
+        world.addAccount(MockAccount(id: member.id, name: member.name, email: email),
+                         accessToken: "DEMO_ACCESS_TOKEN" + token, refreshToken: "DEMO_REFRESH_TOKEN" + token)
+    }
+    account(betty, token: "", email: "betty.buyer@example.com")
     world.accessTokens[DemoCredentials.seedAccessToken] = betty.id
-    world.addAccount(MockAccount(id: johnny.id, name: johnny.name, email: "johnny@example.com"),
-                     accessToken: "DEMO_ACCESS_TOKEN_JOHNNY", refreshToken: "DEMO_REFRESH_TOKEN_JOHNNY")
-    world.addAccount(MockAccount(id: hanako.id, name: hanako.name, email: "hanako.yamada@example.jp"),
-                     accessToken: "DEMO_ACCESS_TOKEN_HANAKO", refreshToken: "DEMO_REFRESH_TOKEN_HANAKO")
+    account(johnny, token: "_JOHNNY", email: "johnny@example.com")
+    account(hanako, token: "_HANAKO", email: "hanako.yamada@example.jp")
 
     var nextMember = 10
     func person(_ name: String, active: Bool = false, lastLogin: String? = nil, enabled: Bool? = true) -> MockMember {
         nextMember += 1
         return MockMember(id: sparkID(year: 2015, nextMember), name: name, enabled: enabled, active: active, lastLogin: lastLogin)
     }
-    let accountIDs: Set<String> = [betty.id, johnny.id, hanako.id]
     var nextListing = 0
     var nextCart = 0
-    // A group whose owner has the five portal carts plus custom ones; listing counts are given per cart.
+    var groups: [(id: String, members: [MockMember])] = []
+    // A group whose owner has the five portal carts plus custom ones; listing counts are given per cart. Which
+    // members can sign in is settled at the end, once every account exists.
     func addGroup(groupID: String, owner: MockMember, others: [MockMember], portalCounts: [Int], custom: [(String, Int)]) {
-        let members = [owner] + others
-        world.addGroup(MockGroup(id: groupID, contactID: owner.id, members: LazyList(members)),
-                       memberAccountIDs: members.map(\.id).filter { accountIDs.contains($0) })
+        groups.append((groupID, [owner] + others))
         addCarts(ownerID: groupID, portalCounts: portalCounts, custom: custom)
     }
     func addCarts(ownerID: String, portalCounts: [Int], custom: [(String, Int)]) {
-        for (type, count) in zip(portalCartTypes, portalCounts) {
+        func add(_ name: String, type: String, count: Int) {
             nextCart += 1
-            world.addCart(MockCart(id: sparkID(year: 2017, nextCart), name: type, portalCartType: type, ownerID: ownerID,
-                                   listings: listingRange(nextListing, count)))
+            let modified = Date(timeIntervalSince1970: 1_795_000_000 + Double(nextCart) * 3_607)  // November 2026
+            world.addCart(MockCart(id: sparkID(year: 2017, nextCart), name: name, portalCartType: type, ownerID: ownerID,
+                                   listings: listingRange(nextListing, count), modified: modified))
             nextListing += count
         }
-        for (name, count) in custom {
-            nextCart += 1
-            world.addCart(MockCart(id: sparkID(year: 2017, nextCart), name: name, portalCartType: "Custom", ownerID: ownerID,
-                                   listings: listingRange(nextListing, count)))
-            nextListing += count
-        }
+        for (type, count) in zip(portalCartTypes, portalCounts) { add(type, type: type, count: count) }
+        for (name, count) in custom { add(name, type: "Custom", count: count) }
     }
 
     // 1. The walkthrough's group, as in the seed.
@@ -246,11 +278,13 @@ private func makeDemoWorld() -> DemoWorld {
     ], portalCounts: [14, 6, 3, 2, 1], custom: [("湖畔の家", 5), ("Downtown condos", 4)])
     // 3. Zoë's group.
     let zoe = person("Zoë Ångström-Laurent", active: true, lastLogin: "2026-11-29T06:01:00Z")
-    addGroup(groupID: sparkID(year: 2016, 3), owner: zoe, others: [betty, person("Émile Ångström"), person("Åsa Lindqvist")],
+    let emile = person("Émile Ångström")
+    addGroup(groupID: sparkID(year: 2016, 3), owner: zoe, others: [betty, emile, person("Åsa Lindqvist")],
              portalCounts: [3, 2, 0, 0, 0], custom: [("Für die Eltern", 2)])
     // 4. José's group, managed with an agent.
     let jose = person("José Núñez", lastLogin: "2026-08-30T19:44:12Z")
-    addGroup(groupID: sparkID(year: 2016, 4), owner: jose, others: [betty, person("María José Peña"), agent],
+    let mariaJose = person("María José Peña")
+    addGroup(groupID: sparkID(year: 2016, 4), owner: jose, others: [betty, mariaJose, agent],
              portalCounts: [1, 0, 4, 0, 2], custom: [("Casas con jardín", 6), ("Investment — duplexes", 3)])
     // 5. Carl's small group.
     let carl = person("Carl Contact")
@@ -258,12 +292,25 @@ private func makeDemoWorld() -> DemoWorld {
              custom: [("🏡 Dream homes", 2)])
     // 6. A group Betty is not in (choosing it is refused).
     let priya = person("Priya Raman")
-    addGroup(groupID: sparkID(year: 2016, 6), owner: priya, others: [johnny, person("Arjun Raman")],
+    let arjun = person("Arjun Raman")
+    addGroup(groupID: sparkID(year: 2016, 6), owner: priya, others: [johnny, arjun],
              portalCounts: [2, 2, 1, 0, 0], custom: [])
+
+    account(emile, token: "_EMILE", email: "emile@example.fr")
+    account(mariaJose, token: "_MARIA", email: "maria.jose@example.es")
+    account(carl, token: "_CARL", email: "carl@example.com")
+    account(arjun, token: "_ARJUN", email: "arjun@example.in")
+    for (id, members) in groups {
+        world.addGroup(MockGroup(id: id, contactID: members[0].id, members: LazyList(members)),
+                       memberAccountIDs: members.map(\.id).filter { world.accounts[$0] != nil })
+    }
+
     // The users' own workspaces.
     addCarts(ownerID: betty.id, portalCounts: [4, 2, 1, 0, 1], custom: [("Weekend cabins", 3)])
     addCarts(ownerID: johnny.id, portalCounts: [1, 0, 0, 0, 0], custom: [])
     addCarts(ownerID: hanako.id, portalCounts: [2, 0, 0, 1, 0], custom: [])
+    for member in [emile, mariaJose, carl, arjun] { addCarts(ownerID: member.id, portalCounts: [0, 0, 0, 0, 0], custom: []) }
+    world.listings.count = nextListing + 80  // listings in no cart yet, to add
     return world
 }
 
@@ -322,5 +369,6 @@ private func makeLargeWorld() -> DemoWorld {
         world.addCart(MockCart(id: sparkID(year: 2017, cartNumber), name: type, portalCartType: type, ownerID: user.id,
                                listings: listingRange(500_000 + slot * 10, slot + 1)))
     }
+    world.listings.count = 1_000_000  // every listing Id there is: computed on demand, none stored
     return world
 }

@@ -72,7 +72,9 @@ struct DemoAPI: Sendable {
                 }
             case .stallBody(let pause):
                 response.bodyPause = (response.bodyPause ?? .zero) + pause
-            case .error, .stall: break
+            case .appliedError(let status, let code) where (200..<300).contains(response.status):
+                response = Self.injectedError(status: status, code: code)
+            case .error, .stall, .appliedError: break
             }
         }
         return response
@@ -95,12 +97,17 @@ struct DemoAPI: Sendable {
     // MARK: routing
 
     private enum Route {
-        case currentGroup, groups, group(String), carts, cart(String), cartListings(String), account, grant, authorize
+        case currentGroup, groups, group(String), account, grant, authorize
+        case carts, cart(String), cartListings(String), cartListing(cart: String, listing: String), cartsHolding(String)
+        case listing(String)
 
         var allowedMethods: [String] {
             switch self {
             case .currentGroup: ["GET", "PUT", "DELETE"]
             case .grant: ["POST"]
+            case .carts: ["GET", "POST"]
+            case .cart: ["GET", "POST", "PUT", "DELETE"]
+            case .cartListing: ["DELETE"]
             default: ["GET"]
             }
         }
@@ -109,7 +116,7 @@ struct DemoAPI: Sendable {
     private static func route(_ path: String) -> Route? {
         var path = path
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
-        let parts = path.split(separator: "/").map(String.init)
+        let parts = path.split(separator: "/").map { percentDecode(String($0)) }
         switch parts.count {
         case 1 where parts[0] == "oauth2": return .authorize
         case 2 where parts == ["oauth2", "authorize"]: return .authorize
@@ -118,9 +125,13 @@ struct DemoAPI: Sendable {
         case 3 where parts == ["v1", "my", "account"]: return .account
         case 3 where parts == ["v1", "oauth2", "grant"]: return .grant
         case 3 where parts[0] == "v1" && parts[1] == "listingcarts": return .cart(parts[2])
+        case 3 where parts[0] == "v1" && parts[1] == "listings": return .listing(parts[2])
         case 4 where parts[0] == "v1" && parts[1] == "portal" && parts[2] == "groups":
             return parts[3] == "current" ? .currentGroup : .group(parts[3])
+        case 4 where parts[0] == "v1" && parts[1] == "listingcarts" && parts[2] == "for": return .cartsHolding(parts[3])
         case 4 where parts[0] == "v1" && parts[1] == "listingcarts" && parts[3] == "listings": return .cartListings(parts[2])
+        case 5 where parts[0] == "v1" && parts[1] == "listingcarts" && parts[3] == "listings":
+            return .cartListing(cart: parts[2], listing: parts[4])
         default: return nil
         }
     }
@@ -158,14 +169,16 @@ struct DemoAPI: Sendable {
         userID = user
 
         for effect in await state.firingFaults(method: request.method, path: request.path) {
-            if case .error(let status, let code) = effect {
-                var response = MockResponse.sparkError(status, code: code, "Injected fault \(status)/\(code)")
-                if code == 1550 { response.headers.append(("Retry-After", "1")) }
-                return response
-            }
+            if case .error(let status, let code) = effect { return Self.injectedError(status: status, code: code) }
             bodyFaults.append(effect)
         }
         return await handleAuthenticated(route, request, user: user)
+    }
+
+    private static func injectedError(status: Int, code: Int) -> MockResponse {
+        var response = MockResponse.sparkError(status, code: code, "Injected fault \(status)/\(code)")
+        if code == 1550 { response.headers.append(("Retry-After", "1")) }
+        return response
     }
 
     /// `OAuth <token>` or `Bearer <token>`.
@@ -188,9 +201,7 @@ struct DemoAPI: Sendable {
             }
 
         case (.currentGroup, "PUT"):
-            guard let object = Self.jsonBody(request) else {
-                return .sparkError(400, code: 1035, "PUT data not supplied as valid JSON (Content-Type must be application/json)")
-            }
+            guard let object = Self.jsonBody(request) else { return Self.notJSON(request) }
             guard let d = object["D"] as? [String: Any], let groupID = d["Id"] as? String, !groupID.isEmpty else {
                 return .sparkError(400, code: 1050, "A required parameter was not provided: D.Id")
             }
@@ -213,23 +224,55 @@ struct DemoAPI: Sendable {
             }
             return .json(200, Envelope.success(results: [group.json]))
 
-        case (.carts, _):
-            let owner: String
-            switch await state.currentGroup(of: user) {
-            case .none: owner = user
-            case .valid(let group): owner = group.id
-            case .noLongerValid(let id): return Self.groupNoLongerValid(id)
-            }
-            let carts = world.carts(ownedBy: owner)
-            return paged(query, count: carts.count) { range in range.map { carts[$0].json } }
+        case (.carts, "GET"):
+            return await workspaceCarts(user: user, query: query)
 
-        case (.cart(let id), _):
-            guard let cart = await visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
-            return .json(200, Envelope.success(results: [cart.json]))
+        case (.carts, _):
+            return await createCart(request, user: user)
+
+        case (.cart(let id), "GET"):
+            guard let cart = await state.visibleCart(id, user: user) else { return CartRefusal.notFound(id).response }
+            let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
+            return .json(200, Envelope.success(results: [cart.json(listingIDs: pool)]))
+
+        case (.cart(let id), "POST"):
+            guard let body = Self.jsonBody(request) else { return Self.notJSON(request) }
+            guard let ids = (body["D"] as? [String: Any])?["ListingIds"] as? [String] else {
+                return CartRefusal.missing("D.ListingIds").response
+            }
+            return await cartAnswer(state.write(as: user) { store, owner in store.add(ids, to: id, owner: owner) })
+
+        case (.cart(let id), "PUT"):
+            guard let body = Self.jsonBody(request) else { return Self.notJSON(request) }
+            let d = body["D"] as? [String: Any] ?? [:]
+            guard d["ListingIds"] == nil else {
+                // A PUT of ListingIds replaces the whole list and undoes what other members added meanwhile;
+                // spark-portal never sends one, so the demo server refuses it to make such a bug loud.
+                return CartRefusal.constraint("spark-mock does not replace a cart's ListingIds: add and remove listings one by one").response
+            }
+            guard let name = d["Name"] as? String else { return CartRefusal.missing("D.Name").response }
+            return await successAnswer(state.write(as: user) { store, owner in store.rename(id, to: name, owner: owner) })
+
+        case (.cart(let id), "DELETE"):
+            return await successAnswer(state.write(as: user) { store, owner in store.delete(id, owner: owner) })
+
+        case (.cartListing(let cart, let listing), _):
+            return await cartAnswer(state.write(as: user) { store, owner in store.remove(listing, from: cart, owner: owner) })
+
+        case (.cartsHolding(let ids), _):
+            return await workspaceCarts(user: user, query: query, holding: ids.split(separator: ",").map(String.init))
 
         case (.cartListings(let id), _):
-            guard let cart = await visibleCart(id, user: user) else { return .sparkError(404, code: 404, "Listing cart not found: \(id)") }
-            return paged(query, count: cart.listings.count) { range in cart.listings.map(range) { $0.json } }
+            guard let cart = await state.visibleCart(id, user: user) else { return CartRefusal.notFound(id).response }
+            let pool = await state.listingPool
+            return paged(query, count: cart.listings.count) { range in
+                cart.listings.indexes(range).map { pool.listing($0).json }
+            }
+
+        case (.listing(let id), _):
+            let pool = await state.listingPool
+            guard let index = pool.index(of: id) else { return .sparkError(404, code: 404, "Listing not found: \(id)") }
+            return .json(200, Envelope.success(results: [pool.listing(index).json]))
 
         case (.account, _):
             guard let account = world.accounts[user] else { return .sparkError(404, code: 404, "Account not found") }
@@ -240,18 +283,79 @@ struct DemoAPI: Sendable {
         }
     }
 
-    /// A cart the user may read: their own, or one of the owner of a group they belong to (current or not), so an
-    /// answer for a group the client just left still resolves.
-    private func visibleCart(_ id: String, user: String) async -> MockCart? {
-        guard let cart = world.carts[id] else { return nil }
-        if cart.ownerID == user { return cart }
-        return await state.isMember(user, of: cart.ownerID) ? cart : nil
+    /// `POST /v1/listingcarts` with `{"D":{"ListingCarts":[{"Name","ListingIds","AutoName","PortalCartType"}]}}`:
+    /// answers only the new cart's `ResourceUri`, as Spark does (fixture listing_carts/post.json). `AutoName` is read
+    /// inside the cart object, where spark-portal sends it (DECISIONS.md).
+    private func createCart(_ request: MockRequest, user: String) async -> MockResponse {
+        guard let body = Self.jsonBody(request) else { return Self.notJSON(request) }
+        guard let carts = (body["D"] as? [String: Any])?["ListingCarts"] as? [[String: Any]], let spec = carts.first else {
+            return CartRefusal.missing("D.ListingCarts").response
+        }
+        guard carts.count == 1 else { return CartRefusal.constraint("spark-mock creates one cart per request").response }
+        guard spec["ListingIds"] == nil || spec["ListingIds"] is [String] else {
+            return CartRefusal.constraint("ListingIds must be a list of listing Ids").response
+        }
+        let name = spec["Name"] as? String ?? ""
+        let ids = spec["ListingIds"] as? [String] ?? []
+        let autoName = spec["AutoName"] as? Bool ?? false
+        let type = spec["PortalCartType"] as? String
+        let result = await state.write(as: user) { store, owner in
+            store.create(name: name, listingIDs: ids, autoName: autoName, type: type, owner: owner)
+        }
+        switch result {
+        case .success(let cart):
+            return .json(200, Envelope.success(results: [.object([("ResourceUri", .string("/v1/listingcarts/" + cart.id))])]))
+        case .failure(let refusal):
+            return refusal.response
+        }
+    }
+
+    /// The carts of the workspace the user acts for (those holding any of `listingIDs`, when given), paged, with
+    /// their `ListingIds` under `_expand=ListingIds`; 1025 when the user's current group is no longer theirs.
+    private func workspaceCarts(user: String, query: [String: String], holding listingIDs: [String]? = nil) async -> MockResponse {
+        let owner: String
+        switch await state.workspaceOwner(of: user) {
+        case .success(let id): owner = id
+        case .failure(let refusal): return refusal.response
+        }
+        let carts: [MockCart]
+        if let listingIDs {
+            carts = await state.carts(holding: listingIDs, ownedBy: owner)
+        } else {
+            carts = await state.carts(ownedBy: owner)
+        }
+        let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
+        return paged(query, count: carts.count) { range in range.map { carts[$0].json(listingIDs: pool) } }
+    }
+
+    /// Adding and removing answer the cart with its new `ListingCount`.
+    private func cartAnswer(_ result: Result<MockCart, CartRefusal>) -> MockResponse {
+        switch result {
+        case .success(let cart): .json(200, Envelope.success(results: [cart.json()]))
+        case .failure(let refusal): refusal.response
+        }
+    }
+
+    /// Renaming and deleting answer `{"D":{"Success":true}}`.
+    private func successAnswer(_ result: Result<MockCart, CartRefusal>) -> MockResponse {
+        switch result {
+        case .success: .json(200, Envelope.success())
+        case .failure(let refusal): refusal.response
+        }
+    }
+
+    private static func expandsListingIds(_ query: [String: String]) -> Bool {
+        query["_expand"]?.split(separator: ",").contains { $0.trimmingWhitespace == "ListingIds" } ?? false
+    }
+
+    private static func notJSON(_ request: MockRequest) -> MockResponse {
+        .sparkError(400, code: 1035, "\(request.method) data not supplied as valid JSON (Content-Type must be application/json)")
     }
 
     /// The answer while the remembered current group is no longer the user's (they were removed from it): 1025
     /// until they choose another group or leave it.
     private static func groupNoLongerValid(_ id: String) -> MockResponse {
-        .sparkError(400, code: 1025, "The current portal group \(id) is no longer valid; choose another group")
+        CartRefusal.groupNoLongerValid(id).response
     }
 
     /// Applies `_limit` (1...25, default 10), `_page` (from 1) and `_pagination` (`1` adds Pagination, `count`

@@ -1,9 +1,12 @@
 /// The mutable side of the demo server, behind one actor so concurrent requests stay consistent: each user's
-/// current group, issued tokens and authorization codes, and the counters fault injection decides by.
+/// current group, the carts of every workspace (shared by all members), issued tokens and authorization codes, and
+/// the counters fault injection decides by. Two writes never interleave, so two members adding to one cart at the
+/// same moment both land.
 actor DemoState {
     let world: DemoWorld
     let plan: FaultPlan
     let seed: UInt64
+    private var store: CartStore
 
     private var currentGroupOfUser: [String: String] = [:]
     private var issuedAccessTokens: [String: String] = [:]
@@ -23,6 +26,7 @@ actor DemoState {
         self.seed = seed
         self.refreshTokens = world.refreshTokens
         self.ruleMatches = Array(repeating: 0, count: plan.rules.count)
+        self.store = CartStore(world: world)
     }
 
     // MARK: membership and the current group
@@ -60,6 +64,43 @@ actor DemoState {
 
     func leaveGroup(for userID: String) {
         currentGroupOfUser[userID] = nil
+    }
+
+    // MARK: carts
+
+    var listingPool: ListingPool { store.pool }
+
+    /// Whose carts the user reads and writes now: the current group's owner, or their own without a group.
+    func workspaceOwner(of userID: String) -> Result<String, CartRefusal> {
+        switch currentGroup(of: userID) {
+        case .none: .success(userID)
+        case .valid(let group): .success(group.id)
+        case .noLongerValid(let id): .failure(.groupNoLongerValid(id))
+        }
+    }
+
+    func carts(ownedBy owner: String) -> [MockCart] { store.carts(ownedBy: owner) }
+
+    func carts(holding listingIDs: [String], ownedBy owner: String) -> [MockCart] {
+        store.carts(holding: listingIDs, ownedBy: owner)
+    }
+
+    /// A cart the user may read: their own, or one of the owner of a group they belong to (current or not), so an
+    /// answer for a group the client just left still resolves.
+    func visibleCart(_ id: String, user: String) -> MockCart? {
+        guard let cart = store.carts[id] else { return nil }
+        if cart.ownerID == user { return cart }
+        return isMember(user, of: cart.ownerID) ? cart : nil
+    }
+
+    /// Runs one write against the carts of the workspace the user acts for.
+    func write(
+        as userID: String, _ body: @Sendable (inout CartStore, _ owner: String) -> Result<MockCart, CartRefusal>
+    ) -> Result<MockCart, CartRefusal> {
+        switch workspaceOwner(of: userID) {
+        case .success(let owner): body(&store, owner)
+        case .failure(let refusal): .failure(refusal)
+        }
     }
 
     // MARK: tokens

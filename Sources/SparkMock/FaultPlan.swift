@@ -15,10 +15,16 @@
 /// GET:/v1/listingcarts=stall:3:1           the first response is held for 3 seconds, then sent
 /// GET:/v1/portal/groups=stall-body:30:1     the first response sends its headers and half its body, then
 ///                                          waits 30 seconds before the rest
+/// POST:/v1/listingcarts=applied:500:1040:1 the first create is applied (the cart exists), then answered with
+///                                          HTTP 500, Code 1040: "applied, then failed"
+/// POST:/v1/listingcarts=stall:30:1         the first create is applied, then its answer is held for 30 seconds:
+///                                          past the client's timeout, the answer never comes
 /// ```
 /// A path ending in `*` matches by prefix; method `*` matches any method. Error rules replace the request's
-/// handling (a failed PUT changes nothing); body faults and stalls apply to the real answer (a truncated PUT did
-/// change the group).
+/// handling (a failed PUT changes nothing); `applied` errors, body faults and stalls apply to the real answer: the
+/// write happens (a truncated PUT did change the group; an `applied` or stalled POST did create the cart), and only
+/// its answer is spoiled, replaced or late. An `applied` rule replaces successful answers only: a write the server
+/// refused anyway (409, 404, ...) keeps its own error.
 public struct FaultPlan: Sendable, Equatable {
     /// Added to every response (after the handler ran).
     public var latency: Duration = .zero
@@ -86,11 +92,20 @@ public struct FaultRule: Sendable, Equatable {
         let parts = action.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let effect: FaultEffect
         var rest: ArraySlice<String>
-        if let status = Int(parts[0]) {
+        func statusAndCode(_ parts: ArraySlice<String>) throws -> (Int, Int) {
+            guard let first = parts.first, let status = Int(first) else { throw fail("expected STATUS:CODE") }
             guard (100...599).contains(status) else { throw fail("status \(status) is not an HTTP status") }
-            guard parts.count >= 2, let code = Int(parts[1]) else { throw fail("expected STATUS:CODE") }
+            guard parts.count >= 2, let code = Int(parts[parts.startIndex + 1]) else { throw fail("expected STATUS:CODE") }
+            return (status, code)
+        }
+        if Int(parts[0]) != nil {
+            let (status, code) = try statusAndCode(parts[...])
             effect = .error(status: status, code: code)
             rest = parts.dropFirst(2)
+        } else if parts[0].lowercased() == "applied" {
+            let (status, code) = try statusAndCode(parts.dropFirst())
+            effect = .appliedError(status: status, code: code)
+            rest = parts.dropFirst(3)
         } else {
             switch parts[0].lowercased() {
             case "malformed": effect = .malformedBody
@@ -104,7 +119,9 @@ public struct FaultRule: Sendable, Equatable {
                 rest = parts.dropFirst(2)
                 return FaultRule(method: method == "*" ? nil : method, path: path, effect: effect,
                                  trigger: try parseTrigger(rest, fail))
-            default: throw fail("unknown effect '\(parts[0])' (STATUS:CODE, malformed, truncated, no-envelope, stall:SECONDS, stall-body:SECONDS)")
+            default:
+                throw fail("unknown effect '\(parts[0])' (STATUS:CODE, applied:STATUS:CODE, malformed, truncated, no-envelope, "
+                           + "stall:SECONDS, stall-body:SECONDS)")
             }
             rest = parts.dropFirst(1)
         }
@@ -131,8 +148,12 @@ public struct FaultRule: Sendable, Equatable {
 
 /// What a fault does to a matching request.
 public enum FaultEffect: Sendable, Equatable {
-    /// Answer with this HTTP status and a Spark error envelope with this `Code` (1550 adds `Retry-After`).
+    /// Answer with this HTTP status and a Spark error envelope with this `Code` (1550 adds `Retry-After`), instead
+    /// of handling the request.
     case error(status: Int, code: Int)
+    /// Handle the request (a write is applied), then answer this error instead of the success: the answer that
+    /// proves a client never sends a create twice.
+    case appliedError(status: Int, code: Int)
     /// The body is not JSON at all.
     case malformedBody
     /// The body is the first half of the real one (valid HTTP, broken JSON).

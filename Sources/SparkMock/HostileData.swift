@@ -68,9 +68,13 @@ func makeHostileWorld() -> DemoWorld {
         for (slot, name) in cartNames.enumerated() {
             cartNumber += 1
             let type = slot < 5 ? ["Favorites", "Possibilities", "Recommended", "Rejects", "Removed"][slot] : "Custom"
-            let listings = slot == 0 ? LazyList(hostileListings(first: cartNumber * 10)) : listingRange(cartNumber * 10, slot)
+            if slot == 0 {
+                for (offset, listing) in hostileListings(first: cartNumber * 10).enumerated() {
+                    world.listings.overrides[cartNumber * 10 + offset] = listing
+                }
+            }
             world.addCart(MockCart(id: sparkID(year: 2019, cartNumber), name: name, portalCartType: type, ownerID: ownerID,
-                                   listings: listings))
+                                   listings: listingRange(cartNumber * 10, slot == 0 ? 4 : slot)))
         }
     }
 
@@ -85,6 +89,7 @@ func makeHostileWorld() -> DemoWorld {
         addCarts(ownerID: groupID)
     }
     addCarts(ownerID: user.id)
+    world.listings.count = (cartNumber + 1) * 10
     return world
 }
 

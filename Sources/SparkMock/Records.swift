@@ -1,3 +1,5 @@
+import Foundation
+
 /// A read-only list whose elements may be computed on demand, so the `large` data set can describe a group
 /// of 100,000 members or a cart of 10,000 listings without building them up front.
 struct LazyList<Element>: Sendable {
@@ -93,7 +95,8 @@ extension MockGroup {
     }
 }
 
-/// A listing record as `/v1/listingcarts/<Id>/listings` returns it: `ResourceUri`, `StandardFields`, `Id`.
+/// A listing record as `/v1/listings/<Id>` and `/v1/listingcarts/<Id>/listings` return it: `ResourceUri`,
+/// `StandardFields`, `Id`.
 struct MockListing: Sendable {
     var id: String
     var standardFields: [(String, JSONValue)]
@@ -107,15 +110,98 @@ struct MockListing: Sendable {
     }
 }
 
+/// Every listing a data set knows, shared by all its carts: listing n is computed from n alone (`makeListing`), so
+/// the pool can hold a million listings without storing one; a data set may replace a few (`overrides`).
+struct ListingPool: Sendable {
+    var count: Int
+    var overrides: [Int: MockListing] = [:]
+
+    func listing(_ index: Int) -> MockListing {
+        overrides[index] ?? makeListing(index)
+    }
+
+    /// The pool index of a listing Id, or nil for an Id the pool does not hold. Ids are `sparkID(year: 2006, n)`,
+    /// whose digits 14..<20 are n.
+    func index(of id: String) -> Int? {
+        let digits = Array(id.utf8)
+        guard digits.count == 26, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        let n = digits[14..<20].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        guard n < count, listingID(n) == id else { return nil }
+        return n
+    }
+}
+
+/// The Id of pool listing n.
+func listingID(_ n: Int) -> String { sparkID(year: 2006, n) }
+
+/// The listings of a cart, as pool indexes in cart order. A cart starts as a range of the pool, which costs
+/// nothing however long it is (the `large` data set has a cart of 10,000 listings and 12,000 carts); the first
+/// change turns it into an explicit list.
+struct CartContents: Sendable {
+    private var range: Range<Int>?
+    private var indexes: [Int] = []
+    private var members: Set<Int> = []
+
+    init(_ range: Range<Int>) {
+        self.range = range
+    }
+
+    var count: Int { range?.count ?? indexes.count }
+
+    func contains(_ index: Int) -> Bool {
+        range.map { $0.contains(index) } ?? members.contains(index)
+    }
+
+    /// The pool indexes at these positions.
+    func indexes(_ positions: Range<Int>) -> [Int] {
+        let positions = positions.clamped(to: 0..<count)
+        if let range { return positions.map { range.lowerBound + $0 } }
+        return Array(indexes[positions])
+    }
+
+    var all: [Int] { indexes(0..<count) }
+
+    /// Adds at the end; false when the listing is already there (a cart holds each listing once).
+    mutating func append(_ index: Int) -> Bool {
+        guard !contains(index) else { return false }
+        materialize()
+        indexes.append(index)
+        members.insert(index)
+        return true
+    }
+
+    /// False when the listing was not there.
+    mutating func remove(_ index: Int) -> Bool {
+        guard contains(index) else { return false }
+        materialize()
+        indexes.removeAll { $0 == index }
+        members.remove(index)
+        return true
+    }
+
+    private mutating func materialize() {
+        guard let range else { return }
+        indexes = Array(range)
+        members = Set(range)
+        self.range = nil
+    }
+}
+
 /// A listing cart; `ownerID` is the account whose workspace it belongs to (a user, or a group's owner).
 struct MockCart: Sendable {
     var id: String
     var name: String
     var portalCartType: String?
     var ownerID: String
-    var listings: LazyList<MockListing>
+    var listings: CartContents
+    /// When its name or listings last changed; nil until then in data sets that print none (the seed walkthrough).
+    var modified: Date? = nil
 
-    var json: JSONValue {
+    /// The five portal carts cannot be created, renamed or deleted; only Custom ones (or agent carts, typeless) can.
+    var isSystem: Bool { portalCartType.map { $0 != "Custom" } ?? false }
+
+    /// The cart as the API prints it; with `listingIDs` (`_expand=ListingIds`) the Ids of its listings.
+    func json(listingIDs pool: ListingPool? = nil) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("ResourceUri", .string("/v1/listingcarts/" + id)),
             ("ListingCount", .int(listings.count)),
@@ -123,8 +209,15 @@ struct MockCart: Sendable {
             ("Id", .string(id)),
         ]
         if let portalCartType { fields.append(("PortalCartType", .string(portalCartType))) }
+        if let modified { fields.append(("ModificationTimestamp", .string(sparkTimestamp(modified)))) }
+        if pool != nil { fields.append(("ListingIds", .array(listings.all.map { .string(listingID($0)) }))) }
         return .object(fields)
     }
+}
+
+/// `2026-12-04T10:15:30.125Z`: milliseconds, so two changes in one second still differ.
+func sparkTimestamp(_ date: Date) -> String {
+    date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
 }
 
 /// A user who can sign in (has tokens): what `/v1/my/account` answers.
@@ -150,7 +243,8 @@ struct MockAccount: Sendable {
     }
 }
 
-/// Everything one data set serves. Immutable; per-user state (the current group, tokens) lives in `DemoState`.
+/// Everything one data set starts with. Immutable; what changes (the current group of each user, tokens, the
+/// carts) lives in `DemoState`.
 struct DemoWorld: Sendable {
     var defaultUserID: String
     var accounts: [String: MockAccount] = [:]
@@ -165,6 +259,9 @@ struct DemoWorld: Sendable {
     var carts: [String: MockCart] = [:]
     /// owner account id → cart ids, in display order.
     var cartIDsOfOwner: [String: [String]] = [:]
+    /// The listings carts can hold and `/v1/listings/<Id>` serves; each data set sizes it past its carts' listings,
+    /// so there are listings to add that no cart holds yet.
+    var listings = ListingPool(count: 0)
 
     func groups(of userID: String) -> [MockGroup] {
         (groupIDsOfUser[userID] ?? []).compactMap { groups[$0] }
@@ -172,10 +269,6 @@ struct DemoWorld: Sendable {
 
     func isMember(_ userID: String, of groupID: String) -> Bool {
         groupIDsOfUser[userID]?.contains(groupID) ?? false
-    }
-
-    func carts(ownedBy ownerID: String) -> [MockCart] {
-        (cartIDsOfOwner[ownerID] ?? []).compactMap { carts[$0] }
     }
 
     mutating func addAccount(_ account: MockAccount, accessToken: String, refreshToken: String) {
@@ -202,6 +295,8 @@ public struct DemoUser: Sendable, Hashable, CustomStringConvertible {
     public var name: String
     public var accessToken: String
     public var refreshToken: String
+    /// The owners of the groups the user belongs to, by name, in the order the groups are listed.
+    public var groupOwners: [String] = []
 
     /// Name and id only: tokens never appear in descriptions, even demo ones.
     public var description: String { "\(name) (\(id))" }

@@ -10,10 +10,36 @@ struct SparkMockCommand: AsyncParsableCommand {
         commandName: "spark-mock",
         abstract: "A local Spark-compatible server for portal groups and listing carts.",
         discussion: """
-        The first line on stdout is `listening on http://127.0.0.1:PORT`. Demo tokens: \
-        MY_OAUTH2_ACCESS_TOKEN and DEMO_ACCESS_TOKEN (the data set's default user).
+        The first line on stdout is `listening on http://127.0.0.1:PORT`.
+
+        Every token is one user. A group's carts are its owner's, read and written by every member: two \
+        terminals with the tokens of two members of one group see each other's changes. \
+        MY_OAUTH2_ACCESS_TOKEN and DEMO_ACCESS_TOKEN are each data set's default user; the members of --data demo \
+        who can sign in (and the owners of their groups):
+        \(memberTable)
+
+        --fault METHOD:PATH=EFFECT[:COUNT|:RATE] (repeatable; PATH may end in *):
+          STATUS:CODE          answer this error instead; nothing is applied
+          applied:STATUS:CODE  apply the write, then answer this error
+          stall:SECONDS        apply it, then hold the answer (past a timeout: lost)
+          stall-body:SECONDS   send the headers and half the body, then hold
+          malformed, truncated, no-envelope: spoil the body
+        e.g. --fault POST:/v1/listingcarts=applied:500:1040:1
         """
     )
+
+    /// The demo members who can sign in: token, name, the owners of their groups.
+    static var memberTable: String {
+        let users = DemoDataSet.demo.users
+        let width = users.map(\.accessToken.count).max() ?? 0
+        return users.map { user in
+            let token = user.accessToken.padding(toLength: width, withPad: " ", startingAt: 0)
+            let owners = user.groupOwners.count > 2
+                ? user.groupOwners.prefix(2).joined(separator: ", ") + " +\(user.groupOwners.count - 2)"
+                : user.groupOwners.joined(separator: ", ")
+            return "  \(token)  \(user.name) (\(owners))"
+        }.joined(separator: "\n")
+    }
 
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port = 0
@@ -31,7 +57,7 @@ struct SparkMockCommand: AsyncParsableCommand {
     var jitterMilliseconds = 0
 
     @Option(name: .customLong("fault"),
-            help: "METHOD:PATH=STATUS:CODE[:COUNT|:RATE], or =malformed|truncated|no-envelope|stall:SECONDS|stall-body:SECONDS (repeatable).")
+            help: "METHOD:PATH=STATUS:CODE[:COUNT|:RATE], or =applied:STATUS:CODE|malformed|truncated|no-envelope|stall:SECONDS|stall-body:SECONDS (repeatable; see below).")
     var faults: [String] = []
 
     @Option(name: .customLong("expire-token-after"), help: "Each access token answers N requests, then 401/1020.")

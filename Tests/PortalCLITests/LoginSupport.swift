@@ -57,8 +57,8 @@ final class ScriptedLoginUser: Sendable {
     /// The HTTP statuses the browser ended on.
     var browsedStatuses: [Int] { record.withLock { $0.browsed } }
 
-    var terminal: LoginTerminal {
-        LoginTerminal(
+    var terminal: UserTerminal {
+        UserTerminal(
             readLine: { [self] in
                 guard let paste, let url = authorizeURLs.last else { return nil }
                 return await paste(url)

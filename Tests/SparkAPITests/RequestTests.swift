@@ -15,6 +15,14 @@ struct RequestTests {
         ("listingCart", "GET", "/v1/listingcarts/C%2F1", nil, { _ = try await $0.listingCart(id: "C/1") }),
         ("listings", "GET", "/v1/listingcarts/C1/listings?_limit=25&_pagination=1", nil, { _ = try await $0.listings(inCart: "C1") }),
         ("myAccount", "GET", "/v1/my/account", nil, { _ = try await $0.myAccount() }),
+        ("listingCart+ids", "GET", "/v1/listingcarts/C1?_expand=ListingIds", nil, { _ = try await $0.listingCart(id: "C1", withListingIds: true) }),
+        ("cartsHolding", "GET", "/v1/listingcarts/for/L1,L%2F2?_limit=25&_pagination=1", nil, { _ = try await $0.carts(holding: ["L1", "L/2"]) }),
+        ("addListing", "POST", "/v1/listingcarts/C1", #"{"D":{"ListingIds":["L1"]}}"#, { _ = try await $0.addListing("L1", toCart: "C1") }),
+        ("removeListing", "DELETE", "/v1/listingcarts/C1/listings/L1", nil, { _ = try await $0.removeListing("L1", fromCart: "C1") }),
+        ("renameCart", "PUT", "/v1/listingcarts/C1", #"{"D":{"Name":"Lake cabins"}}"#, { try await $0.renameCart(id: "C1", to: "Lake cabins") }),
+        ("deleteCart", "DELETE", "/v1/listingcarts/C1", nil, { try await $0.deleteCart(id: "C1") }),
+        ("listing", "GET", "/v1/listings/L1", nil, { _ = try await $0.listing(id: "L1") }),
+        ("listing+photos", "GET", "/v1/listings/L1?_expand=Photos", nil, { _ = try await $0.listing(id: "L1", expand: ["Photos"]) }),
     ]
 
     @Test(arguments: calls.indices)

@@ -18,6 +18,10 @@ struct FaultParsingTests {
         ("GET:/v1/my/account=no-envelope:0.5", FaultRule(method: "GET", path: "/v1/my/account", effect: .missingEnvelope, trigger: .rate(0.5))),
         ("GET:/v1/listingcarts=stall:1.5:1", FaultRule(method: "GET", path: "/v1/listingcarts", effect: .stall(.milliseconds(1500)), trigger: .count(1))),
         ("GET:/v1/portal/groups=stall-body:30", FaultRule(method: "GET", path: "/v1/portal/groups", effect: .stallBody(.seconds(30)))),
+        ("POST:/v1/listingcarts=applied:500:1040",
+         FaultRule(method: "POST", path: "/v1/listingcarts", effect: .appliedError(status: 500, code: 1040))),
+        ("post:/v1/listingcarts/*=APPLIED:503:1040:2",
+         FaultRule(method: "POST", path: "/v1/listingcarts/*", effect: .appliedError(status: 503, code: 1040), trigger: .count(2))),
     ])
     func validRules(spec: String, expected: FaultRule) throws {
         #expect(try FaultRule.parse(spec) == expected)
@@ -25,7 +29,9 @@ struct FaultParsingTests {
     }
 
     @Test(arguments: ["GET/v1/x=500:1", "GET:/v1/x", "GET:v1/x=500:1", "GET:/v1/x=500", "GET:/v1/x=999:1", "GET:/v1/x=boom",
-                      "GET:/v1/x=500:1:many", "GET:/v1/x=500:1:1.5", "GET:/v1/x=stall", "GET:/v1/x=stall-body", "GET:/v1/x=stall-body:-1", "G3T:/v1/x=500:1", "GET:/v1/x=500:1:2:3"])
+                      "GET:/v1/x=500:1:many", "GET:/v1/x=500:1:1.5", "GET:/v1/x=stall", "GET:/v1/x=stall-body", "GET:/v1/x=stall-body:-1", "G3T:/v1/x=500:1", "GET:/v1/x=500:1:2:3",
+                      "POST:/v1/x=applied", "POST:/v1/x=applied:500", "POST:/v1/x=applied:999:1", "POST:/v1/x=applied:500:1:2:3",
+                      "POST:/v1/x=applied:stall:3"])
     func invalidRules(spec: String) {
         #expect(throws: FaultSpecError.self) { try FaultRule.parse(spec) }
     }

@@ -1,0 +1,228 @@
+import Foundation
+import PortalApp
+import SparkAPI
+import TerminalUI
+
+// `carts`, `listings <cart>` and `cart create|rename|delete|add|remove`. A `<cart>` is an Id or a name of the
+// current workspace (`CartChoice`); each write says in one line what changed, `--json` prints what the server
+// answered, and a command over several listings names each failure and keeps what succeeded.
+extension CommandContext {
+    func carts(json: Bool) async throws {
+        let carts = try await client.listingCarts()
+        if json { return try printJSON(carts) }
+        guard !carts.isEmpty else { return console.out("No listing carts.") }
+        console.out(Output.table(
+            [.init("NAME", maxWidth: 40), .init("LISTINGS", .right), .init("TYPE"), .init("CART ID")],
+            rows: carts.map { [$0.name, $0.listingCount.map(String.init) ?? "—", $0.portalCartType?.rawValue ?? "", $0.id] },
+            color: color))
+    }
+
+    func listings(cart text: String, json: Bool) async throws {
+        // An Id is read directly (also a cart of another of your groups, which is readable by Id); a name is looked
+        // up among the workspace's carts.
+        let cartID = CartChoice.looksLikeAnId(text) ? text : try CartChoice.resolve(text, among: try await client.listingCarts()).id
+        let listings = try await client.listings(inCart: cartID)
+        if json { return try printJSON(listings) }
+        guard !listings.isEmpty else { return console.out("No listings in this cart.") }
+        console.out(Output.table(
+            [.init("ADDRESS", maxWidth: 36), .init("CITY", maxWidth: 20), .init("PRICE", .right), .init("BEDS", .right),
+             .init("BATHS", .right), .init("STATUS"), .init("LISTING ID")],
+            rows: listings.map { listing in
+                [Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
+                 Format.count(listing.bedsTotal), Format.decimal(listing.bathsTotal), Format.text(listing.status), listing.id]
+            },
+            color: color))
+    }
+
+    // MARK: Writes
+
+    func createCart(name: String, listingIds: [String], json: Bool) async throws {
+        let name = try CartChoice.checkedName(name)
+        let creation = await client.createCart(named: name, listingIds: listingIds)
+        if let cart = creation.cart {
+            if json { try printJSON(cart) } else {
+                say("Created the cart \(cart.name) with \(listingCount(cart.listingCount ?? listingIds.count)): id \(cart.id).")
+            }
+        }
+        switch creation {
+        case .created:
+            break
+        case .createdAnswerLost(_, let lost):
+            warn("the server's answer was lost (\(lost.userMessage)), but the carts show the cart was created, once; "
+                 + "the request was not sent again.")
+        case .notCreated(let error):
+            let checked = error.mayHaveBeenApplied ? " The carts show it was not created; it is safe to try again." : ""
+            throw CLIError("Could not create the cart \(name): \(error.userMessage)\(checked)", status: CLIError(error).status)
+        case .unknown(let error, let doubt):
+            let why = switch doubt {
+            case .notThereYet:
+                "It is not among the carts yet, but the server may still be creating it: run `spark-portal carts` "
+                    + "in a moment before trying again."
+            case .rereadFailed(let reread):
+                "Reading the carts to check failed too (\(reread.userMessage)): run `spark-portal carts` before trying again."
+            case .severalNewCarts(let carts):
+                "\(carts.count) new carts with that name appeared at once (\(carts.map(\.id).joined(separator: ", "))); "
+                    + "another member may have created one too: check with `spark-portal carts`."
+            }
+            throw CLIError("Could not tell whether the cart \(name) was created: \(error.userMessage) \(why)",
+                           status: CLIError(error).status)
+        }
+    }
+
+    func renameCart(_ text: String, to newName: String, json: Bool) async throws {
+        let newName = try CartChoice.checkedName(newName)
+        let cart = try CartChoice.resolve(text, among: try await client.listingCarts())
+        try CartChoice.checkRenamable(cart, "renamed")
+        try await client.renameCart(id: cart.id, to: newName)
+        let renamed = (try? await client.listingCart(id: cart.id)) ?? ListingCart(
+            id: cart.id, resourceUri: cart.resourceUri, name: newName, listingCount: cart.listingCount, portalCartType: cart.portalCartType)
+        if json { return try printJSON(renamed) }
+        say("Renamed the cart \(cart.name) to \(renamed.name).")
+    }
+
+    func deleteCart(_ text: String, yes: Bool, json: Bool) async throws {
+        guard yes || terminal.isInteractive else {
+            throw CLIError("Not deleting the cart \(text) without a confirmation, and there is no terminal to ask on: "
+                           + "add --yes to delete it.", status: .usage)
+        }
+        let cart = try CartChoice.resolve(text, among: try await client.listingCarts())
+        try CartChoice.checkRenamable(cart, "deleted")
+        if !yes {
+            let question = "Delete the cart \(cart.name) (\(listingCount(cart.listingCount))) from \(try await workspaceName())? [y/N] "
+            let answer = await terminal.ask(sanitize(question))?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard answer == "y" || answer == "yes" else {
+                throw CLIError("Not deleted.", status: .declined)
+            }
+        }
+        try await client.deleteCart(id: cart.id)
+        if json { return try printJSON(cart) }
+        say("Deleted the cart \(cart.name) (\(listingCount(cart.listingCount))).")
+    }
+
+    /// `cart add` and `cart remove`: "Added 2 listings to Weekend cabins (now 5); 1 was already there."
+    func change(_ edit: MembershipEdit, _ listingIds: [String], cart text: String, json: Bool) async throws {
+        let listingIds = listingIds.uniqued()
+        let cart = try await writableCart(text)
+        let before = Set(try await client.listingCart(id: cart.id, withListingIds: true).listingIds ?? [])
+        let change = switch edit {
+        case .add: await client.addListings(listingIds, toCart: cart.id)
+        case .remove: await client.removeListings(listingIds, fromCart: cart.id)
+        }
+        if json, let cart = change.cart { try printJSON(cart) }
+        // What the server accepted but did not change: added listings that were there, removed ones that were not.
+        let changed = change.succeeded.filter { before.contains($0) == (edit == .remove) }
+        let unchanged = change.succeeded.count - changed.count
+        if !json, !change.succeeded.isEmpty {
+            let count = change.cart?.listingCount.map { " (now \($0))" } ?? ""
+            let note = unchanged == 0 ? "" : "; \(unchanged) \(unchanged == 1 ? "was" : "were") \(edit.unchangedWords)"
+            say(changed.isEmpty
+                ? "Nothing to \(edit): \(unchanged == 1 ? "the listing is" : "the \(unchanged) listings are") \(edit.unchangedPlace) \(cart.name)\(count)."
+                : "\(edit.done.capitalized) \(listingCount(changed.count)) \(edit.preposition) \(cart.name)\(count)\(note).")
+        }
+        try report(change, edit, cart: cart, total: listingIds.count)
+    }
+
+    /// A cart of the workspace whose contents spark-portal changes: not Recommended or Removed.
+    private func writableCart(_ text: String) async throws -> ListingCart {
+        let cart = try CartChoice.resolve(text, among: try await client.listingCarts())
+        if cart.isReadOnlyForMembers {
+            throw CLIError("The cart \(cart.name) (\(cart.portalCartType?.rawValue ?? "")) is kept by your agent and the portal: "
+                           + "spark-portal does not change its listings.", status: .api)
+        }
+        return cart
+    }
+
+    /// One line per failed listing, one for a stop; throws the summary when anything failed (for a single listing,
+    /// just its failure: one line).
+    private func report(_ change: MembershipChange, _ edit: MembershipEdit, cart: ListingCart, total: Int) throws {
+        if total == 1, let failure = change.failed.first {
+            throw CLIError("Could not \(edit) \(failure.listingId) \(edit.preposition) \(cart.name): " + failure.error.userMessage,
+                           status: CLIError(failure.error).status)
+        }
+        for failure in change.failed {
+            warn("could not \(edit) \(failure.listingId): \(failure.error.userMessage)")
+        }
+        if !change.notSent.isEmpty {
+            warn("not sent after that error: \(change.notSent.joined(separator: ", "))")
+        }
+        guard let first = change.stopped ?? change.failed.first?.error else { return }
+        let failed = change.failed.count + change.notSent.count
+        let summary = failed == total
+            ? (total == 1 ? "The listing was not \(edit.done)." : "None of the \(total) listings was \(edit.done).")
+            : "\(failed) of \(total) listings \(failed == 1 ? "was" : "were") not \(edit.done); the other \(total - failed) \(total - failed == 1 ? "was" : "were")."
+        throw CLIError(summary, status: CLIError(first).status)
+    }
+
+    /// Prints one human line on stdout, sanitized (it holds names from the server).
+    func say(_ line: String) {
+        console.out(sanitize(line))
+    }
+}
+
+/// The two ways `cart add` and `cart remove` change a cart, in words.
+enum MembershipEdit: String, CustomStringConvertible {
+    case add, remove
+
+    var description: String { rawValue }
+    var done: String { self == .add ? "added" : "removed" }
+    var preposition: String { self == .add ? "to" : "from" }
+    /// What a listing the server accepted without a change was.
+    var unchangedWords: String { self == .add ? "already there" : "not in it" }
+    var unchangedPlace: String { self == .add ? "already in" : "not in" }
+}
+
+extension Array where Element: Hashable {
+    /// The elements in order, each once (a listing named twice on the command line is changed once).
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
+
+/// "1 listing", "3 listings", "? listings".
+func listingCount(_ count: Int?) -> String {
+    guard let count else { return "? listings" }
+    return count == 1 ? "1 listing" : "\(count) listings"
+}
+
+/// Picks the cart a command names: by Id, else by name (exact, ignoring case). An unknown or ambiguous name is a
+/// usage error that lists the candidates (DESIGN 3).
+enum CartChoice {
+    static func resolve(_ text: String, among carts: [ListingCart]) throws(CLIError) -> ListingCart {
+        if let cart = carts.first(where: { $0.id == text }) { return cart }
+        let key = text.lowercased()
+        let named = carts.filter { $0.name.lowercased() == key }
+        if named.count == 1 { return named[0] }
+        if named.count > 1 {
+            throw CLIError("The cart name \(text) is ambiguous: " + named.map { "\($0.name) (id \($0.id))" }.joined(separator: ", ")
+                           + ". Use the Id.", status: .usage)
+        }
+        let near = carts.filter { $0.name.lowercased().contains(key) || key.contains($0.name.lowercased()) }
+        let candidates = near.isEmpty ? carts : near
+        let shown = candidates.prefix(12).map(\.name).joined(separator: ", ")
+        let more = candidates.count > 12 ? " and \(candidates.count - 12) more" : ""
+        let list = carts.isEmpty ? "This workspace has no carts." : "Carts\(near.isEmpty ? "" : " with similar names"): \(shown)\(more)."
+        throw CLIError("No cart \(text) in this workspace. \(list) Name a cart (any case) or give its Id (`spark-portal carts`).",
+                       status: .usage)
+    }
+
+    /// A cart name as the user typed it, without surrounding blanks; an empty one is refused before anything is sent.
+    static func checkedName(_ name: String) throws(CLIError) -> String {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty else { throw CLIError("A cart name cannot be empty.", status: .usage) }
+        return name
+    }
+
+    /// Portal carts keep their names and cannot be deleted (the server would answer 405).
+    static func checkRenamable(_ cart: ListingCart, _ action: String) throws(CLIError) {
+        guard cart.isCustom else {
+            throw CLIError("The cart \(cart.name) is a portal cart (\(cart.portalCartType?.rawValue ?? "")): it cannot be \(action).",
+                           status: .api)
+        }
+    }
+
+    /// Spark Ids are long runs of digits (26 in practice); no cart name looks like that.
+    static func looksLikeAnId(_ text: String) -> Bool {
+        text.count >= 10 && text.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}

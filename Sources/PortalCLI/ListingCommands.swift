@@ -1,0 +1,200 @@
+import Foundation
+import PortalApp
+import SparkAPI
+import TerminalUI
+
+// `listing <id>` (its facts and the carts holding it) and `favorite`/`reject` (one mark per listing, exclusive of
+// the other: SparkClient.mark).
+extension CommandContext {
+    func listing(id: String, json: Bool) async throws {
+        async let listing = client.listing(id: id)
+        async let holders = client.carts(holding: [id])
+        let (record, carts) = try await (listing, holders)
+        if json { return try printJSON(Output.ListingJSON(listing: record, carts: carts)) }
+        console.out(ListingSheet(listing: record, carts: carts).lines.map(sanitize).joined(separator: "\n"))
+    }
+
+    func mark(_ listingIds: [String], as mark: ListingMark, json: Bool) async throws {
+        let listingIds = listingIds.uniqued()
+        let carts = try await client.listingCarts()
+        var results: [MarkResult] = []
+        var failures: [(id: String, error: SparkError)] = []
+        for id in listingIds {
+            let result: MarkResult
+            do {
+                result = try await client.mark(id, as: mark, workspaceCarts: carts)
+            } catch let error as SparkError {
+                // Nothing was written for this listing (or the truth could not be read back): say so, go on.
+                failures.append((id, error))
+                if listingIds.count > 1 { warn("could not mark \(id) as \(mark.words): \(error.userMessage)") }
+                continue
+            }
+            results.append(result)
+            if let error = result.error {
+                failures.append((id, error))
+                let place = result.holders.isEmpty ? "It is in no cart."
+                    : "It is now in: \(result.holders.map(\.name).joined(separator: ", "))."
+                if listingIds.count > 1 { warn("could not mark \(id) as \(mark.words): \(error.userMessage) \(place)") }
+                else { throw CLIError("Could not mark \(id) as \(mark.words): \(error.userMessage) \(place)", status: CLIError(error).status) }
+            } else if !json {
+                say(Self.markLine(result))
+            }
+        }
+        if json { try printJSON(results.map(Output.MarkJSON.init)) }
+        guard let first = failures.first else { return }
+        if listingIds.count == 1 {
+            throw CLIError("Could not mark \(first.id) as \(mark.words): \(first.error.userMessage)", status: CLIError(first.error).status)
+        }
+        throw CLIError("\(failures.count) of \(listingIds.count) listings could not be marked as \(mark.words); the others were.",
+                       status: CLIError(first.error).status)
+    }
+
+    /// "Marked 2006… as a favorite (Favorites now 3); took it out of Rejects (now 0)."
+    static func markLine(_ result: MarkResult) -> String {
+        let mark = result.requested
+        let chosen = mark == .reject ? result.rejects : result.favorites
+        guard let added = result.addedTo else {
+            if result.removedFrom.isEmpty {
+                return "\(result.listingId) is already \(mark.words) (\(chosen.name): \(listingCount(chosen.listingCount)))."
+            }
+            let removed = result.removedFrom.map { "\($0.name) (now \($0.listingCount.map(String.init) ?? "?"))" }
+            return "Took \(result.listingId) out of \(removed.joined(separator: " and "))."
+        }
+        var line = "Marked \(result.listingId) as \(mark.words) (\(added.name) now \(added.listingCount.map(String.init) ?? "?"))"
+        for other in result.removedFrom {
+            line += "; took it out of \(other.name) (now \(other.listingCount.map(String.init) ?? "?"))"
+        }
+        return line + "."
+    }
+}
+
+extension ListingMark {
+    /// "a favorite", "rejected", "unmarked".
+    var words: String {
+        switch self {
+        case .favorite: "a favorite"
+        case .reject: "rejected"
+        case .none: "unmarked"
+        }
+    }
+}
+
+/// A listing for people: an address line, then its facts, the carts holding it, and the remarks wrapped.
+struct ListingSheet {
+    let listing: Listing
+    let carts: [ListingCart]
+
+    var lines: [String] {
+        var lines = [headline]
+        let facts: [(String, String)] = [
+            ("Price", Format.price(listing.listPrice)),
+            ("Status", Format.text(listing.status)),
+            ("Beds", Format.count(listing.bedsTotal)),
+            ("Baths", Format.decimal(listing.bathsTotal)),
+            ("Area", Self.squareFeet(listing.buildingAreaTotal)),
+            ("Lot", Self.lot(listing.lotSize)),
+            ("Year built", Format.count(listing.yearBuilt)),
+            ("Type", propertyType),
+            ("MLS #", Format.text(listing.listingNumber)),
+            ("List office", Format.text(listing.listOfficeName)),
+            ("Listing Id", listing.id),
+            ("In carts", carts.isEmpty ? "none in this workspace" : carts.map(\.name).joined(separator: ", ")),
+        ]
+        let width = facts.map { TextWidth.of($0.0) }.max() ?? 0
+        lines += facts.map { "  " + TextWidth.pad($0.0, to: width, alignment: .left) + "  " + $0.1 }
+        switch listing.publicRemarks {
+        case .value(let remarks): lines += [""] + Self.wrap(remarks, width: 76).map { "  " + $0 }
+        case .restricted: lines += ["", "  Remarks: \(Format.restricted)"]
+        case .absent: break
+        }
+        return lines
+    }
+
+    /// "2036 Albee Street, Eureka, CA 95501".
+    var headline: String {
+        let place = [listing.stateOrProvince.value, listing.postalCode.value].compactMap { $0 }.joined(separator: " ")
+        let parts = [Format.text(listing.streetAddress), listing.city.value, place.isEmpty ? nil : place]
+        return parts.compactMap { $0 }.joined(separator: ", ")
+    }
+
+    var propertyType: String {
+        switch (listing.propertyTypeName.value, listing.propertyType.value) {
+        case (let name?, let code?): "\(name) (\(code))"
+        case (let name?, nil): name
+        case (nil, _): Format.text(listing.propertyType)
+        }
+    }
+
+    static func squareFeet(_ value: SparkValue<Double>) -> String {
+        value.value.map { grouped($0) + " sq ft" } ?? Format.text(value.map { String($0) })
+    }
+
+    static func lot(_ value: SparkValue<LotSize>) -> String {
+        guard let lot = value.value else { return Format.text(value.map { _ in "" }) }
+        switch lot.unit {
+        case .acres: return "\(Format.decimal(.value(lot.value))) acres"
+        case .squareFeet: return grouped(lot.value) + " sq ft"
+        case .other(let unit): return grouped(lot.value) + (unit.map { " \($0)" } ?? "")
+        }
+    }
+
+    /// 1933 → "1,933".
+    static func grouped(_ number: Double) -> String {
+        number.formatted(.number.precision(.fractionLength(0...2)).locale(Locale(identifier: "en_US")))
+    }
+
+    /// Words joined into lines of at most `width` columns (a longer word gets a line of its own).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = ""
+            for word in paragraph.split(separator: " ") {
+                let candidate = line.isEmpty ? String(word) : line + " " + word
+                if TextWidth.of(candidate) > width, !line.isEmpty {
+                    lines.append(line)
+                    line = String(word)
+                } else {
+                    line = candidate
+                }
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+}
+
+extension Output {
+    /// `listing --json`: the Spark listing object plus `"ListingCarts"`, the workspace's carts holding it.
+    public struct ListingJSON: Encodable {
+        public var listing: Listing
+        public var carts: [ListingCart]
+
+        public func encode(to encoder: any Encoder) throws {
+            try listing.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(carts, forKey: .carts)
+        }
+
+        enum Key: String, CodingKey { case carts = "ListingCarts" }
+    }
+
+    /// `favorite --json` / `reject --json`, one per listing: its Id, its marks, and the carts holding it now.
+    public struct MarkJSON: Encodable {
+        public var result: MarkResult
+
+        public init(_ result: MarkResult) { self.result = result }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(result.listingId, forKey: .listingId)
+            try container.encode(result.isFavorite, forKey: .favorite)
+            try container.encode(result.isRejected, forKey: .rejected)
+            try container.encode(result.holders, forKey: .carts)
+            try container.encodeIfPresent(result.error?.userMessage, forKey: .error)
+        }
+
+        enum Key: String, CodingKey {
+            case listingId = "ListingId", favorite = "Favorite", rejected = "Rejected", carts = "ListingCarts", error = "Error"
+        }
+    }
+}
