@@ -64,4 +64,23 @@ static inline int cn_setcchar(cchar_t *cell, const wchar_t *text, attr_t attrs, 
     return setcchar(cell, text, attrs, pair, NULL);
 }
 static inline int cn_ccharw_max(void) { return CCHARW_MAX; }
+
+/// The same with an extended colour pair (any int: ncurses 6.1+ reads it through `opts`), for terminals
+/// with more than 32,767 pairs.
+static inline int cn_setcchar_pair(cchar_t *cell, const wchar_t *text, attr_t attrs, int pair) {
+    return setcchar(cell, text, attrs, 0, &pair);
+}
+
+/// Reads a terminfo entry without starting curses (no output): its number of colours, and whether it has the
+/// `RGB` or `Tc` flag (the terminal speaks 24-bit colour). Returns -1 when there is no such entry.
+static inline int cn_probe_terminal(const char *name, int *colors, int *truecolor) {
+    int err = 0;
+    TERMINAL *saved = cur_term;
+    if (setupterm(name, 1, &err) != OK) { set_curterm(saved); return -1; }
+    *colors = tigetnum("colors");
+    *truecolor = tigetflag("RGB") > 0 || tigetflag("Tc") > 0 || tigetnum("RGB") > 0;
+    del_curterm(cur_term);
+    set_curterm(saved);
+    return 0;
+}
 #endif
