@@ -34,9 +34,12 @@ struct DemoAPI: Sendable {
     let journal: RequestJournal
     let plan: FaultPlan
     let seed: UInt64
+    /// Listings' photos: `photos.json(forListing:)` is the `Photos` array for `_expand=Photos`.
+    let photos: DemoPhotoCatalog
     var world: DemoWorld { state.world }
 
     init(configuration: DemoServerConfiguration, journal: RequestJournal = RequestJournal()) {
+        self.photos = DemoPhotoCatalog(baseURL: configuration.photoBaseURL)
         self.state = DemoState(world: configuration.dataSet.world, plan: configuration.faults, seed: configuration.seed)
         self.journal = journal
         self.plan = configuration.faults
