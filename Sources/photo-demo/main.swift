@@ -85,7 +85,8 @@ while running {
     let size = backend.size
     var buffer = Buffer(size: size)
     let rows = buffer.area.splitVertically([.fixed(1), .fill])
-    buffer.write(" photo-demo · \(index + 1)/\(files.count) · \(files[index]) · \(colorName) (\(backend.terminalName))",
+    let name = files[index].split(separator: "/").last.map(String.init) ?? files[index]
+    buffer.write(" \(index + 1)/\(files.count) · \(colorName) (\(backend.terminalName)) · \(name)",
                  in: rows[0], style: .bold, ellipsis: "…")
     if shown?.index != index || shown?.size != rows[1].size {
         shown = (index, rows[1].size, content(of: files[index], area: rows[1].size))
