@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "SparkMockTests",
             dependencies: [
-                "SparkMock",
+                "SparkMock", "PhotoCodec",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
