@@ -69,26 +69,13 @@ struct ExecutableTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
-    @Test(.enabled(if: sparkMockBinary != nil, "spark-mock is not built next to the tests"), .timeLimit(.minutes(1)))
-    func rejectsABadFaultSpec() throws {
+    @Test("a bad fault spec is a usage error that says why",
+          .enabled(if: sparkMockBinary != nil, "spark-mock is not built next to the tests"), .timeLimit(.minutes(1)),
+          arguments: [(["--fault", "GET:/v1/x=boom"], "unknown effect"), (["--photo-fault", "sideways"], "unknown photo fault")])
+    func rejectsABadFaultSpec(arguments: [String], says: String) async throws {
         let process = Process()
         process.executableURL = sparkMockBinary!
-        process.arguments = ["--fault", "GET:/v1/x=boom"]
-        let stderr = Pipe()
-        process.standardOutput = Pipe()
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("unknown effect"))
-    }
-
-    @Test(.enabled(if: sparkMockBinary != nil, "spark-mock is not built next to the tests"), .timeLimit(.minutes(1)))
-    func rejectsABadPhotoFault() async throws {
-        let process = Process()
-        process.executableURL = sparkMockBinary!
-        process.arguments = ["--photo-fault", "sideways"]
+        process.arguments = arguments
         let stderr = Pipe()
         process.standardOutput = Pipe()
         process.standardError = stderr
@@ -99,6 +86,6 @@ struct ExecutableTests {
         }
         #expect(status == 64)
         let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("unknown photo fault"))
+        #expect(message.contains(says))
     }
 }
