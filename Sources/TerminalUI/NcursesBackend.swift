@@ -53,7 +53,7 @@ public final class NcursesBackend: TerminalBackend {
     /// What colours the terminal shows: `.direct` draws `Color.rgb` as 24-bit colour, `.indexed256` draws it
     /// as the nearest palette colour.
     public let colorSupport: ColorSupport
-    /// The terminfo entry in use: `TERM`, or its `-direct` sibling (see `terminalType`).
+    /// The terminfo entry in use: `TERM`, or its `-direct` sibling (see `directSibling(of:colorterm:)`).
     public let terminalName: String
 
     private let screen: OpaquePointer

@@ -86,7 +86,7 @@ public enum Color: Hashable, Sendable {
 }
 
 /// What colours a terminal can show, as a backend found out when it started.
-public enum ColorSupport: Hashable, Sendable, Comparable {
+public enum ColorSupport: Hashable, Sendable {
     /// No colours: `NO_COLOR`, `--no-color`, or a terminal without them.
     case none
     /// 8 or 16 colours.
