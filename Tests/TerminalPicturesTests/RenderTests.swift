@@ -117,3 +117,38 @@ struct RenderTests {
         #expect(PhotoMode(rawValue: "sixel") == nil)
     }
 }
+
+@Suite("Pictures printed outside the TUI")
+struct PrintedPictureTests {
+    @Test func ansiLinesCarryTheCellsColours() throws {
+        let image = try JPEG.decode(try quadrantsJPEG())
+        let direct = PictureRenderer.render(image, fitting: Size(width: 40, height: 15), colors: .direct).ansiLines()
+        #expect(direct.count == 15)
+        #expect(direct.allSatisfy { $0.hasSuffix("\u{1B}[0m") })
+        #expect(direct[2].contains(";2;") && !direct[2].contains(";5;"))
+        // Text without the sequences is the cells' characters.
+        let plain = direct[3].replacing(/\x{1B}\[[0-9;]*m/, with: "")
+        #expect(plain.count == 40 && (plain.contains("▌") || plain.contains("▐")))
+        let indexed = PictureRenderer.render(image, fitting: Size(width: 40, height: 15), colors: .indexed256).ansiLines()
+        #expect(indexed[2].contains("38;5;196") || indexed[2].contains("48;5;196"))
+        #expect(!indexed[2].contains(";2;"))
+        // One sequence per run of equal colours: a solid red run is one sequence, not forty.
+        #expect(indexed[2].components(separatedBy: "\u{1B}[").count < 12)
+    }
+
+    @Test("the command line's terminal colours", arguments: [
+        (["TERM": "xterm-256color"], true, false, ColorSupport.indexed256),
+        (["TERM": "xterm-256color", "COLORTERM": "truecolor"], true, false, .direct),
+        (["TERM": "xterm-direct"], true, false, .direct),
+        (["TERM": "xterm"], true, false, .basic),
+        (["TERM": "xterm-256color", "NO_COLOR": "1"], true, false, .none),
+        (["TERM": "xterm-256color", "NO_COLOR": ""], true, false, .indexed256),
+        (["TERM": "xterm-256color"], true, true, .none),
+        (["TERM": "xterm-256color"], false, false, .none),
+        (["TERM": "dumb"], true, false, .none),
+        ([:], true, false, .none),
+    ])
+    func printingColors(environment: [String: String], isTerminal: Bool, colorsOff: Bool, expected: ColorSupport) {
+        #expect(PhotoDisplay.printingColors(environment: environment, isTerminal: isTerminal, colorsOff: colorsOff) == expected)
+    }
+}
