@@ -11,7 +11,10 @@ let package = Package(
         .library(name: "SparkMock", targets: ["SparkMock"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "PortalApp", targets: ["PortalApp"]),
+        .library(name: "PhotoCodec", targets: ["PhotoCodec"]),
+        .library(name: "TerminalPictures", targets: ["TerminalPictures"]),
         .executable(name: "tui-demo", targets: ["tui-demo"]),
+        .executable(name: "photo-demo", targets: ["photo-demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -34,6 +37,20 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        // Photos: libjpeg-turbo's TurboJPEG API decodes (and, for the demo server and tests, encodes) JPEG;
+        // chafa turns pixels into character cells. Each is known only to one Swift file.
+        .systemLibrary(
+            name: "CTurboJPEG",
+            path: "Modules/CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CChafa",
+            path: "Modules/CChafa",
+            pkgConfig: "chafa",
+            providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]
+        ),
         .target(
             name: "SparkAPI",
             dependencies: [
@@ -47,6 +64,7 @@ let package = Package(
         .target(
             name: "SparkMock",
             dependencies: [
+                "PhotoCodec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -66,6 +84,22 @@ let package = Package(
         .executableTarget(
             name: "tui-demo",
             dependencies: ["TerminalUI"]
+        ),
+        // JPEG in and out (TurboJPEG) and plain RGB pixels: no terminal, no glib. The demo server encodes with it.
+        .target(
+            name: "PhotoCodec",
+            dependencies: ["CTurboJPEG"]
+        ),
+        // Pictures in the terminal: pixels -> character cells (chafa) in TerminalUI's Buffer, the photo cache.
+        // Knows nothing of Spark; its own target so TerminalUI (and tui-demo) do not link chafa and glib.
+        .target(
+            name: "TerminalPictures",
+            dependencies: ["PhotoCodec", "CChafa", "TerminalUI"]
+        ),
+        // Shows JPEG files on the real ncurses backend, to look at by eye and for the tmux colour tests.
+        .executableTarget(
+            name: "photo-demo",
+            dependencies: ["TerminalPictures", "PhotoCodec", "TerminalUI"]
         ),
         .target(
             name: "PortalApp",
@@ -109,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "SparkMockTests",
             dependencies: [
-                "SparkMock",
+                "SparkMock", "PhotoCodec",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -130,6 +164,10 @@ let package = Package(
             name: "PortalCLITests",
             // The executables too: ConcurrentProcessTests runs the built spark-portal against the built spark-mock.
             dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TestSupport", "spark-portal", "spark-mock"]
+        ),
+        .testTarget(
+            name: "TerminalPicturesTests",
+            dependencies: ["TerminalPictures", "PhotoCodec", "TerminalUI", "SparkAPI", "SparkMock", "TestSupport", "photo-demo"]
         ),
         .testTarget(
             name: "PortalAppTests",

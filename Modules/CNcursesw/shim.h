@@ -59,9 +59,23 @@ static inline const char *cn_tigetstr(const char *name) {
     return (s == NULL || s == (char *)-1) ? NULL : s;
 }
 
-/// Fills a cchar_t from up to CCHARW_MAX-1 wide characters (a spacing character and its marks).
-static inline int cn_setcchar(cchar_t *cell, const wchar_t *text, attr_t attrs, short pair) {
-    return setcchar(cell, text, attrs, pair, NULL);
+/// Fills a cchar_t from up to CCHARW_MAX-1 wide characters (a spacing character and its marks), with an
+/// extended colour pair (any int: ncurses 6.1+ reads it through `opts`; terminals have up to 65,536 pairs).
+static inline int cn_setcchar_pair(cchar_t *cell, const wchar_t *text, attr_t attrs, int pair) {
+    return setcchar(cell, text, attrs, 0, &pair);
 }
 static inline int cn_ccharw_max(void) { return CCHARW_MAX; }
+
+/// Reads a terminfo entry without starting curses (no output): its number of colours, and whether it has the
+/// `RGB` or `Tc` flag (the terminal speaks 24-bit colour). Returns -1 when there is no such entry.
+static inline int cn_probe_terminal(const char *name, int *colors, int *truecolor) {
+    int err = 0;
+    TERMINAL *saved = cur_term;
+    if (setupterm(name, 1, &err) != OK) { set_curterm(saved); return -1; }
+    *colors = tigetnum("colors");
+    *truecolor = tigetflag("RGB") > 0 || tigetflag("Tc") > 0 || tigetnum("RGB") > 0;
+    del_curterm(cur_term);
+    set_curterm(saved);
+    return 0;
+}
 #endif

@@ -34,9 +34,12 @@ struct DemoAPI: Sendable {
     let journal: RequestJournal
     let plan: FaultPlan
     let seed: UInt64
+    /// Listings' photos: `photos.json(forListing:)` is the `Photos` array for `_expand=Photos`.
+    let photos: DemoPhotoCatalog
     var world: DemoWorld { state.world }
 
     init(configuration: DemoServerConfiguration, journal: RequestJournal = RequestJournal()) {
+        self.photos = DemoPhotoCatalog(baseURL: configuration.photoBaseURL)
         self.state = DemoState(world: configuration.dataSet.world, plan: configuration.faults, seed: configuration.seed)
         self.journal = journal
         self.plan = configuration.faults
@@ -272,7 +275,9 @@ struct DemoAPI: Sendable {
         case (.listing(let id), _):
             let pool = await state.listingPool
             guard let index = pool.index(of: id) else { return .sparkError(404, code: 404, "Listing not found: \(id)") }
-            return .json(200, Envelope.success(results: [pool.listing(index).json]))
+            var listing = pool.listing(index)
+            if Self.expands("Photos", query) { listing.standardFields.append(("Photos", photos.json(forListing: id))) }
+            return .json(200, Envelope.success(results: [listing.json]))
 
         case (.account, _):
             guard let account = world.accounts[user] else { return .sparkError(404, code: 404, "Account not found") }
@@ -345,7 +350,12 @@ struct DemoAPI: Sendable {
     }
 
     private static func expandsListingIds(_ query: [String: String]) -> Bool {
-        query["_expand"]?.split(separator: ",").contains { $0.trimmingWhitespace == "ListingIds" } ?? false
+        expands("ListingIds", query)
+    }
+
+    /// Whether `_expand` names this expansion (`_expand=Photos,ListingIds`).
+    private static func expands(_ name: Substring, _ query: [String: String]) -> Bool {
+        query["_expand"]?.split(separator: ",").contains { $0.trimmingWhitespace == name } ?? false
     }
 
     private static func notJSON(_ request: MockRequest) -> MockResponse {

@@ -12,6 +12,11 @@ public struct DemoServerConfiguration: Sendable {
     public var faults: FaultPlan
     /// Drives every random choice of fault injection (rates, jitter).
     public var seed: UInt64
+    /// Faults of the photo listener (`spark-mock --photo-fault`).
+    public var photoFaults: [PhotoFault] = []
+    /// Where listings' photo URIs point: set by `DemoServer.start` to its photo listener (`http://HOST:PORT`,
+    /// another port on `host`). Without one (socket-free tests) listings have no photos.
+    public var photoBaseURL: URL?
 
     /// Added to every response; the same value as `faults.latency`.
     public var latency: Duration {
@@ -55,15 +60,7 @@ struct DemoResponder: HTTPResponder {
             return Response(status: .init(code: answer.status), headers: fields,
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        let bytes = answer.body
-        let half = bytes.count / 2
-        let paused = ResponseBody(contentLength: bytes.count) { writer in
-            try await writer.write(ByteBuffer(bytes: bytes[..<half]))
-            try await Task.sleep(for: pause)  // cancelled when the client hangs up or the server stops
-            try await writer.write(ByteBuffer(bytes: bytes[half...]))
-            try await writer.finish(nil)
-        }
-        return Response(status: .init(code: answer.status), headers: fields, body: paused)
+        return Response(status: .init(code: answer.status), headers: fields, body: pausedBody(answer.body, pause: pause))
     }
 }
 
@@ -89,32 +86,61 @@ public func buildDemoApplication(_ configuration: DemoServerConfiguration = .ini
 
 /// A running demo server, for long-lived use (`spark-portal --demo`, `spark-mock`): `start`, use `baseURL`, `stop()`.
 /// It logs nothing and installs no signal handlers (it runs with `app.run()`, not a service group with signals).
+/// Listings' photos come from a second listener on the same host, `photoBaseURL`.
 public final class DemoServer: Sendable {
     /// `http://127.0.0.1:PORT` with the port actually bound.
     public let baseURL: URL
+    /// The photo listener: `http://127.0.0.1:PORT2`.
+    public let photoBaseURL: URL
     /// Every request the server answered, for tests that assert what reached it.
     public let journal: RequestJournal
+    /// Every request the photo listener answered.
+    public let photoJournal: RequestJournal
     public let configuration: DemoServerConfiguration
     private let api: DemoAPI
-    private let task: Task<Void, any Error>
+    private let tasks: [Task<Void, any Error>]
 
-    private init(baseURL: URL, journal: RequestJournal, configuration: DemoServerConfiguration, api: DemoAPI,
-                 task: Task<Void, any Error>) {
+    private init(baseURL: URL, photoBaseURL: URL, journal: RequestJournal, photoJournal: RequestJournal,
+                 configuration: DemoServerConfiguration, api: DemoAPI, tasks: [Task<Void, any Error>]) {
         self.baseURL = baseURL
+        self.photoBaseURL = photoBaseURL
         self.journal = journal
+        self.photoJournal = photoJournal
         self.configuration = configuration
         self.api = api
-        self.task = task
+        self.tasks = tasks
     }
 
-    /// Starts listening and returns once the port is bound (throws if binding fails).
+    /// Starts listening (the photo listener first: the API's photo URIs point at it) and returns once both ports
+    /// are bound (throws if binding fails).
     public static func start(_ configuration: DemoServerConfiguration = .init()) async throws -> DemoServer {
+        var configuration = configuration
+        let photoJournal = RequestJournal()
+        // The service only counts a listing's photos; the catalog that writes URIs is the API's, made below.
+        let photoService = DemoPhotoService(catalog: DemoPhotoCatalog(baseURL: nil), faults: configuration.photoFaults,
+                                            journal: photoJournal)
+        let photos = try await listen(DemoPhotoResponder(service: photoService), host: configuration.host, port: 0)
+        configuration.photoBaseURL = photos.url
         let journal = RequestJournal()
         let api = DemoAPI(configuration: configuration, journal: journal)
+        do {
+            let main = try await listen(DemoResponder(api: api), host: configuration.host, port: configuration.port)
+            return DemoServer(baseURL: main.url, photoBaseURL: photos.url, journal: journal, photoJournal: photoJournal,
+                              configuration: configuration, api: api, tasks: [main.task, photos.task])
+        } catch {
+            photos.task.cancel()
+            _ = await photos.task.result
+            throw error
+        }
+    }
+
+    /// Runs a Hummingbird application for `responder` on host:port; returns once the port is bound.
+    private static func listen<Responder: HTTPResponder>(_ responder: Responder, host: String, port: Int) async throws
+        -> (url: URL, task: Task<Void, any Error>) where Responder.Context == BasicRequestContext {
         let (portStream, portContinuation) = AsyncStream<Int?>.makeStream()
         let app = Application(
-            responder: DemoResponder(api: api),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port) },
             logger: silentLogger
         )
@@ -129,15 +155,15 @@ public final class DemoServer: Sendable {
             if case .failure(let error) = result { throw error }
             throw DemoServerError.notListening
         }
-        let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        guard let url = URL(string: "http://\(host):\(port)") else { throw DemoServerError.notListening }
-        return DemoServer(baseURL: url, journal: journal, configuration: configuration, api: api, task: task)
+        let name = host.contains(":") ? "[\(host)]" : host
+        guard let url = URL(string: "http://\(name):\(port)") else { throw DemoServerError.notListening }
+        return (url, task)
     }
 
     /// Stops listening and waits until the server is down.
     public func stop() async {
-        task.cancel()
-        _ = await task.result
+        for task in tasks { task.cancel() }
+        for task in tasks { _ = await task.result }
     }
 
     /// Mints a single-use authorization code for a user of the data set, as if they had logged in at Spark's

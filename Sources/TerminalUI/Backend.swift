@@ -91,6 +91,13 @@ public protocol TerminalBackend: AnyObject {
     func suspend()
     /// Restores the terminal. Idempotent.
     func shutdown()
+    /// What colours the terminal shows (what pictures are drawn with, or "photos need 256 colours").
+    var colorSupport: ColorSupport { get }
+}
+
+extension TerminalBackend {
+    /// Backends that do not say: 256 colours.
+    public var colorSupport: ColorSupport { .indexed256 }
 }
 
 /// A backend in memory for tests: a fixed size (change it with `resize(to:)`), scripted events,
@@ -103,6 +110,8 @@ public final class TestBackend: TerminalBackend {
     public private(set) var lastChangeCount = 0
     public private(set) var suspendCount = 0
     public private(set) var isShutDown = false
+    /// The colours the pretend terminal has (tests of "photos need 256 colours" set `.none` or `.basic`).
+    public var colorSupport: ColorSupport = .indexed256
     public let wakeup = Wakeup()
     private var queue: [TerminalEvent] = []
 

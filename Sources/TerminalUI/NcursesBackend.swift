@@ -24,9 +24,13 @@ public final class NcursesBackend: TerminalBackend {
         public var colors: Colors
         /// Report clicks and wheel steps as `Key.mouse`.
         public var mouse: Bool
-        public init(colors: Colors = .auto, mouse: Bool = true) {
+        /// Use at most this many colour pairs (default: all the terminal has). Tests make it small to show
+        /// that a full pair table is reset without wrong colours on screen.
+        public var colorPairLimit: Int?
+        public init(colors: Colors = .auto, mouse: Bool = true, colorPairLimit: Int? = nil) {
             self.colors = colors
             self.mouse = mouse
+            self.colorPairLimit = colorPairLimit
         }
     }
 
@@ -46,17 +50,19 @@ public final class NcursesBackend: TerminalBackend {
     public private(set) var size: Size
     /// Whether colours are in use (false under NO_COLOR, `.none`, or a terminal without colours).
     public let colorsEnabled: Bool
+    /// What colours the terminal shows: `.direct` draws `Color.rgb` as 24-bit colour, `.indexed256` draws it
+    /// as the nearest palette colour.
+    public let colorSupport: ColorSupport
+    /// The terminfo entry in use: `TERM`, or its `-direct` sibling (see `directSibling(of:colorterm:)`).
+    public let terminalName: String
 
     private let screen: OpaquePointer
     private var lastFrame: Buffer?
-    private var pairs: [PairKey: Int16] = [:]
+    private var pairs: ColorPairTable
+    private let palette: TerminalPalette
     private var pending: [TerminalEvent] = []
     private var inputOpen = true
     private var isShutDown = false
-    private let maxColors: Int
-    private let maxPairs: Int
-
-    private struct PairKey: Hashable { let fg: Int16; let bg: Int16 }
 
     public init(options: Options = Options()) throws {
         guard isatty(0) == 1, isatty(1) == 1 else { throw StartError.notATerminal }
@@ -76,10 +82,15 @@ public final class NcursesBackend: TerminalBackend {
         // resize). use_env(false) would mean terminfo's fixed size instead: not what we want.
         use_env(true)
         use_tioctl(true)
-        guard let scr = newterm(nil, cn_stdout(), cn_stdin()) else {
+        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        let direct = options.colors == .auto && !noColor
+            ? Self.directSibling(of: term, colorterm: getenv("COLORTERM").map { String(cString: $0) }) : nil
+        guard let scr = newterm(direct, cn_stdout(), cn_stdin()) else {
             tui_safety_uninstall()
-            throw StartError.cannotStart(term: getenv("TERM").map { String(cString: $0) } ?? "")
+            throw StartError.cannotStart(term: term)
         }
+        terminalName = direct ?? term
         screen = scr
         set_term(scr)
         set_escdelay(25)
@@ -95,7 +106,6 @@ public final class NcursesBackend: TerminalBackend {
         tui_disable_flow_control(1)
         def_prog_mode()
 
-        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         if options.colors == .auto, !noColor, has_colors() {
             start_color()
             use_default_colors()
@@ -103,8 +113,11 @@ public final class NcursesBackend: TerminalBackend {
         } else {
             colorsEnabled = false
         }
-        maxColors = colorsEnabled ? Int(cn_colors()) : 0
-        maxPairs = colorsEnabled ? min(Int(cn_color_pairs()), Int(Int16.max)) : 0
+        let colors = colorsEnabled ? Int(cn_colors()) : 0
+        colorSupport = !colorsEnabled ? .none : colors >= 1 << 24 ? .direct : colors >= 256 ? .indexed256 : .basic
+        palette = TerminalPalette(support: colorSupport, colors: colors)
+        let available = colorsEnabled ? Int(cn_color_pairs()) - 1 : 0
+        pairs = ColorPairTable(capacity: min(available, options.colorPairLimit ?? available))
 
         var reset = ""
         for cap in ["rmcup", "cnorm", "sgr0", "rmkx"] {
@@ -141,7 +154,20 @@ public final class NcursesBackend: TerminalBackend {
     public func draw(_ buffer: Buffer) {
         guard !isShutDown else { return }
         let win = cn_stdscr()
-        let changes = buffer.diff(from: lastFrame)
+        if !drawCells(buffer.diff(from: lastFrame), in: win, pairsMayRunOut: true) {
+            // The pair table is full: start a new one and draw every cell with pairs from it.
+            pairs.reset()
+            reset_color_pairs()
+            _ = drawCells(buffer.diff(from: nil), in: win, pairsMayRunOut: false)
+        }
+        lastFrame = buffer
+        wnoutrefresh(win)
+        doupdate()
+    }
+
+    /// Puts cells into stdscr. Returns false, having stopped, when a cell needs a colour pair and none is
+    /// left and `pairsMayRunOut`; otherwise such cells get the default colours.
+    private func drawCells(_ changes: [Buffer.Change], in win: UnsafeMutablePointer<WINDOW>?, pairsMayRunOut: Bool) -> Bool {
         var cell = cchar_t()
         var text = [wchar_t](repeating: 0, count: Int(cn_ccharw_max()) + 1)
         for change in changes where change.x < size.width && change.y < size.height {
@@ -154,12 +180,16 @@ public final class NcursesBackend: TerminalBackend {
             text[n] = 0
             // A wide character can't start in the last column; the buffer never asks for it.
             let style = change.cell.style
-            _ = cn_setcchar(&cell, text, attributes(style), colorsEnabled ? pair(style) : 0)
+            var number: Int32 = 0
+            if colorsEnabled {
+                let found = pair(style)
+                if found == nil, pairsMayRunOut { return false }
+                number = found ?? 0
+            }
+            _ = cn_setcchar_pair(&cell, text, attributes(style), number)
             _ = mvwadd_wch(win, Int32(change.y), Int32(change.x), &cell)
         }
-        lastFrame = buffer
-        wnoutrefresh(win)
-        doupdate()
+        return true
     }
 
     private func attributes(_ style: Style) -> attr_t {
@@ -170,22 +200,38 @@ public final class NcursesBackend: TerminalBackend {
         return a
     }
 
-    private func terminalColor(_ color: Color) -> Int16 {
-        guard let index = color.index else { return -1 }
-        if index < maxColors { return Int16(index) }
-        if index < 16, index - 8 < maxColors { return Int16(index - 8) }  // bright → normal on 8 colours
-        return -1
+    /// The colour pair for a style's colours (0: the terminal's defaults), defining it when new; nil when the
+    /// pair table is full.
+    private func pair(_ style: Style) -> Int32? {
+        let fg = palette.number(for: style.fg), bg = palette.number(for: style.bg)
+        if fg == -1 && bg == -1 { return 0 }
+        switch pairs.lookup(foreground: fg, background: bg) {
+        case .existing(let number): return number
+        case .new(let number):
+            init_extended_pair(number, fg, bg)
+            return number
+        case .full: return nil
+        }
     }
 
-    private func pair(_ style: Style) -> Int16 {
-        let key = PairKey(fg: terminalColor(style.fg), bg: terminalColor(style.bg))
-        if key.fg == -1 && key.bg == -1 { return 0 }
-        if let p = pairs[key] { return p }
-        let next = pairs.count + 1
-        guard next < maxPairs else { return 0 }
-        init_pair(Int16(next), key.fg, key.bg)
-        pairs[key] = Int16(next)
-        return Int16(next)
+    /// The `-direct` terminfo entry to use instead of `term` (`xterm-256color` → `xterm-direct`), when the
+    /// terminal says it has 24-bit colour (`COLORTERM=truecolor|24bit`, or `Tc`/`RGB` in its entry) but its
+    /// entry only has 256 colours, and such an entry is installed (Debian: ncurses-term). Nil: use `TERM`.
+    /// The `-direct` entries differ from their 256-colour siblings only in colours, so keys stay the same.
+    static func directSibling(of term: String, colorterm: String?) -> String? {
+        guard !term.isEmpty, let entry = probe(term), entry.colors >= 256, entry.colors < 1 << 24 else { return nil }
+        let said = ["truecolor", "24bit"].contains(colorterm?.lowercased() ?? "")
+        guard said || entry.truecolor else { return nil }
+        let base = term.hasSuffix("-256color") ? String(term.dropLast("-256color".count)) : term
+        let sibling = base + "-direct"
+        guard let direct = probe(sibling), direct.colors >= 1 << 24 else { return nil }
+        return sibling
+    }
+
+    private static func probe(_ name: String) -> (colors: Int, truecolor: Bool)? {
+        var colors: Int32 = 0, truecolor: Int32 = 0
+        guard cn_probe_terminal(name, &colors, &truecolor) == 0 else { return nil }
+        return (Int(colors), truecolor != 0)
     }
 
     // MARK: Events

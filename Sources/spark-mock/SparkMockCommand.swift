@@ -10,7 +10,8 @@ struct SparkMockCommand: AsyncParsableCommand {
         commandName: "spark-mock",
         abstract: "A local Spark-compatible server for portal groups and listing carts.",
         discussion: """
-        The first line on stdout is `listening on http://127.0.0.1:PORT`.
+        The first line on stdout is `listening on http://127.0.0.1:PORT`, the second `photos on \
+        http://127.0.0.1:PORT2` (listings' photos, served from their own port).
 
         Every token is one user. A group's carts are its owner's, read and written by every member: two \
         terminals with the tokens of two members of one group see each other's changes. \
@@ -60,6 +61,10 @@ struct SparkMockCommand: AsyncParsableCommand {
             help: "METHOD:PATH=STATUS:CODE[:COUNT|:RATE], or =applied:STATUS:CODE|malformed|truncated|no-envelope|stall:SECONDS|stall-body:SECONDS (repeatable; see below).")
     var faults: [String] = []
 
+    @Option(name: .customLong("photo-fault"),
+            help: "A fault of the photo listener: slow:SECONDS, stall-body:SECONDS, damaged, not-jpeg, huge[:MB] or an HTTP STATUS, each optionally @N for only the N-th photo of every listing (repeatable).")
+    var photoFaults: [String] = []
+
     @Option(name: .customLong("expire-token-after"), help: "Each access token answers N requests, then 401/1020.")
     var expireTokenAfter: Int?
 
@@ -81,19 +86,21 @@ struct SparkMockCommand: AsyncParsableCommand {
         plan.latency = .milliseconds(latencyMilliseconds)
         plan.jitter = .milliseconds(jitterMilliseconds)
         plan.expireTokenAfter = expireTokenAfter
+        var configuration = DemoServerConfiguration(dataSet: data, host: host, port: port, faults: plan, seed: seed)
         do {
-            for spec in faults { try plan.add(spec) }
-            plan.rateLimit = try rateLimit.map(RateLimit.parse)
+            for spec in faults { try configuration.faults.add(spec) }
+            configuration.faults.rateLimit = try rateLimit.map(RateLimit.parse)
+            configuration.photoFaults = try photoFaults.map(PhotoFault.parse)
         } catch let error as FaultSpecError {
             throw ValidationError(error.description)
         }
-        return DemoServerConfiguration(dataSet: data, host: host, port: port, faults: plan, seed: seed)
+        return configuration
     }
 
     func run() async throws {
         let server = try await DemoServer.start(try makeConfiguration())
         // Written straight to the file descriptor (no stdio buffering): a parent waiting for this line gets it now.
-        FileHandle.standardOutput.write(Data("listening on \(server.baseURL.absoluteString)\n".utf8))
+        FileHandle.standardOutput.write(Data("listening on \(server.baseURL.absoluteString)\nphotos on \(server.photoBaseURL.absoluteString)\n".utf8))
         let signal = await Self.waitForTerminationSignal()
         FileHandle.standardError.write(Data("spark-mock: stopping (signal \(signal))\n".utf8))
         await server.stop()

@@ -50,6 +50,18 @@ struct ExecutableTests {
                                           headers: ["Authorization": "OAuth MY_OAUTH2_ACCESS_TOKEN", "X-SparkApi-User-Agent": testUserAgent])
         #expect(jsonEqual(reply.text, #"{"D":{"Success":true,"Results":[]}}"#))
 
+        // The second line: the photo listener, on its own port.
+        line = []
+        while line.last != UInt8(ascii: "\n") {
+            line += try #require(try handle.read(upToCount: 1), "spark-mock closed stdout before the photos line")
+        }
+        let photos = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(photos.hasPrefix("photos on http://127.0.0.1:"))
+        let photoBase = try #require(URL(string: String(photos.dropFirst("photos on ".count))))
+        #expect(photoBase.port != base.port)
+        let photo = try await httpRequest(photoBase.appendingPathComponent("photos/20060425000000000003000003/1/300.jpg"))
+        #expect(photo.status == 200 && photo.headers["content-type"] == "image/jpeg")
+
         process.interrupt()
         let deadline = ContinuousClock.now + .seconds(20)
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -57,18 +69,23 @@ struct ExecutableTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
-    @Test(.enabled(if: sparkMockBinary != nil, "spark-mock is not built next to the tests"), .timeLimit(.minutes(1)))
-    func rejectsABadFaultSpec() throws {
+    @Test("a bad fault spec is a usage error that says why",
+          .enabled(if: sparkMockBinary != nil, "spark-mock is not built next to the tests"), .timeLimit(.minutes(1)),
+          arguments: [(["--fault", "GET:/v1/x=boom"], "unknown effect"), (["--photo-fault", "sideways"], "unknown photo fault")])
+    func rejectsABadFaultSpec(arguments: [String], says: String) async throws {
         let process = Process()
         process.executableURL = sparkMockBinary!
-        process.arguments = ["--fault", "GET:/v1/x=boom"]
+        process.arguments = arguments
         let stderr = Pipe()
         process.standardOutput = Pipe()
         process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        // Awaited, not waited for: the cooperative pool stays free.
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        #expect(status == 64)
         let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("unknown effect"))
+        #expect(message.contains(says))
     }
 }

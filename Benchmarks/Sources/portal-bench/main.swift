@@ -1,6 +1,6 @@
 // portal-bench: the in-process benchmarks of spark-portal (see ../../README.md). Each section starts its own
 // demo server (SparkMock over real loopback HTTP, with injected latency) and drives the real client, reducer,
-// effect runner and views. Usage: portal-bench [startup|switch|draw|decode|memory]... [--quick] [--switches N] [--out FILE]
+// effect runner and views. Usage: portal-bench [startup|switch|draw|decode|memory|photos]... [--quick] [--switches N] [--out FILE]
 import Foundation
 import PortalApp
 import SparkAPI
@@ -14,7 +14,7 @@ let outPath = arguments.firstIndex(of: "--out").flatMap { arguments.indices.cont
 let memorySwitches = arguments.firstIndex(of: "--switches").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil }
 /// `--endpoint URL`: the memory section uses this spark-mock instead of starting one.
 let memoryEndpoint = arguments.firstIndex(of: "--endpoint").flatMap { arguments.indices.contains($0 + 1) ? URL(string: arguments[$0 + 1]) : nil }
-let allSections = ["startup", "switch", "draw", "decode", "memory"]
+let allSections = ["startup", "switch", "draw", "decode", "memory", "photos"]
 let chosen = arguments.filter { allSections.contains($0) }
 let sections = chosen.isEmpty ? allSections : chosen
 let report = Report(path: outPath)
@@ -277,8 +277,9 @@ func frames(_ state: inout AppState, _ backend: TestBackend, key: Key, steps: In
 
 // MARK: - 5. Memory
 
-/// Starts spark-mock (demo data, any free port) from beside this binary; terminate it when done.
-func startMock() throws -> (URL, Process) {
+/// Starts spark-mock (demo data, any free port) from beside this binary; terminate it when done. Returns its API
+/// address, its photo listener's and the process.
+func startMock() throws -> (URL, URL, Process) {
     let mockPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("spark-mock").path
     let mock = Process()
     mock.executableURL = URL(fileURLWithPath: mockPath)
@@ -286,15 +287,18 @@ func startMock() throws -> (URL, Process) {
     let pipe = Pipe()
     mock.standardOutput = pipe
     try mock.run()
-    var firstLine = Data()
-    while !firstLine.contains(UInt8(ascii: "\n")) {
+    var output = Data()
+    while output.filter({ $0 == UInt8(ascii: "\n") }).count < 2 {
         let chunk = pipe.fileHandleForReading.availableData
         if chunk.isEmpty { throw BenchError("spark-mock did not start") }
-        firstLine += chunk
+        output += chunk
     }
-    guard let line = String(data: firstLine, encoding: .utf8)?.split(separator: "\n").first,
-          let url = URL(string: String(line.dropFirst("listening on ".count))) else { throw BenchError("spark-mock did not say where it listens") }
-    return (url, mock)
+    let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
+    guard let url = URL(string: String(lines[0].dropFirst("listening on ".count))),
+          let photos = URL(string: String(lines[1].dropFirst("photos on ".count))) else {
+        throw BenchError("spark-mock did not say where it listens")
+    }
+    return (url, photos, mock)
 }
 
 @MainActor func memorySection() async throws {
@@ -307,7 +311,8 @@ func startMock() throws -> (URL, Process) {
     if let given = memoryEndpoint {
         url = given
     } else {
-        (url, mock) = try startMock()
+        let started = try startMock()
+        (url, mock) = (started.0, started.2)
     }
     defer { mock?.terminate(); mock?.waitUntilExit() }
     let before = residentMemory()
@@ -355,6 +360,7 @@ for section in sections {
     case "draw": try await drawSection()
     case "decode": try await decodeSection()
     case "memory": try await memorySection()
+    case "photos": try await photosSection()
     default: break
     }
 }
