@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Already in the graph through Hummingbird: named for SparkMock's graceful stop (DemoServer.stop).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Already in the graph through AsyncHTTPClient and Hummingbird: named here for TLS settings (SparkAPI)
         // and for the https redirect test's certificate (SparkAPITests only).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -49,6 +51,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Plain POSIX C for TerminalUI, no ncurses: the async-signal-safe terminal restore for

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// How to run a demo server: which data, where to listen, and what faults to inject.
 public struct DemoServerConfiguration: Sendable {
@@ -96,14 +97,16 @@ public final class DemoServer: Sendable {
     public let journal: RequestJournal
     public let configuration: DemoServerConfiguration
     private let api: DemoAPI
+    private let services: ServiceGroup
     private let task: Task<Void, any Error>
 
     private init(baseURL: URL, journal: RequestJournal, configuration: DemoServerConfiguration, api: DemoAPI,
-                 task: Task<Void, any Error>) {
+                 services: ServiceGroup, task: Task<Void, any Error>) {
         self.baseURL = baseURL
         self.journal = journal
         self.configuration = configuration
         self.api = api
+        self.services = services
         self.task = task
     }
 
@@ -118,9 +121,13 @@ public final class DemoServer: Sendable {
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port) },
             logger: silentLogger
         )
+        // In a service group of its own, for a graceful stop; no signal handlers (they would fight ncurses).
+        var group = ServiceGroupConfiguration(services: [app], logger: silentLogger)
+        group.maximumGracefulShutdownDuration = .seconds(1)
+        let services = ServiceGroup(configuration: group)
         let task = Task {
             defer { portContinuation.finish() }
-            try await app.run()
+            try await services.run()
         }
         var iterator = portStream.makeAsyncIterator()
         guard let bound = await iterator.next(), let port = bound else {
@@ -131,12 +138,16 @@ public final class DemoServer: Sendable {
         }
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         guard let url = URL(string: "http://\(host):\(port)") else { throw DemoServerError.notListening }
-        return DemoServer(baseURL: url, journal: journal, configuration: configuration, api: api, task: task)
+        return DemoServer(baseURL: url, journal: journal, configuration: configuration, api: api, services: services,
+                          task: task)
     }
 
-    /// Stops listening and waits until the server is down.
+    /// Stops listening and waits until the server is down: gracefully (it stops accepting, and the connections
+    /// it has accepted are answered and closed), then, after a second, by cancellation (an answer held by a stall).
+    /// Not cancellation at once: cancelling while an accepted connection still waits in NIO's queue traps
+    /// ("Deinited NIOAsyncWriter without calling finish()", swift-nio issue 2637).
     public func stop() async {
-        task.cancel()
+        await services.triggerGracefulShutdown()
         _ = await task.result
     }
 
