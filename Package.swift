@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "SparkMockTests",
             dependencies: [
-                "SparkMock",
+                "SparkMock", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

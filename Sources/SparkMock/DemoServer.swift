@@ -13,6 +13,9 @@ public struct DemoServerConfiguration: Sendable {
     public var faults: FaultPlan
     /// Drives every random choice of fault injection (rates, jitter).
     public var seed: UInt64
+    /// What latency, stalls and the rate limiter's window are measured on: the real clock, or a test's clock that
+    /// only moves when the test advances it (so a test never waits for a stall or a rate-limit window to pass).
+    public var clock: any Clock<Duration>
 
     /// Added to every response; the same value as `faults.latency`.
     public var latency: Duration {
@@ -21,12 +24,14 @@ public struct DemoServerConfiguration: Sendable {
     }
 
     public init(dataSet: DemoDataSet = .demo, host: String = "127.0.0.1", port: Int = 0,
-                latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0) {
+                latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0,
+                clock: any Clock<Duration> = ContinuousClock()) {
         self.dataSet = dataSet
         self.host = host
         self.port = port
         self.faults = faults
         self.seed = seed
+        self.clock = clock
         if latency != .zero { self.faults.latency = latency }
     }
 }
@@ -60,7 +65,7 @@ struct DemoResponder: HTTPResponder {
         let half = bytes.count / 2
         let paused = ResponseBody(contentLength: bytes.count) { writer in
             try await writer.write(ByteBuffer(bytes: bytes[..<half]))
-            try await Task.sleep(for: pause)  // cancelled when the client hangs up or the server stops
+            try await api.clock.sleep(for: pause)  // cancelled when the client hangs up or the server stops
             try await writer.write(ByteBuffer(bytes: bytes[half...]))
             try await writer.finish(nil)
         }
