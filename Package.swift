@@ -120,14 +120,17 @@ let package = Package(
             name: "TerminalUITests",
             dependencies: ["TerminalUI", "TestSupport", "tui-demo"]
         ),
-        // Helpers for tests that drive real processes and terminals (tmux).
+        // The screen driver of the scenarios (the app in process on a test clock, or a real program in tmux), the
+        // test clock, and helpers that run processes off the cooperative pool.
         .target(
             name: "TestSupport",
+            dependencies: ["TerminalUI", "PortalApp", "SparkAPI", "SparkMock"],
             path: "Tests/TestSupport"
         ),
+        // Scenarios: the app in process against the demo server, and the real binaries in tmux.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "TerminalUI", "spark-portal", "spark-mock"]
+            dependencies: ["TestSupport", "TerminalUI", "PortalApp", "SparkAPI", "SparkMock", "spark-portal", "spark-mock"]
         ),
         .testTarget(
             name: "PortalCLITests",
@@ -135,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalAppTests",
-            dependencies: ["PortalApp", "SparkAPI", "SparkMock", "TerminalUI"]
+            dependencies: ["PortalApp", "SparkAPI", "TerminalUI"]
         ),
     ],
     swiftLanguageModes: [.v6]
