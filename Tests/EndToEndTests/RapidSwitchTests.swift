@@ -54,8 +54,8 @@ import TestSupport
             try await screen.press(.escape)
             let size = screen.size
             shown = try await screen.waitFor("quiet after the switching", passingRetryWaits: true) { screen in
-                threePaneFrameProblems(screen, width: size.width, height: size.height).isEmpty && isQuiet(screen)
-                    && !screen.contains { $0.contains("Esc close") }
+                isQuiet(screen) && !screen.contains { $0.contains("Esc close") }
+                    && threePaneFrameProblems(screen, width: size.width, height: size.height).isEmpty
             }
 
             // The server's state, read by a separate client.

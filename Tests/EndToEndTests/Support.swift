@@ -73,14 +73,18 @@ extension ScreenDriver {
 /// The characters boxes are drawn with (light for panes, heavy for the focused pane).
 let verticalBoxCharacters: Set<Character> = ["│", "┃", "┌", "┐", "└", "┘", "┏", "┓", "┗", "┛"]
 
-/// Each character of a screen row with the column it starts at, by the terminal's widths. Measured on the
-/// whole prefix: a zero-width character (RLM, a combining mark) is only zero-width after something.
+/// Each character of a screen row with the column it starts at, by the terminal's widths. Each character is
+/// measured after the one before it: a zero-width character (RLM, a combining mark) is only zero-width after
+/// something. (Measuring the whole prefix each time gave the same columns in quadratic time.)
 func cells(of line: String) -> [(character: Character, column: Int)] {
-    var prefix = ""
+    var column = 0
+    var previous = ""
     var result: [(Character, Int)] = []
     for character in line {
-        result.append((character, TextWidth.of(prefix)))
-        prefix.append(character)
+        result.append((character, column))
+        let pair = previous + String(character)
+        column += TextWidth.of(pair) - TextWidth.of(previous)
+        previous = String(character)
     }
     return result
 }

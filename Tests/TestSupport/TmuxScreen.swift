@@ -36,8 +36,9 @@ public final class TmuxScreen: ScreenDriver {
 
     /// Starts `program` (argv) in a new terminal of the given size.
     /// - Parameters:
-    ///   - environment: added to the program's environment (which also has TERM=xterm-256color, a UTF-8 locale, no
-    ///     interactive crash reports, and deliberately stale COLUMNS/LINES: programs must ask the terminal its size).
+    ///   - environment: added to the program's environment (which also has TERM=xterm-256color, a UTF-8 locale, crash
+    ///     reports that neither wait for a key nor look up symbols, and deliberately stale COLUMNS/LINES: programs must
+    ///     ask the terminal its size).
     ///   - directory: from `makeDirectory()`, or nil for a new one.
     ///   - recordTTY: copy every byte the terminal receives to `rawOutputFile`, from before the program starts.
     ///   - interactiveShell: start `sh -i` and type the command there (job control, for Ctrl-Z and `fg`); the exit
@@ -51,7 +52,9 @@ public final class TmuxScreen: ScreenDriver {
         self.directory = directory
         currentSize = Mutex(size)
         func quoted(_ name: String) -> String { Self.quote(directory.appendingPathComponent(name).path) }
-        var exports = ["TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SWIFT_BACKTRACE=interactive=no,color=no"]
+        // A crash report that does not wait for a key, and without symbol names: looking them up in a debug binary
+        // costs seconds of CPU per crash; the report (threads, registers, images) is still written.
+        var exports = ["TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "SWIFT_BACKTRACE=interactive=no,color=no,symbolicate=off"]
         exports += environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }
         let command = program.map(Self.quote).joined(separator: " ") + " 2>" + quoted("stderr")
         let script: String
