@@ -191,12 +191,13 @@ import TestSupport
             let shown = try await screen.waitFor("the carts after r", passingRetryWaits: true, Self.cartsShown)
             #expect(!shown.joined().contains("did not answer in time"), "the error is gone once the carts came")
             #expect(paneTitle(shown, pane: 2).contains("Listing carts"))
-            // Four tries that each ran out of time (no answer), then one that was answered.
+            // Four tries that each ran out of time (no answer), then, after `r`, an answer. (Only the first four
+            // were held; on a very loaded machine a later try may also run out of its real second and be retried.)
             let tries = screen.requestEvents.filter { $0.method == "GET" && $0.path.hasPrefix("/v1/listingcarts") }
-            #expect(tries.map(\.status) == [nil, nil, nil, nil, 200], "\(tries)")
-            #expect(tries.prefix(4).map(\.attempt) == [1, 2, 3, 4])
-            #expect(tries.prefix(4).allSatisfy { $0.errorSummary?.contains("timed out") == true }, "\(tries)")
-            #expect(await server.journal.requests(method: "GET", path: "/v1/listingcarts").count == 5)
+            #expect(tries.prefix(4).map(\.attempt) == [1, 2, 3, 4], "\(tries)")
+            #expect(tries.prefix(4).allSatisfy { $0.status == nil && $0.errorSummary?.contains("timed out") == true }, "\(tries)")
+            #expect(tries.last?.status == 200, "\(tries)")
+            #expect(await server.journal.requests(method: "GET", path: "/v1/listingcarts").count >= 5, "four held, one answered")
             try await quit(screen)
         }
     }
