@@ -139,8 +139,8 @@ public enum Executable {
         return fds
     }
 
-    /// A child whose stdin is closed at once gets EPIPE from its own writes; this process must not die of SIGPIPE
-    /// when a child exits before reading all of its input.
+    /// Writing a child's input after it has exited raises SIGPIPE, which would end the whole test process; ignored,
+    /// the write fails with EPIPE instead (children get default handlers back: see `ChildProcess`).
     private static let ignoreSIGPIPE: Void = { signal(SIGPIPE, SIG_IGN) }()
 }
 
