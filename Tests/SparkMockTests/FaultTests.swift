@@ -203,10 +203,13 @@ extension Sequence where Element: Sendable {
 struct StalledBodyTests {
     @Test func headersAndHalfTheBodyArriveThenNothingMore() async throws {
         let faults = FaultPlan(rules: [try FaultRule.parse("GET:/v1/my/account=stall-body:30")])
-        try await withDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults)) { url in
-            let received = try RawHTTP.readUntilStalled(port: url.port!, request:
-                "GET /v1/my/account HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: OAuth \(DemoCredentials.demoAccessToken)\r\n"
-                + "X-SparkApi-User-Agent: t\r\n\r\n")
+        let clock = TestClock()  // never advanced: the rest of the body is held until the clock stops
+        try await withDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults, clock: clock)) { url in
+            defer { clock.stop() }
+            let request = "GET /v1/my/account HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: OAuth \(DemoCredentials.demoAccessToken)\r\n"
+                + "X-SparkApi-User-Agent: t\r\n\r\n"
+            // Blocking socket reads: on a thread of their own, not the cooperative pool the server needs.
+            let received = try await onOwnThread { Result { try RawHTTP.readUntilStalled(port: url.port!, request: request) } }.get()
             #expect(received.head.hasPrefix("HTTP/1.1 200"))
             let length = try #require(received.contentLength)
             #expect(received.body.count == length / 2, "half of \(length) bytes, then the stall")
@@ -216,7 +219,7 @@ struct StalledBodyTests {
 
 /// A bare HTTP/1.1 exchange over a POSIX socket, read only as far as the server has sent.
 enum RawHTTP {
-    struct Received {
+    struct Received: Sendable {
         var head: String
         var contentLength: Int?
         var body: [UInt8]
