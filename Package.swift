@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Already in the graph through Hummingbird: named for SparkMock's graceful stop (DemoServer.stop).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Already in the graph through AsyncHTTPClient and Hummingbird: named here for TLS settings (SparkAPI)
         // and for the https redirect test's certificate (SparkAPITests only).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -67,6 +69,7 @@ let package = Package(
                 "PhotoCodec",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Plain POSIX C for TerminalUI, no ncurses: the async-signal-safe terminal restore for
@@ -143,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "SparkMockTests",
             dependencies: [
-                "SparkMock", "PhotoCodec",
+                "SparkMock", "PhotoCodec", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -151,14 +154,17 @@ let package = Package(
             name: "TerminalUITests",
             dependencies: ["TerminalUI", "TestSupport", "tui-demo"]
         ),
-        // Helpers for tests that drive real processes and terminals (tmux).
+        // The screen driver of the scenarios (the app in process on a test clock, or a real program in tmux), the
+        // test clock, and helpers that run processes off the cooperative pool.
         .target(
             name: "TestSupport",
+            dependencies: ["TerminalUI", "PortalApp", "SparkAPI", "SparkMock"],
             path: "Tests/TestSupport"
         ),
+        // Scenarios: the app in process against the demo server, and the real binaries in tmux.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "TerminalUI", "spark-portal", "spark-mock"]
+            dependencies: ["TestSupport", "TerminalUI", "PortalApp", "SparkAPI", "SparkMock", "spark-portal", "spark-mock"]
         ),
         .testTarget(
             name: "PortalCLITests",
@@ -171,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalAppTests",
-            dependencies: ["PortalApp", "SparkAPI", "SparkMock", "TerminalUI"]
+            dependencies: ["PortalApp", "SparkAPI", "TerminalUI"]
         ),
     ],
     swiftLanguageModes: [.v6]

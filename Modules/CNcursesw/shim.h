@@ -22,15 +22,11 @@ static inline attr_t cn_a_dim(void) { return A_DIM; }
 static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
 static inline attr_t cn_a_italic(void) { return A_ITALIC; }
-static inline int cn_color_pair(int n) { return (int)COLOR_PAIR(n); }
 
 static inline WINDOW *cn_stdscr(void) { return stdscr; }
 static inline WINDOW *cn_curscr(void) { return curscr; }
-static inline int cn_lines(void) { return LINES; }
-static inline int cn_cols(void) { return COLS; }
 static inline int cn_colors(void) { return COLORS; }
 static inline int cn_color_pairs(void) { return COLOR_PAIRS; }
-static inline int cn_escdelay(void) { return ESCDELAY; }
 static inline void cn_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
 static inline FILE *cn_stdout(void) { return stdout; }
 static inline FILE *cn_stdin(void) { return stdin; }
@@ -47,11 +43,8 @@ static inline int cn_key_end(void) { return KEY_END; }
 
 static inline mmask_t cn_button1_pressed(void) { return BUTTON1_PRESSED; }
 static inline mmask_t cn_button1_released(void) { return BUTTON1_RELEASED; }
-static inline mmask_t cn_button1_clicked(void) { return BUTTON1_CLICKED; }
 static inline mmask_t cn_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t cn_button5_pressed(void) { return BUTTON5_PRESSED; }
-static inline mmask_t cn_all_mouse_events(void) { return ALL_MOUSE_EVENTS; }
-static inline mmask_t cn_report_mouse_position(void) { return REPORT_MOUSE_POSITION; }
 
 /// A terminfo string capability, or NULL when absent or not a string.
 static inline const char *cn_tigetstr(const char *name) {

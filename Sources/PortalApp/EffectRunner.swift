@@ -42,14 +42,29 @@ public final class Mailbox: Sendable {
 public final class EffectRunner: Sendable {
     private let client: SparkClient
     private let mailbox: Mailbox
+    /// The clock the app's timers run on: the spinner's tick now; polling and status messages that clear later.
+    /// The real clock in the app; tests pass one they advance, so no test waits for time to pass.
+    public let clock: any Clock<Duration>
     private let tasks = Mutex<(next: Int, running: [EffectID: (token: Int, task: Task<Void, Never>)], untracked: [Int: Task<Void, Never>])>((0, [:], [:]))
 
     /// The page size used when paging in a cart's listings.
     public static let listingsPageSize = 25
 
-    public init(client: SparkClient, mailbox: Mailbox) {
+    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock()) {
         self.client = client
         self.mailbox = mailbox
+        self.clock = clock
+    }
+
+    /// Posts `action` every `interval` on the app's clock until the returned task is cancelled.
+    public func timer(every interval: Duration, posting action: AppAction) -> Task<Void, Never> {
+        let clock = self.clock
+        let mailbox = self.mailbox
+        return Task {
+            while (try? await clock.sleep(for: interval)) != nil {
+                mailbox.post(action)
+            }
+        }
     }
 
     public func run(_ effect: AppEffect) {

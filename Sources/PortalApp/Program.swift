@@ -13,11 +13,16 @@ public final class Program {
     /// For the terminal-safety tests only: trap right after the first frame, as a crash would.
     public var crashAfterFirstFrame = false
 
-    public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState) {
+    /// The spinner's tick while something is in flight: a timer on the app's clock.
+    private var ticker: Task<Void, Never>?
+
+    /// - Parameter clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
+                clock: any Clock<Duration> = ContinuousClock()) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
-        self.runner = EffectRunner(client: client, mailbox: mailbox)
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -29,13 +34,12 @@ public final class Program {
         draw()
         if crashAfterFirstFrame { fatalError("crash requested by SPARK_PORTAL_TEST_CRASH") }
         while running {
-            let timeout: Duration? = state.isBusy || state.retry != nil ? tickInterval : nil
+            updateTicker()
             var actions: [AppAction] = []
-            switch backend.nextEvent(timeout: timeout) {
+            switch backend.nextEvent(timeout: nil) {
             case .key(let key): actions.append(.keyPressed(key))
             case .resize(let size): actions.append(.resized(size))
-            case .wake: break
-            case nil: actions.append(.tick)
+            case .wake, nil: break
             }
             actions += mailbox.drain()
             for action in actions where running {
@@ -43,7 +47,19 @@ public final class Program {
             }
             if running { draw() }
         }
+        ticker?.cancel()
         runner.cancelAll()
+    }
+
+    /// Ticks (`.tick`, every `tickInterval`) while something is in flight, so spinners move; none when idle.
+    private func updateTicker() {
+        let wanted = state.isBusy || state.retry != nil
+        if wanted, ticker == nil {
+            ticker = runner.timer(every: tickInterval, posting: .tick)
+        } else if !wanted, let ticker {
+            ticker.cancel()
+            self.ticker = nil
+        }
     }
 
     /// Starts the effects; returns false when one of them ends the program.

@@ -114,10 +114,12 @@ public final class AsyncHTTPClientTransport: SparkTransport {
         if error is SocketAddressError { return TransportFailure.hostNotFound }
         if error is ChannelError { return TransportFailure.other("connection closed") }
         if error is NIOTooManyBytesError { return TransportFailure.other("response body too large") }
-        // NIOSSL's error types, matched by module name so SparkAPI need not link NIOSSL directly.
-        let typeName = String(reflecting: type(of: error))
-        if typeName.hasPrefix("NIOSSL.") { return TransportFailure.tls(typeName.split(separator: ".").last.map(String.init) ?? "TLS") }
-        return TransportFailure.other(typeName)
+        switch error {
+        case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError, is NIOSSLCloseTimedOutError, is NIOTLSUnwrappingError:
+            return TransportFailure.tls(String(describing: type(of: error)))
+        default:
+            return TransportFailure.other(String(reflecting: type(of: error)))
+        }
     }
 }
 

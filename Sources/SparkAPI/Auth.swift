@@ -83,11 +83,3 @@ public struct OAuthTokens: Codable, Sendable, Hashable, CustomStringConvertible,
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
 }
-
-/// The token endpoint's error answer (`error`, `error_description`).
-struct OAuthErrorBody: Decodable {
-    var error: String
-    var errorDescription: String?
-
-    enum CodingKeys: String, CodingKey { case error, errorDescription = "error_description" }
-}

@@ -34,16 +34,19 @@ struct DemoAPI: Sendable {
     let journal: RequestJournal
     let plan: FaultPlan
     let seed: UInt64
+    let clock: any Clock<Duration>
     /// Listings' photos: `photos.json(forListing:)` is the `Photos` array for `_expand=Photos`.
     let photos: DemoPhotoCatalog
     var world: DemoWorld { state.world }
 
     init(configuration: DemoServerConfiguration, journal: RequestJournal = RequestJournal()) {
         self.photos = DemoPhotoCatalog(baseURL: configuration.photoBaseURL)
-        self.state = DemoState(world: configuration.dataSet.world, plan: configuration.faults, seed: configuration.seed)
+        self.state = DemoState(world: configuration.dataSet.world, plan: configuration.faults, seed: configuration.seed,
+                               clock: configuration.clock)
         self.journal = journal
         self.plan = configuration.faults
         self.seed = configuration.seed
+        self.clock = configuration.clock
     }
 
     /// Answers one request, records it, then applies latency, stalls and body faults.
@@ -60,7 +63,7 @@ struct DemoAPI: Sendable {
             delay += plan.jitter * fraction
         }
         for case .stall(let duration) in bodyFaults { delay += duration }
-        if delay > .zero { try? await Task.sleep(for: delay) }
+        if delay > .zero { try? await clock.sleep(for: delay) }
 
         for fault in bodyFaults {
             switch fault {

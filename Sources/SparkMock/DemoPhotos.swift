@@ -162,14 +162,17 @@ final class DemoPhotoService: Sendable {
     let catalog: DemoPhotoCatalog
     let faults: [PhotoFault]
     let journal: RequestJournal
+    /// What slow answers and held bodies wait on (the server's clock: a test's clock in tests).
+    let clock: any Clock<Duration>
     /// Recently drawn JPEGs by path: paging back and forth does not draw them again.
     private let recent = Mutex<[String: [UInt8]]>([:])
     private static let recentLimit = 48
 
-    init(catalog: DemoPhotoCatalog, faults: [PhotoFault], journal: RequestJournal) {
+    init(catalog: DemoPhotoCatalog, faults: [PhotoFault], journal: RequestJournal, clock: any Clock<Duration>) {
         self.catalog = catalog
         self.faults = faults
         self.journal = journal
+        self.clock = clock
     }
 
     /// What the listener answers: a body, and how to send it.
@@ -190,7 +193,7 @@ final class DemoPhotoService: Sendable {
         }
         await journal.record(RecordedRequest(method: method, path: path, query: nil, headers: recorded, body: nil,
                                              status: answer.status, userID: nil))
-        if answer.delay > .zero { try? await Task.sleep(for: answer.delay) }
+        if answer.delay > .zero { try? await clock.sleep(for: answer.delay) }
         return answer
     }
 
@@ -263,7 +266,7 @@ struct DemoPhotoResponder: HTTPResponder {
         fields[.cacheControl] = "max-age=86400"
         let status = HTTPResponse.Status(code: answer.status)
         if let pause = answer.bodyPause {
-            return Response(status: status, headers: fields, body: pausedBody(answer.body, pause: pause))
+            return Response(status: status, headers: fields, body: pausedBody(answer.body, pause: pause, clock: service.clock))
         }
         if answer.withoutLength {
             let bytes = answer.body
@@ -283,11 +286,11 @@ struct DemoPhotoResponder: HTTPResponder {
 
 /// A body sent as its first half at once and the rest after `pause` (the stall-body faults): a server that
 /// stops mid-body, which a deadline on the headers alone never notices.
-func pausedBody(_ bytes: [UInt8], pause: Duration) -> ResponseBody {
+func pausedBody(_ bytes: [UInt8], pause: Duration, clock: any Clock<Duration>) -> ResponseBody {
     let half = bytes.count / 2
     return ResponseBody(contentLength: bytes.count) { writer in
         try await writer.write(ByteBuffer(bytes: bytes[..<half]))
-        try await Task.sleep(for: pause)  // cancelled when the client hangs up or the server stops
+        try await clock.sleep(for: pause)  // cancelled when the client hangs up or the server stops
         try await writer.write(ByteBuffer(bytes: bytes[half...]))
         try await writer.finish(nil)
     }

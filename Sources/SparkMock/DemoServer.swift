@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// How to run a demo server: which data, where to listen, and what faults to inject.
 public struct DemoServerConfiguration: Sendable {
@@ -17,6 +18,9 @@ public struct DemoServerConfiguration: Sendable {
     /// Where listings' photo URIs point: set by `DemoServer.start` to its photo listener (`http://HOST:PORT`,
     /// another port on `host`). Without one (socket-free tests) listings have no photos.
     public var photoBaseURL: URL?
+    /// What latency, stalls and the rate limiter's window are measured on: the real clock, or a test's clock that
+    /// only moves when the test advances it (so a test never waits for a stall or a rate-limit window to pass).
+    public var clock: any Clock<Duration>
 
     /// Added to every response; the same value as `faults.latency`.
     public var latency: Duration {
@@ -25,12 +29,14 @@ public struct DemoServerConfiguration: Sendable {
     }
 
     public init(dataSet: DemoDataSet = .demo, host: String = "127.0.0.1", port: Int = 0,
-                latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0) {
+                latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0,
+                clock: any Clock<Duration> = ContinuousClock()) {
         self.dataSet = dataSet
         self.host = host
         self.port = port
         self.faults = faults
         self.seed = seed
+        self.clock = clock
         if latency != .zero { self.faults.latency = latency }
     }
 }
@@ -60,7 +66,7 @@ struct DemoResponder: HTTPResponder {
             return Response(status: .init(code: answer.status), headers: fields,
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
-        return Response(status: .init(code: answer.status), headers: fields, body: pausedBody(answer.body, pause: pause))
+        return Response(status: .init(code: answer.status), headers: fields, body: pausedBody(answer.body, pause: pause, clock: api.clock))
     }
 }
 
@@ -98,17 +104,30 @@ public final class DemoServer: Sendable {
     public let photoJournal: RequestJournal
     public let configuration: DemoServerConfiguration
     private let api: DemoAPI
-    private let tasks: [Task<Void, any Error>]
+    private let listeners: [Listener]
+
+    /// One Hummingbird application on a port, in a service group of its own (stopped gracefully).
+    private struct Listener: Sendable {
+        var url: URL
+        var services: ServiceGroup
+        var task: Task<Void, any Error>
+
+        /// Stops accepting, answers and closes what it accepted (cut off after a second), and waits until it is down.
+        func stop() async {
+            await services.triggerGracefulShutdown()
+            _ = await task.result
+        }
+    }
 
     private init(baseURL: URL, photoBaseURL: URL, journal: RequestJournal, photoJournal: RequestJournal,
-                 configuration: DemoServerConfiguration, api: DemoAPI, tasks: [Task<Void, any Error>]) {
+                 configuration: DemoServerConfiguration, api: DemoAPI, listeners: [Listener]) {
         self.baseURL = baseURL
         self.photoBaseURL = photoBaseURL
         self.journal = journal
         self.photoJournal = photoJournal
         self.configuration = configuration
         self.api = api
-        self.tasks = tasks
+        self.listeners = listeners
     }
 
     /// Starts listening (the photo listener first: the API's photo URIs point at it) and returns once both ports
@@ -118,7 +137,7 @@ public final class DemoServer: Sendable {
         let photoJournal = RequestJournal()
         // The service only counts a listing's photos; the catalog that writes URIs is the API's, made below.
         let photoService = DemoPhotoService(catalog: DemoPhotoCatalog(baseURL: nil), faults: configuration.photoFaults,
-                                            journal: photoJournal)
+                                            journal: photoJournal, clock: configuration.clock)
         let photos = try await listen(DemoPhotoResponder(service: photoService), host: configuration.host, port: 0)
         configuration.photoBaseURL = photos.url
         let journal = RequestJournal()
@@ -126,17 +145,16 @@ public final class DemoServer: Sendable {
         do {
             let main = try await listen(DemoResponder(api: api), host: configuration.host, port: configuration.port)
             return DemoServer(baseURL: main.url, photoBaseURL: photos.url, journal: journal, photoJournal: photoJournal,
-                              configuration: configuration, api: api, tasks: [main.task, photos.task])
+                              configuration: configuration, api: api, listeners: [main, photos])
         } catch {
-            photos.task.cancel()
-            _ = await photos.task.result
+            await photos.stop()
             throw error
         }
     }
 
     /// Runs a Hummingbird application for `responder` on host:port; returns once the port is bound.
     private static func listen<Responder: HTTPResponder>(_ responder: Responder, host: String, port: Int) async throws
-        -> (url: URL, task: Task<Void, any Error>) where Responder.Context == BasicRequestContext {
+        -> Listener where Responder.Context == BasicRequestContext {
         let (portStream, portContinuation) = AsyncStream<Int?>.makeStream()
         let app = Application(
             responder: responder,
@@ -144,9 +162,13 @@ public final class DemoServer: Sendable {
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port) },
             logger: silentLogger
         )
+        // In a service group of its own, for a graceful stop; no signal handlers (they would fight ncurses).
+        var group = ServiceGroupConfiguration(services: [app], logger: silentLogger)
+        group.maximumGracefulShutdownDuration = .seconds(1)
+        let services = ServiceGroup(configuration: group)
         let task = Task {
             defer { portContinuation.finish() }
-            try await app.run()
+            try await services.run()
         }
         var iterator = portStream.makeAsyncIterator()
         guard let bound = await iterator.next(), let port = bound else {
@@ -157,13 +179,16 @@ public final class DemoServer: Sendable {
         }
         let name = host.contains(":") ? "[\(host)]" : host
         guard let url = URL(string: "http://\(name):\(port)") else { throw DemoServerError.notListening }
-        return (url, task)
+        return Listener(url: url, services: services, task: task)
     }
 
-    /// Stops listening and waits until the server is down.
+    /// Stops listening and waits until the server is down: gracefully (it stops accepting, and the connections
+    /// it has accepted are answered and closed), then, after a second, by cancellation (an answer held by a stall).
+    /// Not cancellation at once: cancelling while an accepted connection still waits in NIO's queue traps
+    /// ("Deinited NIOAsyncWriter without calling finish()", swift-nio issue 2637).
     public func stop() async {
-        for task in tasks { task.cancel() }
-        for task in tasks { _ = await task.result }
+        for listener in listeners { await listener.services.triggerGracefulShutdown() }
+        for listener in listeners { await listener.stop() }
     }
 
     /// Mints a single-use authorization code for a user of the data set, as if they had logged in at Spark's

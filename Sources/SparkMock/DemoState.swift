@@ -18,12 +18,16 @@ actor DemoState {
     private var ruleMatches: [Int]
     private var requestCount: UInt64 = 0
     private var issuedCount: UInt64 = 0
-    private var rateWindow: (start: ContinuousClock.Instant, count: Int)?
+    /// The rate limiter's window: when it began (time since the server started) and the requests in it.
+    private var rateWindow: (start: Duration, count: Int)?
+    /// Time since the server started, on the server's clock.
+    private let elapsed: @Sendable () -> Duration
 
-    init(world: DemoWorld, plan: FaultPlan, seed: UInt64) {
+    init(world: DemoWorld, plan: FaultPlan, seed: UInt64, clock: any Clock<Duration>) {
         self.world = world
         self.plan = plan
         self.seed = seed
+        self.elapsed = clock.stopwatch()
         self.refreshTokens = world.refreshTokens
         self.ruleMatches = Array(repeating: 0, count: plan.rules.count)
         self.store = CartStore(world: world)
@@ -173,8 +177,9 @@ actor DemoState {
     }
 
     /// Seconds to wait when over the rate limit, or nil when the request may proceed.
-    func rateLimitRetryAfter(now: ContinuousClock.Instant = .now) -> Int? {
+    func rateLimitRetryAfter() -> Int? {
         guard let limit = plan.rateLimit else { return nil }
+        let now = elapsed()
         if let window = rateWindow, now - window.start < limit.window {
             if window.count >= limit.requests {
                 let remaining = limit.window - (now - window.start)
@@ -203,6 +208,14 @@ actor DemoState {
             }
         }
         return effects
+    }
+}
+
+extension Clock where Duration == Swift.Duration {
+    /// A stopwatch started now: each call tells the time passed since, on this clock.
+    func stopwatch() -> @Sendable () -> Swift.Duration {
+        let start = now
+        return { start.duration(to: self.now) }
     }
 }
 

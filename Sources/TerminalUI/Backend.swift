@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -100,55 +101,125 @@ extension TerminalBackend {
     public var colorSupport: ColorSupport { .indexed256 }
 }
 
-/// A backend in memory for tests: a fixed size (change it with `resize(to:)`), scripted events,
-/// and every frame drawn kept for inspection.
-public final class TestBackend: TerminalBackend {
-    public private(set) var size: Size
-    public private(set) var lastFrame: Buffer
-    public private(set) var framesDrawn = 0
-    /// How many cells the last `draw` changed (what a real terminal would have been sent).
-    public private(set) var lastChangeCount = 0
-    public private(set) var suspendCount = 0
-    public private(set) var isShutDown = false
-    /// The colours the pretend terminal has (tests of "photos need 256 colours" set `.none` or `.basic`).
-    public var colorSupport: ColorSupport = .indexed256
+/// A backend in memory for tests: a fixed size (change it with `resize(to:)`), scripted events, and every frame
+/// drawn kept for inspection. Safe to use from two threads: the program loop's (draw, nextEvent) and a test's
+/// (enqueue, resize, frames), so a test can run the loop on a thread of its own and drive it like a terminal —
+/// keys in, frames out (`frames()`), each wait an `await` on the next frame.
+public final class TestBackend: TerminalBackend, Sendable {
+    private struct State {
+        var size: Size
+        var lastFrame: Buffer
+        var framesDrawn = 0
+        var lastChangeCount = 0
+        var suspendCount = 0
+        var isShutDown = false
+        var colorSupport: ColorSupport = .indexed256
+        var queue: [TerminalEvent] = []
+        var subscribers: [Int: AsyncStream<Buffer>.Continuation] = [:]
+        var nextSubscriber = 0
+    }
+
+    private let state: Mutex<State>
     public let wakeup = Wakeup()
-    private var queue: [TerminalEvent] = []
+    /// What `enqueue` writes to the wake-up pipe: an event is queued (not a wake-up for the app).
+    private static let eventPosted = UInt8(ascii: "e")
 
     public init(size: Size) {
-        self.size = size
-        self.lastFrame = Buffer(size: size)
+        state = Mutex(State(size: size, lastFrame: Buffer(size: size)))
     }
 
     public convenience init(width: Int, height: Int) { self.init(size: Size(width: width, height: height)) }
 
-    public func enqueue(_ events: TerminalEvent...) { queue += events }
-    public func enqueue(keys: [Key]) { queue += keys.map(TerminalEvent.key) }
+    public var size: Size { state.withLock { $0.size } }
+    public var lastFrame: Buffer { state.withLock { $0.lastFrame } }
+    public var framesDrawn: Int { state.withLock { $0.framesDrawn } }
+    /// How many cells the last `draw` changed (what a real terminal would have been sent).
+    public var lastChangeCount: Int { state.withLock { $0.lastChangeCount } }
+    public var suspendCount: Int { state.withLock { $0.suspendCount } }
+    public var isShutDown: Bool { state.withLock { $0.isShutDown } }
+    /// The colours the pretend terminal has (tests of "photos need 256 colours" set `.none` or `.basic`).
+    public var colorSupport: ColorSupport {
+        get { state.withLock { $0.colorSupport } }
+        set { state.withLock { $0.colorSupport = newValue } }
+    }
+
+    /// Queues events for the loop, and wakes it if it is waiting.
+    public func enqueue(_ events: TerminalEvent...) { enqueue(events) }
+    public func enqueue(keys: [Key]) { enqueue(keys.map(TerminalEvent.key)) }
     /// Each character as a key press (`"jjq"`).
-    public func type(_ text: String) { queue += text.map { TerminalEvent.key(.char($0)) } }
+    public func type(_ text: String) { enqueue(text.map { TerminalEvent.key(.char($0)) }) }
+
+    private func enqueue(_ events: [TerminalEvent]) {
+        state.withLock { $0.queue += events }
+        wakeup.post(Self.eventPosted)
+    }
 
     /// Changes the size and queues the resize event a terminal would send.
     public func resize(to newSize: Size) {
-        size = newSize
-        queue.append(.resize(newSize))
+        state.withLock { state in
+            state.size = newSize
+            state.queue.append(.resize(newSize))
+        }
+        wakeup.post(Self.eventPosted)
+    }
+
+    /// Every frame drawn from now on, in order, until the consumer stops iterating or the backend shuts down.
+    /// (Frames are kept only while someone iterates, so a test that is not waiting holds none.)
+    public func frames() -> AsyncStream<Buffer> {
+        let (stream, continuation) = AsyncStream<Buffer>.makeStream()
+        let id = state.withLock { state -> Int? in
+            guard !state.isShutDown else { return nil }
+            state.nextSubscriber += 1
+            state.subscribers[state.nextSubscriber] = continuation
+            return state.nextSubscriber
+        }
+        guard let id else {
+            continuation.finish()
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
     }
 
     public func draw(_ buffer: Buffer) {
-        lastChangeCount = buffer.diff(from: lastFrame).count
-        lastFrame = buffer
-        framesDrawn += 1
+        let subscribers = state.withLock { state in
+            state.lastChangeCount = buffer.diff(from: state.lastFrame).count
+            state.lastFrame = buffer
+            state.framesDrawn += 1
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.yield(buffer) }
     }
 
-    /// The next scripted event; when none is left, waits for a wake-up up to the timeout (a nil
-    /// timeout then returns nil at once rather than hang a test).
+    /// The next queued event; with none, waits for one (or for a wake-up) up to the timeout, as a terminal does.
+    /// A nil timeout waits as long as it takes.
     public func nextEvent(timeout: Duration?) -> TerminalEvent? {
-        if !queue.isEmpty { return queue.removeFirst() }
-        if !wakeup.drain().isEmpty { return .wake }
-        guard let timeout else { return nil }
-        if wakeup.wait(timeout: timeout), !wakeup.drain().isEmpty { return .wake }
-        return nil
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        while true {
+            if let event = popEvent() { return event }
+            // The bytes `enqueue` posts only announce events (the next turn finds them); any other is a wake-up.
+            if wakeup.drain().contains(where: { $0 != Self.eventPosted }) { return popEvent() ?? .wake }
+            let left = deadline.map { $0 - ContinuousClock.now }
+            if let left, left <= .zero { return nil }
+            if !wakeup.wait(timeout: left) { return nil }
+        }
     }
 
-    public func suspend() { suspendCount += 1 }
-    public func shutdown() { isShutDown = true }
+    private func popEvent() -> TerminalEvent? {
+        state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
+    }
+
+    public func suspend() { state.withLock { $0.suspendCount += 1 } }
+
+    /// Marks the backend shut down and ends every `frames()` stream.
+    public func shutdown() {
+        let subscribers = state.withLock { state in
+            state.isShutDown = true
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.finish() }
+    }
 }

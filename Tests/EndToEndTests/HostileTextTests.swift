@@ -7,44 +7,44 @@ import TerminalUI
 /// screen, cursor moves, BEL, CR, BS, C1 controls, right-to-left marks, ZWJ emoji, 500-character names. None
 /// of it may drive the terminal: the pane title stays, the frame stays whole, and the bytes that reach the tty
 /// hold no control sequence the app did not write itself.
-@Suite(.enabled(if: Tmux.isAvailable, "tmux is not installed"), .serialized)
+@Suite(.enabled(if: TmuxScreen.isAvailable, "tmux is not installed"))
 struct HostileTextTests {
     /// Marker words that sit inside the hostile control sequences (see SparkMock's HostileText).
     static let markers = ["PWNED-OSC-TITLE", "PWNED-OSC2-TITLE", "PWNED-C1-TITLE", "PWNED-ACCOUNT-TITLE", "PWNED-CART-TITLE"]
 
-    @Test func hostileNamesNeverDriveTheTerminal() throws {
-        let server = try MockServerProcess(["--data", "hostile"])
+    @Test func hostileNamesNeverDriveTheTerminal() async throws {
+        let server = try await MockServerProcess(["--data", "hostile"])
         defer { server.stop() }
         // The shell sets a pane title with OSC 2 before the app starts (so tmux demonstrably obeys title
         // sequences); a leaked OSC 0/2 from a name would change it.
         let titleBefore = "e2e-title-before-spark-portal"
-        let portal = try PortalInTerminal(endpoint: server.baseURL.absoluteString, width: 120, height: 40, recordTTY: true,
+        let portal = try await startPortalInTerminal(endpoint: server.baseURL.absoluteString, recordTTY: true,
                                           initialTitle: titleBefore)
 
-        var screen = try portal.waitFor("the first frame with hostile names") { isQuiet($0) && $0.contains { $0.contains("Olga") } }
-        expectWhole(screen, portal, "first frame")
+        var screen = try await portal.waitFor("the first frame with hostile names") { isQuiet($0) && $0.contains { $0.contains("Olga") } }
+        await expectWhole(screen, portal, "first frame")
 
         // Walk every group (the member pane follows the highlight), choose a few, open a cart's listings, and
         // show the request log and help: every place server text is drawn.
         for step in 0..<14 {
-            try portal.send("Down")
-            screen = try portal.waitForWholeFrame("highlight step \(step)")
-            expectWhole(screen, portal, "after \(step + 1) × Down")
+            try await portal.press(.down)
+            screen = try await portal.waitForWholeFrame("highlight step \(step)")
+            await expectWhole(screen, portal, "after \(step + 1) × Down")
             if step % 4 == 1 {
-                try portal.send("Enter")
-                screen = try portal.waitFor("switched at step \(step)") { isQuiet($0) && $0.contains { $0.contains("Now acting for") } }
-                expectWhole(screen, portal, "after choosing at step \(step)")
+                try await portal.press(.enter)
+                screen = try await portal.waitFor("switched at step \(step)") { isQuiet($0) && $0.contains { $0.contains("Now acting for") } }
+                await expectWhole(screen, portal, "after choosing at step \(step)")
             }
         }
         // The carts pane: open the first cart (its listings have hostile addresses, cities and statuses).
-        try portal.send("Tab")
-        try portal.send("Tab")
-        try portal.send("Enter")
-        screen = try portal.waitFor("the hostile listings") { isQuiet($0) && $0.contains { $0.contains("· listings") } }
-        expectWhole(screen, portal, "listings")
-        try portal.send("Escape")
-        try portal.send("L")
-        screen = try portal.waitFor("the request log") { $0.contains { $0.contains("Requests · newest first") } }
+        try await portal.press(.tab)
+        try await portal.press(.tab)
+        try await portal.press(.enter)
+        screen = try await portal.waitFor("the hostile listings") { isQuiet($0) && $0.contains { $0.contains("· listings") } }
+        await expectWhole(screen, portal, "listings")
+        try await portal.press(.escape)
+        try await portal.press(.char("L"))
+        screen = try await portal.waitFor("the request log") { $0.contains { $0.contains("Requests · newest first") } }
         #expect(screen.allSatisfy { TextWidth.of($0) <= 120 }, "request log rows fit the terminal")
         // The popup's sides are at its corners' columns on every row.
         let top = try #require(screen.firstIndex { $0.contains("┏ Requests") })
@@ -55,28 +55,28 @@ struct HostileTextTests {
             let sides = cells(of: row).filter { $0.column == left || $0.column == right }.map(\.character)
             #expect(sides == ["┃", "┃"], "the request log's sides line up: \(row)")
         }
-        try portal.send("Escape")
-        try portal.waitForWholeFrame("the log closed")
+        try await portal.press(.escape)
+        try await portal.waitForWholeFrame("the log closed")
 
         // Sanitized text is shown, not obeyed: the placeholders are on screen.
         let all = screen.joined(separator: "\n")
         #expect(all.contains("␛"), "ESC is shown as ␛")
 
-        #expect(portal.paneTitle == titleBefore, "the pane title never changes")
-        try portal.send("q")
-        let (status, _) = try portal.waitForExit()
+        #expect(try await portal.paneTitle() == titleBefore, "the pane title never changes")
+        try await portal.press(.char("q"))
+        let (status, _) = try await portal.waitForExit()
         #expect(status == 0)
-        #expect(portal.paneTitle == titleBefore)
+        #expect(try await portal.paneTitle() == titleBefore)
 
         expectNoForeignControls(portal.rawOutput)
     }
 
     /// The frame is whole (so nothing cleared or moved it) and no hostile marker became the title.
-    private func expectWhole(_ screen: [String], _ portal: PortalInTerminal, _ when: String,
-                             sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectWhole(_ screen: [String], _ portal: TmuxScreen, _ when: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) async {
         let problems = threePaneFrameProblems(screen, width: 120, height: 40)
         #expect(problems.isEmpty, "\(when): \(problems.joined(separator: "\n"))", sourceLocation: sourceLocation)
-        let title = portal.paneTitle
+        let title = (try? await portal.paneTitle()) ?? ""
         #expect(!Self.markers.contains { title.contains($0) }, "\(when): pane title \(title)", sourceLocation: sourceLocation)
     }
 
@@ -108,19 +108,19 @@ struct HostileTextTests {
     // MARK: The command line
 
     @Test(arguments: [["groups", "--json"], ["current", "--json"], ["carts", "--json"], ["whoami", "--json"]])
-    func jsonOutputEscapesEveryControlCharacter(_ arguments: [String]) throws {
-        let server = try MockServerProcess(["--data", "hostile"])
+    func jsonOutputEscapesEveryControlCharacter(_ arguments: [String]) async throws {
+        let server = try await MockServerProcess(["--data", "hostile"])
         defer { server.stop() }
         if arguments[0] == "current" {
             // Choose the OSC-title group first, so `current` has a hostile group to print.
-            let groups = try runPortal(["groups", "--json", "--endpoint", server.baseURL.absoluteString])
+            let groups = try await runPortal(["groups", "--json", "--endpoint", server.baseURL.absoluteString])
             let list = try JSONSerialization.jsonObject(with: Data(groups.output.utf8)) as? [[String: Any]] ?? []
             let id = try #require(list.first { ownerName($0)?.contains("PWNED-OSC-TITLE") == true }?["Id"] as? String)
-            let use = try runPortal(["use", id, "--endpoint", server.baseURL.absoluteString])
+            let use = try await runPortal(["use", id, "--endpoint", server.baseURL.absoluteString])
             #expect(use.status == 0, "\(use.error)")
             expectSanitized(use.output, "use")
         }
-        let result = try runPortal(arguments + ["--endpoint", server.baseURL.absoluteString])
+        let result = try await runPortal(arguments + ["--endpoint", server.baseURL.absoluteString])
         #expect(result.status == 0, "\(result.error)")
         let bytes = Array(result.output.utf8)
         #expect(!bytes.isEmpty)
@@ -145,24 +145,24 @@ struct HostileTextTests {
     }
 
     @Test(arguments: [["groups"], ["current"], ["carts"], ["whoami"], ["listings"]])
-    func humanOutputIsSanitized(_ arguments: [String]) throws {
-        let server = try MockServerProcess(["--data", "hostile"])
+    func humanOutputIsSanitized(_ arguments: [String]) async throws {
+        let server = try await MockServerProcess(["--data", "hostile"])
         defer { server.stop() }
         let endpoint = ["--endpoint", server.baseURL.absoluteString]
         var arguments = arguments
         switch arguments[0] {
         case "current":
-            let groups = try runPortal(["groups", "--json"] + endpoint)
+            let groups = try await runPortal(["groups", "--json"] + endpoint)
             let list = try JSONSerialization.jsonObject(with: Data(groups.output.utf8)) as? [[String: Any]] ?? []
             let id = try #require(list.first { ownerName($0)?.hasPrefix("Clara") == true }?["Id"] as? String)
-            #expect(try runPortal(["use", id] + endpoint).status == 0)
+            #expect(try await runPortal(["use", id] + endpoint).status == 0)
         case "listings":
-            let carts = try runPortal(["carts", "--json"] + endpoint)
+            let carts = try await runPortal(["carts", "--json"] + endpoint)
             let list = try JSONSerialization.jsonObject(with: Data(carts.output.utf8)) as? [[String: Any]] ?? []
             arguments.append(try #require(list.first?["Id"] as? String))
         default: break
         }
-        let result = try runPortal(arguments + endpoint)
+        let result = try await runPortal(arguments + endpoint)
         #expect(result.status == 0, "\(result.error)")
         expectSanitized(result.output, arguments.joined(separator: " "))
         if arguments[0] == "groups" {

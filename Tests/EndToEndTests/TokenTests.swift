@@ -1,51 +1,86 @@
 import Foundation
+import SparkMock
 import Testing
 import TestSupport
 
-/// The access token never shows: not in the process's arguments, the request log, any screen, any error
-/// message, a crash report, or `--json` output. Checked by grepping everything captured for the token.
-@Suite(.enabled(if: Tmux.isAvailable, "tmux is not installed"), .serialized)
-struct TokenTests {
-    /// A token the server refuses (401/1000): the error paths see it too.
-    static let refusedToken = "sp-secret-\(UUID().uuidString)"
+/// The token is not in `text`, nor a recognisable piece of it.
+private func expectNoToken(_ text: String, _ token: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(!text.contains(token), "the token appears in \(what)", sourceLocation: sourceLocation)
+    #expect(!text.contains(String(token.prefix(14))), "part of the token appears in \(what)", sourceLocation: sourceLocation)
+}
 
-    private func expectNoToken(_ text: String, _ token: String, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(!text.contains(token), "the token appears in \(what)", sourceLocation: sourceLocation)
-        // Nor a recognisable piece of it.
-        #expect(!text.contains(String(token.prefix(14))), "part of the token appears in \(what)", sourceLocation: sourceLocation)
+/// A token the server refuses (401/1000): the error paths see it too.
+private let refusedToken = "sp-secret-\(UUID().uuidString)"
+
+/// No screen shows the token, in process: every screen a session goes through (an error, a switch, the request log,
+/// help), for an accepted token and for a refused one.
+@Suite struct TokensOnScreenTests {
+    @Test func noScreenOfASessionShowsTheToken() async throws {
+        var faults = FaultPlan()
+        try faults.add("GET:/v1/listingcarts=500:1040:4")
+        try await InProcessScreen.run(DemoServerConfiguration(dataSet: .demo, faults: faults), token: demoToken) { screen, _ in
+            var captured: [(String, [String])] = []
+            captured.append(("the screen with an error", try await screen.waitFor("the carts error", passingRetryWaits: true) { screen in
+                isQuiet(screen) && paneRows(screen, pane: 2).joined().contains("✗")
+            }))
+            try await screen.press(.char("r"))
+            try await screen.waitFor("carts after r") { isQuiet($0) && paneRows($0, pane: 2).contains { $0.contains("Favorites") } }
+            try await screen.press(.down, .enter)
+            captured.append(("the screen after a switch", try await screen.waitFor("a switch") { screen in
+                isQuiet(screen) && (screen.last ?? "").contains("Now acting for")
+            }))
+            try await screen.press(.char("L"))
+            captured.append(("the request log", try await screen.waitFor("the request log") {
+                $0.contains { $0.contains("Requests · newest first") }
+            }))
+            try await screen.press(.escape, .char("?"))
+            captured.append(("help", try await screen.waitFor("help") { $0.contains { $0.contains("Esc close") } }))
+            try await screen.press(.escape, .char("q"))
+            try await screen.waitForExit()
+            for (what, lines) in captured { expectNoToken(lines.joined(separator: "\n"), demoToken, what) }
+        }
     }
 
-    @Test func tuiSessionNeverShowsTheToken() throws {
-        let server = try MockServerProcess(["--data", "demo", "--fault", "GET:/v1/listingcarts=500:1040:4"])
+    @Test func noScreenShowsARefusedToken() async throws {
+        try await InProcessScreen.run(DemoServerConfiguration(dataSet: .demo), token: refusedToken) { screen, _ in
+            let refused = try await screen.waitFor("the refused-token message") { screen in
+                isQuiet(screen) && screen.contains { $0.contains("not accepted") }
+            }
+            try await screen.press(.char("L"))
+            let log = try await screen.waitFor("the request log") { $0.contains { $0.contains("Requests · newest first") } }
+            try await screen.press(.escape, .char("q"))
+            try await screen.waitForExit()
+            for (what, lines) in [("the screen", refused), ("the request log", log)] {
+                expectNoToken(lines.joined(separator: "\n"), refusedToken, what)
+            }
+        }
+    }
+}
+
+/// Nor does the real binary let it out: not in its arguments (`/proc/<pid>/cmdline`), its request log, stderr, the
+/// terminal's scrollback, a crash report, or any command's output, `--json` included.
+@Suite(.enabled(if: TmuxScreen.isAvailable, "tmux is not installed"))
+struct TokenTests {
+    @Test func aSessionKeepsTheTokenOutOfArgvTheLogStderrAndTheScrollback() async throws {
+        let server = try await MockServerProcess(["--data", "demo", "--fault", "GET:/v1/listingcarts=500:1040:4"])
         defer { server.stop() }
-        let portal = try PortalInTerminal(endpoint: server.baseURL.absoluteString, logRequests: true)
+        let portal = try await startPortalInTerminal(endpoint: server.baseURL.absoluteString, logRequests: true)
         var captured: [(String, String)] = []
-        try portal.waitFor("the carts error") { screen in
+        try await portal.waitFor("the carts error") { screen in
             isQuiet(screen) && paneRows(screen, pane: 2).joined().contains("✗")
         }
-        captured.append(("the screen with an error", portal.screen().joined(separator: "\n")))
-        let pid = try portal.programPID()
+        let pid = try await portal.portalPID()
         let arguments = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
         captured.append(("/proc/\(pid)/cmdline", arguments))
         #expect(arguments.contains("--endpoint"), "cmdline was read: \(arguments)")
-        // Every screen: switching, request log, help, listings.
-        try portal.send("r")
-        try portal.waitFor("carts after r") { isQuiet($0) && paneRows($0, pane: 2).contains { $0.contains("Favorites") } }
-        try portal.send("Down")
-        try portal.send("Enter")
-        try portal.waitFor("a switch") { isQuiet($0) && ($0.last ?? "").contains("Now acting for") }
-        captured.append(("the screen after a switch", portal.screen().joined(separator: "\n")))
-        try portal.send("L")
-        try portal.waitFor("the request log") { $0.contains { $0.contains("Requests · newest first") } }
-        captured.append(("the request log", portal.screen().joined(separator: "\n")))
-        try portal.send("Escape")
-        try portal.send("?")
-        try portal.waitFor("help") { $0.contains { $0.contains("Esc close") } }
-        captured.append(("help", portal.screen().joined(separator: "\n")))
-        try portal.send("Escape")
-        try portal.send("q")
-        #expect(try portal.waitForExit().status == 0)
-        captured.append(("the pane's history after exit", portal.history()))
+        // Errors, a retry and a switch in the request log.
+        try await portal.press(.char("r"))
+        try await portal.waitFor("carts after r") { isQuiet($0) && paneRows($0, pane: 2).contains { $0.contains("Favorites") } }
+        try await portal.press(.down, .enter)
+        try await portal.waitFor("a switch") { isQuiet($0) && ($0.last ?? "").contains("Now acting for") }
+        try await portal.press(.char("q"))
+        #expect(try await portal.waitForExit().status == 0)
+        captured.append(("the pane's history after exit", try await portal.history()))
         captured.append(("stderr", portal.stderr))
         let log = portal.requestLog
         #expect(log.contains("method=PUT"), "the log was written: \(log)")
@@ -53,71 +88,67 @@ struct TokenTests {
         for (what, text) in captured { expectNoToken(text, demoToken, what) }
     }
 
-    @Test func crashReportNeverShowsTheToken() throws {
-        let server = try MockServerProcess(["--data", "demo"])
+    @Test func crashReportNeverShowsTheToken() async throws {
+        let server = try await MockServerProcess(["--data", "demo"])
         defer { server.stop() }
-        let portal = try PortalInTerminal(endpoint: server.baseURL.absoluteString, environment: ["SPARK_PORTAL_TEST_CRASH": "1"],
-                                          logRequests: true)
-        // The Swift runtime's crash report (symbolicated backtrace) is slow under load.
-        let (status, _) = try portal.waitForExit(timeout: .seconds(120))
+        let portal = try await startPortalInTerminal(endpoint: server.baseURL.absoluteString, environment: ["SPARK_PORTAL_TEST_CRASH": "1"],
+                                                     logRequests: true)
+        let (status, _) = try await portal.waitForExit()
         #expect(status > 128)
         #expect(!portal.stderr.isEmpty, "a crash report was written")
         expectNoToken(portal.stderr, demoToken, "the crash report")
-        expectNoToken(portal.history(), demoToken, "the terminal after the crash")
+        expectNoToken(try await portal.history(), demoToken, "the terminal after the crash")
         expectNoToken(portal.requestLog, demoToken, "the log file")
     }
 
-    @Test func refusedTokenIsNotInTheErrorOrTheScreen() throws {
-        let server = try MockServerProcess(["--data", "demo"])
+    @Test func aRefusedTokenIsNotInTheScrollbackStderrOrTheLog() async throws {
+        let server = try await MockServerProcess(["--data", "demo"])
         defer { server.stop() }
-        let portal = try PortalInTerminal(endpoint: server.baseURL.absoluteString, token: Self.refusedToken, logRequests: true)
-        let screen = try portal.waitFor("the refused-token message") { screen in
+        let portal = try await startPortalInTerminal(endpoint: server.baseURL.absoluteString, token: refusedToken, logRequests: true)
+        try await portal.waitFor("the refused-token message") { screen in
             isQuiet(screen) && screen.contains { $0.contains("not accepted") }
         }
-        try portal.send("L")
-        let logScreen = try portal.waitFor("the request log") { $0.contains { $0.contains("Requests · newest first") } }
-        try portal.send("Escape")
-        try portal.send("q")
-        _ = try portal.waitForExit()
-        for (what, text) in [("the screen", screen.joined(separator: "\n")), ("the request log", logScreen.joined(separator: "\n")),
-                             ("the history", portal.history()), ("stderr", portal.stderr), ("the log file", portal.requestLog)] {
-            expectNoToken(text, Self.refusedToken, what)
+        try await portal.press(.char("q"))
+        _ = try await portal.waitForExit()
+        #expect(portal.requestLog.contains("status=401"), "the log has the refused requests: \(portal.requestLog)")
+        for (what, text) in [("the history", try await portal.history()), ("stderr", portal.stderr), ("the log file", portal.requestLog)] {
+            expectNoToken(text, refusedToken, what)
         }
     }
 
     @Test(arguments: [["groups", "--json"], ["current", "--json"], ["carts", "--json"], ["whoami", "--json"], ["whoami"],
                       ["groups"], ["use", "20130919194721820379000000"], ["leave"]])
-    func commandOutputNeverShowsTheToken(_ arguments: [String]) throws {
-        let server = try MockServerProcess(["--data", "demo"])
+    func commandOutputNeverShowsTheToken(_ arguments: [String]) async throws {
+        let server = try await MockServerProcess(["--data", "demo"])
         defer { server.stop() }
         let logFile = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID()).log").path
         defer { try? FileManager.default.removeItem(atPath: logFile) }
         let endpoint = ["--endpoint", server.baseURL.absoluteString, "--log-file", logFile]
-        let good = try runPortal(arguments + endpoint)
+        let good = try await runPortal(arguments + endpoint)
         #expect(good.status == 0, "\(good.error)")
-        let refused = try runPortal(arguments + endpoint, token: Self.refusedToken)
+        let refused = try await runPortal(arguments + endpoint, token: refusedToken)
         #expect(refused.status == 77, "a refused token is an authentication error: \(refused.error)")
         #expect(refused.error.contains("not accepted"), "\(refused.error)")
         let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
         #expect(log.contains("status=401"), "the log has the refused requests: \(log)")
         for text in [good.output, good.error, log] { expectNoToken(text, demoToken, "`\(arguments.joined(separator: " "))`") }
-        for text in [refused.output, refused.error, log] { expectNoToken(text, Self.refusedToken, "`\(arguments.joined(separator: " "))`") }
+        for text in [refused.output, refused.error, log] { expectNoToken(text, refusedToken, "`\(arguments.joined(separator: " "))`") }
     }
 
-    @Test func errorsOfEveryKindNeverShowTheToken() throws {
-        // Server errors whose message is made of what the client sent are redacted too; here every failure
-        // kind the CLI can report, each checked for the token.
-        let server = try MockServerProcess(["--data", "demo", "--fault", "GET:/v1/listingcarts=500:1040",
-                                            "--fault", "GET:/v1/portal/groups=malformed", "--fault", "GET:/v1/my/account=429:1550"])
+    /// Every failure kind the CLI can report, each checked for the token (server errors whose message is made of
+    /// what the client sent are redacted too). One case each, so their retry waits run side by side.
+    @Test(arguments: [(["carts"], "500"), (["groups"], "malformed"), (["whoami"], "429"),
+                      (["groups", "--endpoint", "refused"], "refused"),
+                      (["groups", "--endpoint", "http://example.com"], "insecure endpoint")])
+    func errorsOfEveryKindNeverShowTheToken(_ arguments: [String], what: String) async throws {
+        let server = try await MockServerProcess(["--data", "demo", "--fault", "GET:/v1/listingcarts=500:1040",
+                                                  "--fault", "GET:/v1/portal/groups=malformed", "--fault", "GET:/v1/my/account=429:1550"])
         defer { server.stop() }
-        let port = try LoopbackPort.free()
-        for (arguments, what) in [(["carts"], "500"), (["groups"], "malformed"), (["whoami"], "429"),
-                                  (["groups", "--endpoint", "http://127.0.0.1:\(port)"], "refused"),
-                                  (["groups", "--endpoint", "http://example.com"], "insecure endpoint")] {
-            let endpoint = arguments.contains("--endpoint") ? [] : ["--endpoint", server.baseURL.absoluteString]
-            let result = try runPortal(arguments + endpoint)
-            #expect(result.status != 0, "\(what) fails")
-            expectNoToken(result.output + result.error, demoToken, what)
-        }
+        var arguments = arguments
+        if let refused = arguments.firstIndex(of: "refused") { arguments[refused] = "http://127.0.0.1:\(try LoopbackPort.free())" }
+        let endpoint = arguments.contains("--endpoint") ? [] : ["--endpoint", server.baseURL.absoluteString]
+        let result = try await runPortal(arguments + endpoint)
+        #expect(result.status != 0, "\(what) fails")
+        expectNoToken(result.output + result.error, demoToken, what)
     }
 }

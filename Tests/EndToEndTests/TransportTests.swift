@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TerminalUI
 import Testing
 import TestSupport
 
@@ -7,32 +8,32 @@ import TestSupport
 @Suite struct TransportTests {
     @Test(arguments: ["http://example.com", "http://sparkapi.com", "http://10.0.0.1:8080", "http://127.0.0.1.nip.io",
                       "http://localhost.example.com", "http://[::ffff:10.0.0.1]"])
-    func plainHTTPToAnotherHostIsRefused(endpoint: String) throws {
+    func plainHTTPToAnotherHostIsRefused(endpoint: String) async throws {
         for arguments in [["groups", "--endpoint", endpoint], ["carts", "--json", "--endpoint", endpoint]] {
-            let result = try runPortal(arguments)
+            let result = try await runPortal(arguments)
             #expect(result.status == 64, "refused as a usage error: \(result.error)")
             #expect(result.error.contains("Refusing to send credentials over plain http"), "\(result.error)")
             #expect(result.output.isEmpty)
         }
         // The same from the environment.
-        let fromEnvironment = try runPortal(["groups"], environment: ["SPARK_API_ENDPOINT": endpoint])
+        let fromEnvironment = try await runPortal(["groups"], environment: ["SPARK_API_ENDPOINT": endpoint])
         #expect(fromEnvironment.status == 64, "\(fromEnvironment.error)")
     }
 
-    @Test(.enabled(if: Tmux.isAvailable, "tmux is not installed"))
-    func theTUIRefusesPlainHTTPToAnotherHostBeforeStarting() throws {
-        let portal = try PortalInTerminal(endpoint: "http://example.com", width: 100, height: 20)
-        let (status, _) = try portal.waitForExit()
+    @Test(.enabled(if: TmuxScreen.isAvailable, "tmux is not installed"))
+    func theTUIRefusesPlainHTTPToAnotherHostBeforeStarting() async throws {
+        let portal = try await startPortalInTerminal(endpoint: "http://example.com", size: Size(width: 100, height: 20))
+        let (status, _) = try await portal.waitForExit()
         #expect(status == 64)
         #expect(portal.stderr.contains("Refusing to send credentials over plain http"), "\(portal.stderr)")
     }
 
-    @Test func plainHTTPToLoopbackIsAllowed() throws {
-        let server = try MockServerProcess(["--data", "seed"])
+    @Test func plainHTTPToLoopbackIsAllowed() async throws {
+        let server = try await MockServerProcess(["--data", "seed"])
         defer { server.stop() }
         let localhost = server.baseURL.absoluteString.replacingOccurrences(of: "127.0.0.1", with: "localhost")
         for endpoint in [server.baseURL.absoluteString, localhost] {
-            let result = try runPortal(["groups", "--endpoint", endpoint])
+            let result = try await runPortal(["groups", "--endpoint", endpoint])
             #expect(result.status == 0, "\(endpoint): \(result.error)")
             #expect(result.output.contains("Ozzy Owner"))
         }
@@ -40,13 +41,13 @@ import TestSupport
 
     /// The first server answers every request with a redirect to a second one (another host, 127.0.0.2); the
     /// second records what reaches it. Nothing may: redirects are not followed, so the token stays home.
-    @Test func aRedirectToAnotherHostIsNotFollowed() throws {
+    @Test func aRedirectToAnotherHostIsNotFollowed() async throws {
         let elsewhere = try RecordingServer(host: "127.0.0.2") { _ in "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}" }
         let redirector = try RecordingServer(host: "127.0.0.1") { _ in
             "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.2:\(elsewhere.port)/v1/portal/groups\r\nContent-Length: 0\r\n\r\n"
         }
         defer { redirector.stop(); elsewhere.stop() }
-        let result = try runPortal(["groups", "--endpoint", "http://127.0.0.1:\(redirector.port)"])
+        let result = try await runPortal(["groups", "--endpoint", "http://127.0.0.1:\(redirector.port)"])
         #expect(result.status == 76, "\(result.error)")
         #expect(result.error.contains("redirected"), "\(result.error)")
         let first = redirector.requests

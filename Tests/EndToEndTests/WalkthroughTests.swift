@@ -1,70 +1,79 @@
 import Foundation
+import SparkAPI
+import SparkMock
 import Testing
+import TerminalUI
 import TestSupport
 
-/// The real `spark-portal` binary in a real terminal (tmux) against the real `spark-mock`.
-@Suite(.enabled(if: Tmux.isAvailable, "tmux is not installed"), .serialized)
-struct WalkthroughTests {
-    static let seedToken = "MY_OAUTH2_ACCESS_TOKEN"
-
-    /// Runs spark-portal in tmux against the server.
-    static func start(_ server: MockServerProcess, width: Int = 120, height: Int = 40,
-                      arguments: [String] = [], environment: [String: String] = [:]) throws -> Tmux {
-        var environment = environment
-        environment["SPARK_ACCESS_TOKEN"] = environment["SPARK_ACCESS_TOKEN"] ?? seedToken
-        environment["XDG_CONFIG_HOME"] = "/nonexistent-spark-portal-e2e"
-        return try Tmux(width: width, height: height,
-                        program: [Executable.product("spark-portal"), "--endpoint", server.baseURL.absoluteString] + arguments,
-                        environment: environment)
+/// The seed walkthrough ("changing the current portal group") by keys: one scenario, run in both modes — in process
+/// (where the server's journal shows what was asked), and as the real binary in a real terminal against the real
+/// `spark-mock`.
+@Suite struct WalkthroughTests {
+    /// Start-up, a group's members, switching to it, leaving it, a cart's listings and back.
+    static func walkThroughTheSeed(_ screen: some ScreenDriver) async throws {
+        try await screen.waitFor("Portal groups", "Ozzy Owner", "acting for: My own workspace", "Lake cabins")
+        try await screen.press(.down)
+        try await screen.waitFor("Johnny Consumer", "Betty Buyer", "owner")
+        try await screen.press(.enter)
+        let switched = try await screen.waitFor("acting for: Ozzy Owner's group", "Listing carts · Ozzy Owner",
+                                                "Favorites", "Possibilities", "Recommended", "Rejects", "Removed")
+        #expect(switched.contains { $0.contains("●") && $0.contains("Ozzy Owner") })
+        #expect(!switched.contains { $0.contains("Lake cabins") }, "only the new group's carts")
+        try await screen.press(.char("g"), .enter)
+        try await screen.waitFor("acting for: My own workspace", "Listing carts · my own", "Lake cabins")
+        try await screen.press(.tab, .tab, .enter)
+        try await screen.waitFor("Favorites · listings", "$")
+        try await screen.press(.escape)
+        try await screen.waitFor("Listing carts · my own", "Lake cabins")
     }
 
-    @Test func seedWalkthroughByKeys() throws {
-        let server = try MockServerProcess(["--data", "seed"])
-        defer { server.stop() }
-        let tmux = try Self.start(server)
+    @Test func inProcess() async throws {
+        try await InProcessScreen.run(DemoServerConfiguration(dataSet: .seed)) { screen, server in
+            try await Self.walkThroughTheSeed(screen)
+            try await screen.press(.char("q"))
+            try await screen.waitForExit()
 
-        try tmux.waitFor("Portal groups", "Ozzy Owner", "acting for: My own workspace", "Lake cabins")
-        try tmux.send("Down")
-        try tmux.waitFor("Johnny Consumer", "Betty Buyer")
-        try tmux.send("Enter")
-        let screen = try tmux.waitFor("acting for: Ozzy Owner's group", "Listing carts · Ozzy Owner",
-                                      "Favorites", "Possibilities", "Recommended", "Rejects", "Removed")
-        #expect(screen.contains { $0.contains("●") && $0.contains("Ozzy Owner") })
-        #expect(!screen.contains { $0.contains("Lake cabins") }, "only the new group's carts")
-        try tmux.send("q")
-        let exit = try tmux.waitForProgramExit()
-        #expect(exit.status == 0)
+            let requests = await server.journal.requests
+            let puts = requests.filter { $0.method == "PUT" && $0.path == "/v1/portal/groups/current" }
+            #expect(puts.count == 1)
+            #expect(puts.first?.body?.contains("20130919194721820379000000") == true)
+            #expect(requests.contains { $0.method == "DELETE" && $0.path == "/v1/portal/groups/current" })
+            #expect(requests.contains { $0.method == "GET" && $0.path.hasSuffix("/listings") })
+            // Start-up asked for everything at once, and the groups with paging.
+            #expect(requests.contains { $0.path == "/v1/portal/groups" && $0.queryValue("_pagination") == "1" })
+        }
     }
 
-    @Test func terminalIsRestoredAfterQuit() throws {
-        let server = try MockServerProcess(["--data", "seed"])
+    @Test(.enabled(if: TmuxScreen.isAvailable, "tmux is not installed"))
+    func theRealBinaryInATerminal() async throws {
+        let server = try await MockServerProcess(["--data", "seed"])
         defer { server.stop() }
-        let tmux = try Self.start(server, width: 100, height: 30)
-        try tmux.waitFor("Ozzy Owner")
-        try tmux.send("q")
-        let exit = try tmux.waitForProgramExit()
+        let portal = try await startPortalInTerminal(endpoint: server.baseURL.absoluteString)
+        try await Self.walkThroughTheSeed(portal)
+        try await portal.press(.char("q"))
+        let exit = try await portal.waitForExit()
         #expect(exit.status == 0)
-        let words = Set(exit.stty.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(words.contains("icanon"), "\(exit.stty)")
-        #expect(words.contains("echo"), "\(exit.stty)")
+        let words = sttyWords(exit.stty)
+        #expect(words.contains("icanon") && words.contains("echo"), "\(exit.stty)")
         #expect(!words.contains("-icanon") && !words.contains("-echo"))
     }
 
-    @Test func subcommandsWorkAgainstSparkMock() throws {
-        let server = try MockServerProcess(["--data", "seed"])
+    @Test func subcommandsWorkAgainstSparkMock() async throws {
+        let server = try await MockServerProcess(["--data", "seed"])
         defer { server.stop() }
         let binary = Executable.product("spark-portal")
-        let environment = ["SPARK_ACCESS_TOKEN": Self.seedToken, "XDG_CONFIG_HOME": "/nonexistent-spark-portal-e2e",
+        let environment = ["SPARK_ACCESS_TOKEN": demoToken, "XDG_CONFIG_HOME": "/nonexistent-spark-portal-e2e",
                            "PATH": "/usr/bin:/bin"]
         let endpoint = ["--endpoint", server.baseURL.absoluteString]
-        let use = try Executable.run(binary, ["use", "20130919194721820379000000"] + endpoint, environment: environment)
+        let use = try await Executable.run(binary, ["use", "20130919194721820379000000"] + endpoint, environment: environment)
         #expect(use.status == 0, "\(use.error)")
-        let current = try Executable.run(binary, ["current", "--json"] + endpoint, environment: environment)
+        let current = try await Executable.run(binary, ["current", "--json"] + endpoint, environment: environment)
         let group = try JSONSerialization.jsonObject(with: Data(current.output.utf8)) as? [String: Any]
         #expect(group?["Id"] as? String == "20130919194721820379000000")
-        let carts = try Executable.run(binary, ["carts"] + endpoint, environment: environment)
+        let carts = try await Executable.run(binary, ["carts"] + endpoint, environment: environment)
         #expect(carts.output.contains("Possibilities") && carts.error.isEmpty)
-        let noToken = try Executable.run(binary, ["groups"] + endpoint, environment: ["PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": "/nonexistent"])
+        let noToken = try await Executable.run(binary, ["groups"] + endpoint,
+                                               environment: ["PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": "/nonexistent"])
         #expect(noToken.status == 77)
         #expect(noToken.output.isEmpty)
         #expect(noToken.error.split(separator: "\n").count == 1)

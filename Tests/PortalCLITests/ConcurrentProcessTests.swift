@@ -5,8 +5,7 @@ import TestSupport
 @testable import PortalCLI
 
 /// The built executables: two `spark-portal` processes against one `spark-mock` process, as two members in two
-/// terminals would run them. Every process is started and awaited on a thread of its own (`onOwnThread`), never on
-/// the cooperative pool.
+/// terminals would run them. TestSupport starts and awaits every process off the cooperative pool.
 @Suite("Two spark-portal processes at once", .timeLimit(.minutes(2)))
 struct ConcurrentProcessTests {
     static let ozzyGroup = "20130919194721820379000000"
@@ -23,19 +22,17 @@ struct ConcurrentProcessTests {
         let environment = ["SPARK_ACCESS_TOKEN": token, "XDG_CONFIG_HOME": "/nonexistent-spark-portal-tests",
                            "PATH": "/usr/bin:/bin"]
         let binary = Executable.product("spark-portal")
-        let endpoint = server.baseURL.absoluteString
-        return await onOwnThread {
-            do {
-                let result = try Executable.run(binary, arguments + ["--endpoint", endpoint], environment: environment)
-                return Ran(status: result.status, output: result.output, error: result.error)
-            } catch {
-                return Ran(status: -1, output: "", error: "could not run \(binary): \(error)")
-            }
+        do {
+            let result = try await Executable.run(binary, arguments + ["--endpoint", server.baseURL.absoluteString],
+                                                  environment: environment)
+            return Ran(status: result.status, output: result.output, error: result.error)
+        } catch {
+            return Ran(status: -1, output: "", error: "could not run \(binary): \(error)")
         }
     }
 
     @Test func twoConcurrentCartAddsBothLand() async throws {
-        let server = try await onOwnThread { Result { try MockServerProcess(["--data", "demo"]) } }.get()
+        let server = try await MockServerProcess(["--data", "demo"])
         defer { server.stop() }
         let members = [DemoCredentials.demoAccessToken, "DEMO_ACCESS_TOKEN_JOHNNY"]
         for token in members {

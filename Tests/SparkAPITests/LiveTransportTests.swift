@@ -181,10 +181,14 @@ struct LiveTransportTests {
     /// The headers and half the body arrive at once, then the server stops sending: AsyncHTTPClient's own
     /// deadline has ended with the headers, so only the transport's time limit over the whole exchange ends it.
     /// The fault applies once, so asking again gets the whole answer (the connection was not left broken).
+    /// The server holds the rest on a test clock that never moves, so the first try can only end by the client's
+    /// time limit, which is generous enough for the second to be answered on a loaded machine.
     @Test func aBodyThatStallsAfterTheHeadersTimesOutThenTheRetrySucceeds() async throws {
         let faults = FaultPlan(rules: [try FaultRule.parse("GET:/v1/portal/groups=stall-body:30:1")])
-        try await withStartedDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults)) { server in
-            let configuration = liveConfiguration(server.baseURL, timeout: .milliseconds(500))
+        let clock = TestClock()
+        try await withStartedDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults, clock: clock)) { server in
+            defer { clock.stop() }  // ends the held answer before the server stops
+            let configuration = liveConfiguration(server.baseURL, timeout: .seconds(5))
             let groups = try await SparkClient.withLive(
                 configuration: configuration, tokens: StaticToken(DemoCredentials.demoAccessToken)
             ) { client in

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import SparkMock
 import Testing
+import TestSupport
 
 @Suite("Fault plan parsing")
 struct FaultParsingTests {
@@ -131,17 +132,26 @@ struct FaultBehaviourTests {
         }
     }
 
-    @Test func latencyAndStallDelayAtLeastTheirDuration() async throws {
-        let config = try configuration(["GET:/v1/my/account=stall:0.3:1"]) { $0.latency = .milliseconds(100); $0.jitter = .milliseconds(50) }
+    /// Latency and a stall hold the answer on the server's clock: a test clock here, which only the test moves.
+    @Test func latencyAndStallHoldTheAnswerForTheirDuration() async throws {
+        let clock = TestClock()
+        var config = try configuration(["GET:/v1/my/account=stall:0.3:1"]) { $0.latency = .milliseconds(100) }
+        config.clock = clock
         try await withRouter(config) { api throws in
-            let clock = ContinuousClock()
-            let start = clock.now
-            #expect(try await api.get("/v1/my/account").status == 200)
-            let stalled = clock.now - start
-            #expect(stalled >= .milliseconds(400))
-            let second = clock.now
-            #expect(try await api.get("/v1/my/account").status == 200)
-            #expect(clock.now - second >= .milliseconds(100))
+            // The first answer waits for latency + stall (400 ms)…
+            let first = Task { try await api.get("/v1/my/account").status }
+            await clock.waitForSleepers()
+            clock.advance(by: .milliseconds(399))
+            #expect(clock.sleeperCount == 1, "still held 1 ms before its time")
+            clock.advance(by: .milliseconds(1))
+            #expect(try await first.value == 200)
+            // …the second (the stall applied once) for the latency alone.
+            let second = Task { try await api.get("/v1/my/account").status }
+            await clock.waitForSleepers()
+            clock.advance(by: .milliseconds(99))
+            #expect(clock.sleeperCount == 1)
+            clock.advance(by: .milliseconds(1))
+            #expect(try await second.value == 200)
         }
     }
 
@@ -163,14 +173,23 @@ struct FaultBehaviourTests {
         }
     }
 
+    /// The rate limiter's window is on the server's clock (a test clock here): `Retry-After` is the time left in
+    /// the window, and once the window has passed requests are answered again.
     @Test func rateLimitAnswers429With1550AndRetryAfter() async throws {
-        let config = try configuration([]) { $0.rateLimit = RateLimit(requests: 3, window: .seconds(60)) }
+        let clock = TestClock()
+        var config = try configuration([]) { $0.rateLimit = RateLimit(requests: 3, window: .seconds(60)) }
+        config.clock = clock
         try await withRouter(config) { api throws in
             let replies = try await (0..<5).asyncMap { _ in try await api.get("/v1/portal/groups") }
             #expect(replies.map(\.status) == [200, 200, 200, 429, 429])
             #expect(replies[3].code == 1550)
-            let retryAfter = try #require(replies[3].headers["retry-after"].flatMap(Int.init))
-            #expect((1...60).contains(retryAfter))
+            #expect(replies[3].headers["retry-after"] == "60")
+            clock.advance(by: .seconds(45))
+            let later = try await api.get("/v1/portal/groups")
+            #expect(later.status == 429)
+            #expect(later.headers["retry-after"] == "15", "the time left in the window, in whole seconds")
+            clock.advance(by: .seconds(15))
+            #expect(try await api.get("/v1/portal/groups").status == 200, "a new window")
         }
     }
 }
@@ -190,10 +209,13 @@ extension Sequence where Element: Sendable {
 struct StalledBodyTests {
     @Test func headersAndHalfTheBodyArriveThenNothingMore() async throws {
         let faults = FaultPlan(rules: [try FaultRule.parse("GET:/v1/my/account=stall-body:30")])
-        try await withDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults)) { url in
-            let received = try RawHTTP.readUntilStalled(port: url.port!, request:
-                "GET /v1/my/account HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: OAuth \(DemoCredentials.demoAccessToken)\r\n"
-                + "X-SparkApi-User-Agent: t\r\n\r\n")
+        let clock = TestClock()  // never advanced: the rest of the body is held until the clock stops
+        try await withDemoServer(DemoServerConfiguration(dataSet: .demo, faults: faults, clock: clock)) { url in
+            defer { clock.stop() }
+            let request = "GET /v1/my/account HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: OAuth \(DemoCredentials.demoAccessToken)\r\n"
+                + "X-SparkApi-User-Agent: t\r\n\r\n"
+            // Blocking socket reads: on a thread of their own, not the cooperative pool the server needs.
+            let received = try await onOwnThread { Result { try RawHTTP.readUntilStalled(port: url.port!, request: request) } }.get()
             #expect(received.head.hasPrefix("HTTP/1.1 200"))
             let length = try #require(received.contentLength)
             #expect(received.body.count == length / 2, "half of \(length) bytes, then the stall")
@@ -203,7 +225,7 @@ struct StalledBodyTests {
 
 /// A bare HTTP/1.1 exchange over a POSIX socket, read only as far as the server has sent.
 enum RawHTTP {
-    struct Received {
+    struct Received: Sendable {
         var head: String
         var contentLength: Int?
         var body: [UInt8]

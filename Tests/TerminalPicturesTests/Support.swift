@@ -42,13 +42,6 @@ func isBlockOrSextant(_ text: String) -> Bool {
     return (0x2580...0x259F).contains(scalar.value) || (0x1FB00...0x1FB3B).contains(scalar.value)
 }
 
-/// Runs blocking work (tmux polling) on a thread of its own, so the cooperative pool stays free.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
 /// Waits for a condition with a deadline (never a fixed sleep).
 func eventually(_ what: Comment, timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
