@@ -216,6 +216,11 @@ struct WidgetTests {
             Popup(title: "Error", lines: ["Something failed: 中文 🏠"], footer: "Esc close"),
             TooSmallNotice(minimum: Size(width: 100, height: 100)),
             Clear(),
+            LineEditor(state: LineEditorState(text: "名前 Rene\u{301}e and more text"), prompt: "Name: ", placeholder: "x"),
+            LineEditor(state: LineEditorState(), prompt: "Name: ", placeholder: "Cart name 中文"),
+            ConfirmationPrompt(title: "Delete cart", question: "Delete '湖畔の家' (5 listings) from Ozzy Owner's group?"),
+            Chooser(state: ChooserState(title: "Add to cart", items: ChooserTests.items, selected: 3)),
+            Chooser(state: ChooserState(title: "Empty", items: [])),
         ]
         for widget in widgets {
             var b = Buffer(size: Size(width: width, height: height))
