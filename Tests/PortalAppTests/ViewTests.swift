@@ -109,9 +109,9 @@ import TerminalUI
 
     @Test func tooSmallAt10x3() {
         Self.expectLines(Self.screen(Fixture.loadedState(size: Size(width: 10, height: 3))), [
-            "Terminal …",
-            "need 20×6…",
-            "          ",
+            "Too small ",
+            "need 20×6 ",
+            "have 10×3 ",
         ])
     }
 
