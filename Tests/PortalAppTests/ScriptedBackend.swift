@@ -20,6 +20,8 @@ final class ScriptedBackend: TerminalBackend {
     private let patience: Duration
     private(set) var failures: [String] = []
     private(set) var framesDrawn = 0
+    /// Keys were handed out since the last frame: a screen step waits for the frame that shows them.
+    private var keysSinceFrame = false
 
     /// Generous patience: in a full parallel `swift test`, the tmux tests' polling holds the cooperative
     /// threads the in-process server and client need, and answers can take a minute to come.
@@ -36,6 +38,7 @@ final class ScriptedBackend: TerminalBackend {
     func draw(_ buffer: Buffer) {
         inner.draw(buffer)
         framesDrawn += 1
+        keysSinceFrame = false
     }
 
     func nextEvent(timeout: Duration?) -> TerminalEvent? {
@@ -43,7 +46,11 @@ final class ScriptedBackend: TerminalBackend {
             switch step {
             case .key(let key):
                 steps.removeFirst()
+                keysSinceFrame = true
                 return .key(key)
+            case .check where keysSinceFrame, .waitUntil where keysSinceFrame:
+                // The loop is taking a burst of keys without blocking: nothing more is waiting until it draws.
+                return nil
             case .resize(let size):
                 steps.removeFirst()
                 inner.resize(to: size)
