@@ -69,7 +69,7 @@ public struct AppLayout: Equatable, Sendable {
     }
 
     /// The rows a list has for its items inside its pane's border.
-    public func listHeight(for list: ListID, in state: AppState) -> Int {
+    public func listHeight(for list: ListID) -> Int {
         let pane: Pane = switch list {
         case .groups: .groups
         case .members: .members

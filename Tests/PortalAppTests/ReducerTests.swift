@@ -124,6 +124,34 @@ import TerminalUI
         #expect(state.carts.value == Fixture.ownCarts)
     }
 
+    /// The switch to Carl was answered, but the re-read says Ozzy is still current (another session switched
+    /// back meanwhile): the carts asked for Carl's group must not be shown under Ozzy's.
+    static let carlCarts = [Fixture.cart("C1", "Carl's favourites", count: 5, type: "Favorites")]
+
+    @Test func cartsAskedForAGroupThatIsNotCurrentAreDroppedAndAskedAgain() {
+        var state = Fixture.loadedState()
+        _ = state.press(.char("g"), .down, .down, .enter)
+        _ = reduce(&state, .groupSwitched(to: .group(id: "G-CARL"), .success(Empty())))
+        #expect(reduce(&state, .currentGroupLoaded(request: 2, .success(Fixture.ozzy))).isEmpty)
+        let effects = reduce(&state, .cartsLoaded(forGroup: .group(id: "G-CARL"), request: 2, .success(Self.carlCarts)))
+        #expect(state.carts == .loading(previous: nil))
+        #expect(effects == [.loadCarts(forGroup: .group(id: "G-OZZY"), request: 3)])
+        _ = reduce(&state, .cartsLoaded(forGroup: .group(id: "G-OZZY"), request: 3, .success(Fixture.ozzyCarts)))
+        #expect(state.carts.value == Fixture.ozzyCarts)
+    }
+
+    @Test func cartsShownForAGroupThatTurnsOutNotCurrentAreAskedAgain() {
+        var state = Fixture.loadedState()
+        _ = state.press(.char("g"), .down, .down, .enter)
+        _ = reduce(&state, .groupSwitched(to: .group(id: "G-CARL"), .success(Empty())))
+        // The carts answer first, while the current group is still being read: shown.
+        #expect(reduce(&state, .cartsLoaded(forGroup: .group(id: "G-CARL"), request: 2, .success(Self.carlCarts))).isEmpty)
+        #expect(state.carts.value == Self.carlCarts)
+        let effects = reduce(&state, .currentGroupLoaded(request: 2, .success(Fixture.ozzy)))
+        #expect(effects == [.loadCarts(forGroup: .group(id: "G-OZZY"), request: 3)])
+        #expect(state.carts == .loading(previous: nil), "Carl's carts are gone from under Ozzy's name")
+    }
+
     @Test func choosingTheGroupInFlightAgainCancelsTheQueuedChoice() {
         var state = Fixture.loadedState()
         _ = state.press(.char("g"), .down, .enter, .down, .enter, .up, .enter)
@@ -257,14 +285,15 @@ import TerminalUI
         #expect(state.press(.char("x")) == [.quit])
     }
 
-    @Test func resizingKeepsTheHighlightVisible() {
+    @Test func resizingKeepsTheHighlightVisible() throws {
         var state = Fixture.loadedState(size: Size(width: 120, height: 40))
         _ = state.press(.end)
         _ = reduce(&state, .resized(Size(width: 30, height: 6)))
         let cursor = state.cursor(.groups)
-        let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: .groups, in: state)
-        #expect(cursor.selected == 3)
-        #expect(cursor.offset <= cursor.selected && cursor.selected < cursor.offset + height)
+        let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: .groups)
+        let selected = try #require(cursor.selected)
+        #expect(selected == 3)
+        #expect(cursor.offset <= selected && selected < cursor.offset + height)
     }
 
     @Test func clickingARowFocusesThePaneAndSelectsIt() {
