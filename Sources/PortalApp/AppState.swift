@@ -150,8 +150,6 @@ public struct AppState: Equatable, Sendable {
     public private(set) var listingRows: [Int] = []
     /// Groups sorted by owner name (indices into `groups`).
     private var groupOrder: [Int] = []
-    /// Columns the picker needs for the largest "(members)" count.
-    public private(set) var memberCountWidth = 3
 
     // Request bookkeeping: answers to anything but the latest request of a kind are dropped.
     public var currentGroupRequest = 0
@@ -259,7 +257,6 @@ public struct AppState: Equatable, Sendable {
         let keep = highlightedPickerRow.map { workspace(of: $0) }
         let groups = groups.value ?? []
         if groupsChanged || groupOrder.count != groups.count {
-            memberCountWidth = String(groups.map(\.users.count).max() ?? 0).count + 2
             groupOrder = groups.indices.sorted { a, b in
                 let order = groups[a].ownerName.localizedStandardCompare(groups[b].ownerName)
                 return order == .orderedSame ? a < b : order == .orderedAscending

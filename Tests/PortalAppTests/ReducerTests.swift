@@ -300,7 +300,9 @@ import TerminalUI
         var state = Fixture.loadedState()
         let layout = AppLayout(size: state.size, focus: state.focus)
         let members = layout.panes[.members]!
-        _ = state.press(.mouse(MouseEvent(kind: .press, x: members.x + 2, y: members.y + 2)))
+        let firstRow = layout.firstRowY(of: .members)!
+        #expect(firstRow == members.y + 2, "under the border and the column headers")
+        _ = state.press(.mouse(MouseEvent(kind: .press, x: members.x + 2, y: firstRow + 1)))
         #expect(state.focus == .members)
         #expect(state.cursor(.members).selected == 1)
         state.mouseEnabled = false
