@@ -149,7 +149,7 @@ private func renderTabs(_ state: AppState, in area: Rect, into buffer: inout Buf
 // MARK: - Panes
 
 /// One column of a list pane: its header and how its cells sit.
-struct PaneColumn {
+private struct PaneColumn {
     var header: String
     /// The header where the column is too narrow for `header` ("#" for a count).
     var compactHeader: String?
@@ -162,7 +162,7 @@ struct PaneColumn {
 /// match), column headers, the rows, and a line saying what is loading or what failed. The first column is
 /// the name: it gets the width of the longest name in view first; the others are shown in priority order
 /// while they fit (`ListWidget.ColumnWidth.content`), so a name is cut only when the pane is narrower than it.
-struct ListPane {
+private struct ListPane {
     var pane: Pane
     var list: ListID
     var title: String
@@ -196,12 +196,12 @@ struct ListPane {
                 .render(in: inner.inset(horizontal: 1, vertical: 0), into: &buffer)
             return
         }
-        let widths: [ListWidget.Column] = columns.enumerated().map { index, column in
+        let listColumns: [ListWidget.Column] = columns.enumerated().map { index, column in
             index == 0 ? ListWidget.Column(.flexible(min: 1), alignment: column.alignment)
                        : ListWidget.Column(.content, alignment: column.alignment, priority: column.priority)
         }
         ListWidget(
-            count: state.rowCount(list), columns: widths, state: state.cursor(list),
+            count: state.rowCount(list), columns: listColumns, state: state.cursor(list),
             highlightStyle: focused ? Theme.focusedHighlight : Theme.unfocusedHighlight,
             emptyText: emptyText, header: ListWidget.Row(columns.map(\.header)),
             compactHeader: ListWidget.Row(columns.map { $0.compactHeader ?? $0.header }), headerStyle: Theme.header, row: row

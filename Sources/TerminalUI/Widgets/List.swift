@@ -181,7 +181,13 @@ public struct ListWidget: Widget {
             for (n, i) in flexible.enumerated() { widths[i] += spare / flexible.count + (n < spare % flexible.count ? 1 : 0) }
         }
         // Still too wide (a name wider than the list): cut from the right, so the name stays readable.
-        var excess = used - width
+        Self.shrinkFromRight(&widths, by: used - width)
+        return widths
+    }
+
+    /// Takes `excess` columns off the widths, the last column first.
+    private static func shrinkFromRight(_ widths: inout [Int], by excess: Int) {
+        var excess = excess
         var i = widths.count - 1
         while excess > 0 && i >= 0 {
             let cut = min(widths[i], excess)
@@ -189,7 +195,6 @@ public struct ListWidget: Widget {
             excess -= cut
             i -= 1
         }
-        return widths
     }
 
     /// The widths of the columns in `width` cells after the marker column.
@@ -213,14 +218,7 @@ public struct ListWidget: Widget {
             }
         }
         // Not enough room: shrink from the right so the first columns stay readable.
-        var excess = widths.reduce(0, +) + spacing - width
-        var i = widths.count - 1
-        while excess > 0 && i >= 0 {
-            let cut = min(widths[i], excess)
-            widths[i] -= cut
-            excess -= cut
-            i -= 1
-        }
+        Self.shrinkFromRight(&widths, by: widths.reduce(0, +) + spacing - width)
         return widths
     }
 
