@@ -156,6 +156,8 @@ private struct PaneColumn {
     var alignment: TextWidth.Alignment = .left
     /// When the column gets room, after the name: lowest first (where it is drawn is its place in the list).
     var priority = 0
+    /// The widest the column gets (longer values are cut).
+    var maxWidth: Int? = nil
 }
 
 /// A list pane: a bordered block titled with what it shows and how many rows (or the filter and how many
@@ -198,7 +200,8 @@ private struct ListPane {
         }
         let listColumns: [ListWidget.Column] = columns.enumerated().map { index, column in
             index == 0 ? ListWidget.Column(.flexible(min: 1), alignment: column.alignment)
-                       : ListWidget.Column(.content, alignment: column.alignment, priority: column.priority)
+                       : ListWidget.Column(.content, alignment: column.alignment, priority: column.priority,
+                                           maxWidth: column.maxWidth)
         }
         ListWidget(
             count: state.rowCount(list), columns: listColumns, state: state.cursor(list),
@@ -307,10 +310,10 @@ private func renderListings(_ state: AppState, in area: Rect, into buffer: inout
     ListPane(
         pane: .carts, list: .listings, title: "\(drill.cart.name) · listings",
         count: drill.totalRows.map { loaded < $0 ? "\(loaded) of \($0)" : "\($0)" } ?? (loaded > 0 ? "\(loaded)" : nil),
-        // Address first, then price, status, beds/baths and city as they fit.
+        // Address first, then price, status (a long one cut: "Active Under…"), beds/baths and city as they fit.
         columns: [PaneColumn(header: "Address"), PaneColumn(header: "City", priority: 4),
                   PaneColumn(header: "Price", alignment: .right, priority: 1),
-                  PaneColumn(header: "Beds/baths", priority: 3), PaneColumn(header: "Status", priority: 2)],
+                  PaneColumn(header: "Beds/baths", priority: 3), PaneColumn(header: "Status", priority: 2, maxWidth: 13)],
         loading: drill.loadingPage.map { $0 == 1 ? "loading listings…" : "loading more…" }, failure: drill.error,
         emptyText: "no listings in this cart"
     ) { index in

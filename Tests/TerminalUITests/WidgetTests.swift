@@ -157,6 +157,18 @@ struct WidgetTests {
         ])
     }
 
+    @Test("a content column with a largest width cuts its long cells instead of pushing out the columns after it")
+    func contentColumnMaxWidth() {
+        let list = ListWidget(count: 2, columns: [.flexible, ListWidget.Column(.content, priority: 1, maxWidth: 8),
+                                                  ListWidget.Column(.content, alignment: .right, priority: 2)]) { i in
+            ListWidget.Row([["12 Birch", "3 Oak"][i], ["Active Under Contract", "Closed"][i], ["$1", "$250,000"][i]])
+        }
+        expectLines(rendered(list, width: 30, height: 2), [
+            "  12 Birch   Active …       $1",
+            "  3 Oak      Closed   $250,000",
+        ])
+    }
+
     @Test("content columns follow the rows in view: a long value far down does not widen the column")
     func contentColumnsInView() {
         let rows = (0..<50).map { ["Group \($0)", $0 == 40 ? "100000" : "3", ""] }

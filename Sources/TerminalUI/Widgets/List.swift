@@ -72,10 +72,14 @@ public struct ListWidget: Widget {
         /// The order in which `content` columns are given room (lowest first; then left to right). Where
         /// a column is drawn is its place in `columns`, whatever its priority.
         public var priority: Int
-        public init(_ width: ColumnWidth, alignment: TextWidth.Alignment = .left, priority: Int = 0) {
+        /// The widest a `content` column gets; longer cells are cut (a long status need not push out the
+        /// columns after it). nil: as wide as its cells.
+        public var maxWidth: Int?
+        public init(_ width: ColumnWidth, alignment: TextWidth.Alignment = .left, priority: Int = 0, maxWidth: Int? = nil) {
             self.width = width
             self.alignment = alignment
             self.priority = priority
+            self.maxWidth = maxWidth
         }
         public static let flexible = Column(.flexible(min: 1))
     }
@@ -166,7 +170,7 @@ public struct ListWidget: Widget {
         let byPriority = columns.indices.filter { columns[$0].width == .content }
             .sorted { (columns[$0].priority, $0) < (columns[$1].priority, $1) }
         for i in byPriority {
-            let cells = widest(i)
+            let cells = min(widest(i), columns[i].maxWidth ?? .max)
             guard cells > 0 else { continue }
             // As wide as its header if that fits, else as its compact header (the cells never shrink).
             let room = width - used - (shown > 0 ? spacing : 0)
