@@ -342,7 +342,7 @@ private func editFilter(of list: ListID, _ key: Key, _ state: inout AppState) ->
     case .char(let character):
         text.append(character)
     case .paste(let pasted):
-        text += LineEditorState.clean(pasted)
+        text += LineEditorState.cleanPaste(pasted)
     default:
         return []
     }

@@ -245,6 +245,15 @@ import TerminalUI
         #expect(state.pickerNames.count == 4)
     }
 
+    @Test func aPasteGoesIntoTheFilterAndIsNeverACommand() {
+        var state = Fixture.loadedState()
+        #expect(state.press(.paste("q")).isEmpty, "a paste while browsing does nothing, its q included")
+        _ = state.press(.char("/"), .paste("ca\u{1B}[2J\n"))
+        #expect(state.filter(.groups) == "ca[2J", "controls left out, the final line break dropped")
+        _ = state.press(.backspace, .backspace, .backspace)
+        #expect(state.pickerNames == ["Carl Contact"])
+    }
+
     @Test func typingInAFilterDoesNotRunCommands() {
         var state = Fixture.loadedState()
         let effects = state.press(.char("/"), .char("q"), .char("r"))

@@ -57,11 +57,7 @@ public struct LineEditorState: Hashable, Sendable {
     public mutating func handle(_ key: Key) -> Outcome {
         switch key {
         case .char(let character): return insert(String(character))
-        case .paste(let pasted):
-            // Copying a whole line takes its line break along: do not turn that into a trailing space.
-            var text = pasted
-            while text.last?.isNewline == true { text.removeLast() }
-            return insert(text)
+        case .paste(let pasted): return insert(Self.cleanPaste(pasted))
         case .enter: return .confirmed(text)
         case .escape: return .cancelled
         case .left: return moveCursor(to: cursor - 1)
@@ -100,6 +96,14 @@ public struct LineEditorState: Hashable, Sendable {
         return out
     }
 
+    /// A paste as it goes into one line: its final line breaks dropped (copying a whole line takes its line
+    /// break along, which should not become a trailing space), the rest `clean`ed.
+    public static func cleanPaste(_ text: String) -> String {
+        var text = text
+        while text.last?.isNewline == true { text.removeLast() }
+        return clean(text)
+    }
+
     private static func isSpaceLike(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x85, 0x2028, 0x2029: true
@@ -117,8 +121,8 @@ public struct LineEditorState: Hashable, Sendable {
     // MARK: Editing
 
     private mutating func insert(_ raw: String) -> Outcome {
-        var piece = Self.clean(raw)
         guard !raw.isEmpty else { return .moved }
+        var piece = Self.clean(raw)
         var refused = false
         if let limit {
             let room = max(0, limit - text.count)
