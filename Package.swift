@@ -177,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalAppTests",
-            dependencies: ["PortalApp", "SparkAPI", "TerminalUI"]
+            dependencies: ["PortalApp", "SparkAPI", "TerminalUI", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -40,6 +40,7 @@ static inline int cn_key_up(void) { return KEY_UP; }
 static inline int cn_key_f0(void) { return KEY_F0; }
 static inline int cn_key_btab(void) { return KEY_BTAB; }
 static inline int cn_key_end(void) { return KEY_END; }
+static inline int cn_key_max(void) { return KEY_MAX; }
 
 static inline mmask_t cn_button1_pressed(void) { return BUTTON1_PRESSED; }
 static inline mmask_t cn_button1_released(void) { return BUTTON1_RELEASED; }

@@ -12,12 +12,10 @@ public enum AppAction: Sendable {
     case accountLoaded(Result<Account, SparkError>)
     case groupsLoaded(Result<[PortalGroup], SparkError>)
     case currentGroupLoaded(request: Int, Result<PortalGroup?, SparkError>)
-    /// The carts of the workspace that was current when request `request` was made.
+    /// The carts of the workspace expected to be current when request `request` was made (nil: not yet known).
     case cartsLoaded(forGroup: Workspace?, request: Int, Result<[ListingCart], SparkError>)
     case listingsPageLoaded(cartID: String, page: Int, Result<Page<Listing>, SparkError>)
 
-    /// The user chose a workspace (Enter in the picker).
-    case groupChosen(Workspace)
     /// The server answered the PUT (or DELETE) that made `workspace` current.
     case groupSwitched(to: Workspace, Result<Empty, SparkError>)
 

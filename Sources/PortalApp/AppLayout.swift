@@ -68,24 +68,25 @@ public struct AppLayout: Equatable, Sendable {
         }
     }
 
-    /// The rows a list has for its items inside its pane's border.
-    public func listHeight(for list: ListID, in state: AppState) -> Int {
+    /// The rows a list has for its items inside its pane's border (below its column headers).
+    public func listHeight(for list: ListID) -> Int {
         let pane: Pane = switch list {
         case .groups: .groups
         case .members: .members
         case .carts, .listings: .carts
         }
-        guard let rect = panes[pane] else {
-            // A hidden pane (tabbed mode) scrolls as if it had the visible pane's height.
-            return max((panes.values.first?.height ?? 2) - 2, 1)
-        }
-        return max(rect.height - 2, 1)
+        // A hidden pane (tabbed mode) scrolls as if it had the visible pane's height.
+        let inner = max((panes[pane] ?? panes.values.first)?.height ?? 2, 2) - 2
+        return max(inner - Self.headerRows(inner: inner), 1)
     }
 
     /// The first item row of a pane's list on screen.
     public func firstRowY(of pane: Pane) -> Int? {
-        panes[pane].map { $0.y + 1 }
+        panes[pane].map { $0.y + 1 + Self.headerRows(inner: $0.height - 2) }
     }
+
+    /// Column headers take the first row inside a pane that has room for a row under them.
+    private static func headerRows(inner: Int) -> Int { inner >= 2 ? 1 : 0 }
 
     /// The pane under a screen position, if any.
     public func pane(atX x: Int, y: Int) -> Pane? {

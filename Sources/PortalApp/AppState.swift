@@ -70,16 +70,6 @@ public enum ListID: Hashable, Sendable, CaseIterable {
     case groups, members, carts, listings
 }
 
-/// Where a list's highlight is and which row is at the top of its viewport.
-public struct ListCursor: Hashable, Sendable {
-    public var selected = 0
-    public var offset = 0
-    public init(selected: Int = 0, offset: Int = 0) {
-        self.selected = selected
-        self.offset = offset
-    }
-}
-
 /// A row of the group picker.
 public enum PickerRow: Hashable, Sendable {
     /// "My own workspace": choosing it leaves the current group (DELETE).
@@ -136,11 +126,15 @@ public struct AppState: Equatable, Sendable {
     /// The server's current group (nil inside: the user's own workspace).
     public var currentGroup: Loadable<PortalGroup?> = .idle
     public var carts: Loadable<[ListingCart]> = .idle
+    /// The workspace the carts in `carts` belong to (as the request that brought them expected); nil when
+    /// they were asked for before the current group was known, or there are none.
+    public var cartsWorkspace: Workspace?
     public var listings: CartListings?
 
     // What the user is doing.
     public var focus: Pane = .groups
-    public var cursors: [ListID: ListCursor] = [:]
+    /// Each list's highlight (an index into its rows; nil while it has none) and first row in view.
+    public var cursors: [ListID: ListState] = [:]
     public var filters: [ListID: String] = [:]
     /// The list whose filter is being typed, if any.
     public var editingFilter: ListID?
@@ -156,8 +150,6 @@ public struct AppState: Equatable, Sendable {
     public private(set) var listingRows: [Int] = []
     /// Groups sorted by owner name (indices into `groups`).
     private var groupOrder: [Int] = []
-    /// Columns the picker needs for the largest "(members)" count.
-    public private(set) var memberCountWidth = 3
 
     // Request bookkeeping: answers to anything but the latest request of a kind are dropped.
     public var currentGroupRequest = 0
@@ -189,7 +181,7 @@ public struct AppState: Equatable, Sendable {
         return Workspace(current: current)
     }
 
-    public func cursor(_ list: ListID) -> ListCursor { cursors[list] ?? ListCursor() }
+    public func cursor(_ list: ListID) -> ListState { cursors[list] ?? ListState() }
 
     public func filter(_ list: ListID) -> String { filters[list] ?? "" }
 
@@ -220,8 +212,8 @@ public struct AppState: Equatable, Sendable {
     }
 
     public var highlightedPickerRow: PickerRow? {
-        let selected = cursor(.groups).selected
-        return pickerRows.indices.contains(selected) ? pickerRows[selected] : nil
+        guard let selected = cursor(.groups).selected, pickerRows.indices.contains(selected) else { return nil }
+        return pickerRows[selected]
     }
 
     public func workspace(of row: PickerRow) -> Workspace {
@@ -246,8 +238,8 @@ public struct AppState: Equatable, Sendable {
     }
 
     public var highlightedCart: ListingCart? {
-        let selected = cursor(.carts).selected
-        guard cartRows.indices.contains(selected), let carts = carts.value else { return nil }
+        guard let selected = cursor(.carts).selected, cartRows.indices.contains(selected), let carts = carts.value
+        else { return nil }
         return carts[cartRows[selected]]
     }
 
@@ -265,7 +257,6 @@ public struct AppState: Equatable, Sendable {
         let keep = highlightedPickerRow.map { workspace(of: $0) }
         let groups = groups.value ?? []
         if groupsChanged || groupOrder.count != groups.count {
-            memberCountWidth = String(groups.map(\.users.count).max() ?? 0).count + 2
             groupOrder = groups.indices.sorted { a, b in
                 let order = groups[a].ownerName.localizedStandardCompare(groups[b].ownerName)
                 return order == .orderedSame ? a < b : order == .orderedAscending
@@ -279,7 +270,7 @@ public struct AppState: Equatable, Sendable {
         }
         pickerRows = rows
         if let keep, let index = rows.firstIndex(where: { workspace(of: $0) == keep }) {
-            cursors[.groups, default: ListCursor()].selected = index
+            cursors[.groups, default: ListState()].selected = index
         }
         clampCursor(.groups)
         rebuildMemberRows()
@@ -339,11 +330,8 @@ public struct AppState: Equatable, Sendable {
     mutating func clampCursor(_ list: ListID) {
         var cursor = cursor(list)
         let count = rowCount(list)
-        cursor.selected = count == 0 ? 0 : min(max(cursor.selected, 0), count - 1)
-        let height = AppLayout(size: size, focus: focus).listHeight(for: list, in: self)
-        cursor.offset = ListState.visibleRange(selected: cursor.selected, offset: cursor.offset,
-                                               height: height, count: count).offset
-        cursors[list] = cursor
+        cursor.selected = count == 0 ? nil : min(max(cursor.selected ?? 0, 0), count - 1)
+        cursors[list] = cursor.scrolled(height: AppLayout(size: size, focus: focus).listHeight(for: list), count: count)
     }
 }
 

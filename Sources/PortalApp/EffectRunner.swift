@@ -45,7 +45,20 @@ public final class EffectRunner: Sendable {
     /// The clock the app's timers run on: the spinner's tick now; polling and status messages that clear later.
     /// The real clock in the app; tests pass one they advance, so no test waits for time to pass.
     public let clock: any Clock<Duration>
-    private let tasks = Mutex<(next: Int, running: [EffectID: (token: Int, task: Task<Void, Never>)], untracked: [Int: Task<Void, Never>])>((0, [:], [:]))
+    private let tasks = Mutex(InFlight())
+
+    /// The tasks in flight, numbered: the latest of each `EffectID`, and the others (switches) until they end.
+    /// A struct, not a tuple, for the reason the mailbox's is (see `Mailbox.Inbox`).
+    private struct InFlight {
+        var next = 0
+        var running: [EffectID: Running] = [:]
+        var untracked: [Int: Task<Void, Never>] = [:]
+    }
+
+    private struct Running {
+        let token: Int
+        let task: Task<Void, Never>
+    }
 
     /// The page size used when paging in a cart's listings.
     public static let listingsPageSize = 25
@@ -82,7 +95,7 @@ public final class EffectRunner: Sendable {
         let replaced = tasks.withLock { tasks -> Task<Void, Never>? in
             if let id = effect.id {
                 let previous = tasks.running[id]?.task
-                tasks.running[id] = (token, task)
+                tasks.running[id] = Running(token: token, task: task)
                 return previous
             }
             tasks.untracked[token] = task

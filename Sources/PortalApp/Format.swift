@@ -49,6 +49,30 @@ public enum Format {
         return "\(short(count(listing.bedsTotal))) bd \(short(decimal(listing.bathsTotal))) ba"
     }
 
+    /// A member's role in a group: `owner`, `agent` for an MLS member (Spark's `UserType` "Member": the word
+    /// would read as "member of the group", which every row is), other non-contact types in lower case, and
+    /// nothing for a contact (most rows).
+    public static func role(of user: PortalUser, owner ownerID: String?) -> String {
+        if user.id == ownerID { return "owner" }
+        switch user.userType {
+        case nil, "Contact": return ""
+        case "Member": return "agent"
+        case let type?: return type.lowercased()
+        }
+    }
+
+    /// A cart's kind where its name does not say it: `custom` for a cart a member made, `agent` for one
+    /// without a portal type, a type we do not know as the server spells it; nothing for the system carts
+    /// (Favorites, Rejects…: their names are their kinds).
+    public static func kind(of cart: ListingCart) -> String {
+        switch cart.portalCartType {
+        case .custom?: "custom"
+        case .other(let type)?: type.lowercased()
+        case nil: "agent"
+        default: ""
+        }
+    }
+
     /// `2014-06-06`: a day is what a member list needs.
     public static func day(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day())

@@ -139,6 +139,7 @@ public struct KeyMap: Equatable, Sendable {
         case .ctrl(let c): "^\(c.uppercased())"
         case .function(let n): "F\(n)"
         case .mouse: "mouse"
+        case .paste: "paste"
         case .resize: "resize"
         case .unknown(let code): "key \(code)"
         }

@@ -28,6 +28,11 @@ public final class Program {
     }
 
     /// Runs until the user quits. Returns normally; the caller restores the terminal.
+    ///
+    /// Each turn waits for one event, then takes every event already waiting (a burst of keys: a held-down
+    /// key, keys sent together over ssh) without blocking, and every action in the mailbox, reduces them all
+    /// in order, and draws once. A single key still draws at once; `q` ends the program as soon as it is
+    /// reduced, leaving the keys after it unread.
     public func run() {
         state.size = backend.size
         var running = perform(reduce(&state, .started))
@@ -35,16 +40,18 @@ public final class Program {
         if crashAfterFirstFrame { fatalError("crash requested by SPARK_PORTAL_TEST_CRASH") }
         while running {
             updateTicker()
-            var actions: [AppAction] = []
-            switch backend.nextEvent(timeout: nil) {
-            case .key(let key): actions.append(.keyPressed(key))
-            case .resize(let size): actions.append(.resized(size))
-            case .wake, nil: break
+            var next = backend.nextEvent(timeout: nil)
+            var taken = 0
+            while running, let event = next {
+                switch event {
+                case .key(let key): running = apply(.keyPressed(key))
+                case .resize(let size): running = apply(.resized(size))
+                case .wake: running = applyMailbox()
+                }
+                taken += 1
+                next = running && taken < Self.eventsPerFrame ? backend.nextEvent(timeout: .zero) : nil
             }
-            actions += mailbox.drain()
-            for action in actions where running {
-                running = perform(reduce(&state, action))
-            }
+            if running { running = applyMailbox() }
             if running { draw() }
         }
         ticker?.cancel()
@@ -60,6 +67,21 @@ public final class Program {
             ticker.cancel()
             self.ticker = nil
         }
+    }
+
+    /// The most events reduced between two frames: a flood of input (a long paste typed as keys) still
+    /// shows progress.
+    static let eventsPerFrame = 1_000
+
+    /// Reduces one action and starts its effects; false when the program ends.
+    private func apply(_ action: AppAction) -> Bool {
+        perform(reduce(&state, action))
+    }
+
+    /// Reduces every action posted so far, oldest first; false when the program ends.
+    private func applyMailbox() -> Bool {
+        for action in mailbox.drain() where !apply(action) { return false }
+        return true
     }
 
     /// Starts the effects; returns false when one of them ends the program.

@@ -43,10 +43,21 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             state.status = StatusMessage("Couldn't read the current group: \(error.userMessage) Press r to retry.", kind: .error)
         }
         if firstAnswer, let current = state.currentWorkspace { highlight(current, &state) }
+        // The carts on screen came for another workspace than the server now says is current: not this
+        // group's carts. (Carts still on their way are checked when they arrive.)
+        if case .success = result, !state.carts.isLoading, let shown = state.cartsWorkspace, shown != state.currentWorkspace {
+            return reloadCarts(&state)
+        }
         return []
 
-    case .cartsLoaded(_, let request, let result):
+    case .cartsLoaded(let workspace, let request, let result):
         guard request == state.cartsRequest else { return [] }
+        // Asked for while another workspace was expected than the server now says is current (the switch did
+        // not stick, or someone switched meanwhile): drop them, never show them under this group's name.
+        if let workspace, !state.currentGroup.isLoading, let current = state.currentWorkspace, workspace != current {
+            return reloadCarts(&state)
+        }
+        if case .success = result { state.cartsWorkspace = workspace ?? state.currentWorkspace }
         state.carts = state.carts.finished(result)
         if case .failure(let error) = result {
             state.status = StatusMessage("Couldn't load the listing carts: \(error.userMessage) Press r to retry.", kind: .error)
@@ -75,9 +86,6 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         state.listings = drill
         state.rebuildListingRows()
         return loadMoreListingsIfNeeded(&state)
-
-    case .groupChosen(let workspace):
-        return chooseWorkspace(workspace, &state)
 
     case .groupSwitched(let workspace, let result):
         return finishSwitch(to: workspace, result, &state)
@@ -128,8 +136,8 @@ private func refreshAll(_ state: inout AppState) -> [AppEffect] {
 private func loadMoreListingsIfNeeded(_ state: inout AppState) -> [AppEffect] {
     guard var drill = state.listings, drill.loadingPage == nil, drill.error == nil,
           let next = drill.nextPage else { return [] }
-    let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: .listings, in: state)
-    let remaining = state.rowCount(.listings) - state.cursor(.listings).selected
+    let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: .listings)
+    let remaining = state.rowCount(.listings) - (state.cursor(.listings).selected ?? 0)
     guard remaining <= height + 5 || next == 1 else { return [] }
     drill.loadingPage = next
     state.listings = drill
@@ -175,13 +183,7 @@ private func finishSwitch(to workspace: Workspace, _ result: Result<Empty, Spark
     }
     state.groupSwitch = nil
     if case .success = result {
-        // The old carts belong to the old group: never show them under the new one.
-        state.carts = .loading(previous: nil)
-        state.rebuildCartRows()
-        if state.listings != nil {
-            state.listings = nil
-            state.rebuildListingRows()
-        }
+        forgetCarts(&state)
     } else {
         state.carts = state.carts.reloading
     }
@@ -194,6 +196,24 @@ private func finishSwitch(to workspace: Workspace, _ result: Result<Empty, Spark
             .loadCarts(forGroup: expected, request: state.cartsRequest)]
 }
 
+/// The old carts belong to another group: never show them (or one of them, open) under this one.
+private func forgetCarts(_ state: inout AppState) {
+    state.carts = .loading(previous: nil)
+    state.cartsWorkspace = nil
+    state.rebuildCartRows()
+    if state.listings != nil {
+        state.listings = nil
+        state.rebuildListingRows()
+    }
+}
+
+/// Asks again for the carts, those of the workspace the server says is current.
+private func reloadCarts(_ state: inout AppState) -> [AppEffect] {
+    forgetCarts(&state)
+    state.cartsRequest += 1
+    return [.loadCarts(forGroup: state.currentWorkspace, request: state.cartsRequest)]
+}
+
 private extension Result {
     var isFailure: Bool {
         if case .failure = self { return true }
@@ -204,9 +224,9 @@ private extension Result {
 /// Moves the picker highlight to a workspace's row.
 private func highlight(_ workspace: Workspace, _ state: inout AppState) {
     guard let index = state.pickerRows.firstIndex(where: { state.workspace(of: $0) == workspace }) else { return }
-    state.cursors[.groups, default: ListCursor()].selected = index
+    state.cursors[.groups, default: ListState()].selected = index
     state.clampCursor(.groups)
-    state.cursors[.members] = ListCursor()
+    state.cursors[.members] = ListState()
     state.rebuildMemberRows()
 }
 
@@ -229,7 +249,7 @@ private func handleKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
 
 private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect] {
     let list = state.focusedList
-    let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: list, in: state)
+    let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: list)
     switch command {
     case .moveUp: return move(list, by: -1, &state)
     case .moveDown: return move(list, by: 1, &state)
@@ -251,7 +271,7 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         case .carts:
             guard let cart = state.highlightedCart else { return [] }
             state.listings = CartListings(cart: cart)
-            state.cursors[.listings] = ListCursor()
+            state.cursors[.listings] = ListState()
             state.filters[.listings] = nil
             state.rebuildListingRows()
             return loadMoreListingsIfNeeded(&state)
@@ -290,16 +310,16 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
 }
 
 private func move(_ list: ListID, by delta: Int, _ state: inout AppState) -> [AppEffect] {
-    move(list, to: state.cursor(list).selected + delta, &state)
+    move(list, to: (state.cursor(list).selected ?? 0) + delta, &state)
 }
 
 private func move(_ list: ListID, to index: Int, _ state: inout AppState) -> [AppEffect] {
     let before = state.cursor(list).selected
-    state.cursors[list, default: ListCursor()].selected = index
+    state.cursors[list, default: ListState()].selected = index
     state.clampCursor(list)
     if list == .groups, state.cursor(.groups).selected != before {
         // The member list follows the highlight, with no request: members come with the group.
-        state.cursors[.members] = ListCursor()
+        state.cursors[.members] = ListState()
         state.rebuildMemberRows()
     }
     return list == .listings ? loadMoreListingsIfNeeded(&state) : []
@@ -321,11 +341,13 @@ private func editFilter(of list: ListID, _ key: Key, _ state: inout AppState) ->
         return perform(command, &state)
     case .char(let character):
         text.append(character)
+    case .paste(let pasted):
+        text += LineEditorState.cleanPaste(pasted)
     default:
         return []
     }
     state.filters[list] = text.isEmpty ? nil : text
-    state.cursors[list, default: ListCursor()].selected = 0
+    state.cursors[list, default: ListState()].selected = 0
     state.rebuildRows(list)
     return list == .listings ? loadMoreListingsIfNeeded(&state) : []
 }

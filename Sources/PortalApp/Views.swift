@@ -40,6 +40,10 @@ enum Theme {
     static let progress = Style(fg: .yellow)
     static let focusedHighlight = Style(attributes: [.reverse, .bold])
     static let unfocusedHighlight = Style(attributes: [.bold, .underline])
+    /// The focused pane's border: heavy lines (drawn by `Block`) in bold, coloured.
+    static let focusedBorder = Style(fg: .cyan, attributes: [.bold])
+    /// Column headers: dim, so they read as labels, not rows.
+    static let header = Style(attributes: [.dim, .underline])
 }
 
 private func spinner(_ state: AppState) -> String {
@@ -52,25 +56,34 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     guard !area.isEmpty else { return }
     buffer.fill(area, style: Theme.title)
     let who = state.account.value?.name ?? (state.account.isLoading ? "…" : "unknown user")
-    let actingFor: String
+    let label: String, group: String
     if let pending = state.groupSwitch {
-        actingFor = "switching to \(state.displayName(of: pending.queued ?? pending.inFlight))…"
+        (label, group) = ("switching to ", "\(state.displayName(of: pending.queued ?? pending.inFlight))…")
     } else if let workspace = state.currentWorkspace {
-        actingFor = "acting for: \(state.displayName(of: workspace))"
+        (label, group) = ("acting for: ", state.displayName(of: workspace))
     } else {
-        actingFor = state.currentGroup.error == nil ? "acting for: …" : "acting for: unknown"
+        (label, group) = ("acting for: ", state.currentGroup.error == nil ? "…" : "unknown")
     }
     let activity = state.isBusy ? spinner(state) : "⟳"
-    let right = "\(activity) \(state.endpointHost) "
-    let rightWidth = TextWidth.of(right)
+    // Narrow bars drop, in turn, the program's name, the endpoint, who you are and the "acting for:" label:
+    // the group's name is what this bar is for, and is cut last (the activity mark stays: it says whether
+    // what is shown is settled).
+    let choices: [(left: String, right: String)] = [
+        (" spark-portal · \(who) · \(label)\(group)", "\(activity) \(state.endpointHost) "),
+        (" \(who) · \(label)\(group)", "\(activity) \(state.endpointHost) "),
+        (" \(who) · \(label)\(group)", "\(activity) "),
+        (" \(label)\(group)", "\(activity) "),
+        (" \(group)", "\(activity) "),
+    ]
+    let chosen = choices.first { TextWidth.of($0.left) + 1 + TextWidth.of($0.right) <= area.width } ?? choices[choices.count - 1]
+    let rightWidth = TextWidth.of(chosen.right)
     let room = area.width - rightWidth - 1
-    let left = " spark-portal · \(who) · \(actingFor)"
-    if room >= 10 {
-        buffer.write(left, at: area.x, y: area.y, maxWidth: room, style: Theme.title, ellipsis: "…")
-        buffer.write(right, at: area.right - rightWidth, y: area.y, maxWidth: rightWidth,
+    if room >= 4 {
+        buffer.write(chosen.left, at: area.x, y: area.y, maxWidth: room, style: Theme.title, ellipsis: "…")
+        buffer.write(chosen.right, at: area.right - rightWidth, y: area.y, maxWidth: rightWidth,
                      style: state.isBusy ? Theme.title.patched(with: Theme.progress) : Theme.title)
     } else {
-        buffer.write(left, at: area.x, y: area.y, maxWidth: area.width, style: Theme.title, ellipsis: "…")
+        buffer.write(chosen.left, at: area.x, y: area.y, maxWidth: area.width, style: Theme.title, ellipsis: "…")
     }
 }
 
@@ -135,50 +148,77 @@ private func renderTabs(_ state: AppState, in area: Rect, into buffer: inout Buf
 
 // MARK: - Panes
 
-/// The pieces every list pane shares: the bordered block, the list, and a line saying what is loading
-/// or what failed.
-private func renderListPane(
-    _ state: AppState, pane: Pane, list: ListID, title: String, titleRight: String?, in area: Rect,
-    into buffer: inout Buffer, columns: [ListWidget.Column], loading: String?, failure: SparkError?,
-    emptyText: String, row: @escaping (Int) -> ListWidget.Row
-) {
-    let focused = state.focus == pane
-    let block = Block(title: title, titleRight: titleRight, focused: focused,
-                      focusedBorderStyle: Style(fg: .cyan, attributes: [.bold]))
-    block.render(in: area, into: &buffer)
-    var inner = block.inner(area)
-    guard !inner.isEmpty else { return }
-
-    var note: (text: String, style: Style)?
-    if let failure {
-        note = ("✗ \(failure.userMessage) Press r to retry.", Theme.error)
-    } else if let loading {
-        note = ("\(spinner(state)) \(loading)", Theme.progress)
-    }
-    if let note, state.rowCount(list) > 0, inner.height > 1 {
-        buffer.write(note.text, at: inner.x, y: inner.bottom - 1, maxWidth: inner.width, style: note.style, ellipsis: "…")
-        inner = inner.droppingBottom(1)
-    } else if let note, state.rowCount(list) == 0 {
-        Paragraph(lines: [Paragraph.Line(note.text, style: note.style)])
-            .render(in: inner.inset(horizontal: 1, vertical: 0), into: &buffer)
-        return
-    }
-    let cursor = state.cursor(list)
-    ListWidget(
-        count: state.rowCount(list), columns: columns,
-        state: ListState(selected: state.rowCount(list) > 0 ? cursor.selected : nil, offset: cursor.offset),
-        highlightStyle: focused ? Theme.focusedHighlight : Theme.unfocusedHighlight,
-        emptyText: emptyText, row: row
-    ).render(in: inner, into: &buffer)
+/// One column of a list pane: its header and how its cells sit.
+private struct PaneColumn {
+    var header: String
+    /// The header where the column is too narrow for `header` ("#" for a count).
+    var compactHeader: String?
+    var alignment: TextWidth.Alignment = .left
+    /// When the column gets room, after the name: lowest first (where it is drawn is its place in the list).
+    var priority = 0
+    /// The widest the column gets (longer values are cut).
+    var maxWidth: Int? = nil
 }
 
-/// The right-hand title of a list pane: how many rows it has, or, while filtering, the filter and how
-/// many rows match it.
-private func filterTitle(_ state: AppState, _ list: ListID, count: Int) -> String? {
-    let filter = state.filter(list)
-    if filter.isEmpty && state.editingFilter != list { return count > 0 ? String(count) : nil }
-    let matching = state.rowCount(list) - (list == .groups && state.pickerRows.first == .own ? 1 : 0)
-    return "/\(filter) \(matching)"
+/// A list pane: a bordered block titled with what it shows and how many rows (or the filter and how many
+/// match), column headers, the rows, and a line saying what is loading or what failed. The first column is
+/// the name: it gets the width of the longest name in view first; the others are shown in priority order
+/// while they fit (`ListWidget.ColumnWidth.content`), so a name is cut only when the pane is narrower than it.
+private struct ListPane {
+    var pane: Pane
+    var list: ListID
+    var title: String
+    /// How many rows there are, when no filter is set ("12", "25 of 80").
+    var count: String?
+    var columns: [PaneColumn]
+    var loading: String? = nil
+    var failure: SparkError? = nil
+    var emptyText: String
+    var row: (Int) -> ListWidget.Row
+
+    func render(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
+        let focused = state.focus == pane
+        let block = Block(title: title, titleRight: titleRight(state), focused: focused,
+                          focusedBorderStyle: Theme.focusedBorder)
+        block.render(in: area, into: &buffer)
+        var inner = block.inner(area)
+        guard !inner.isEmpty else { return }
+
+        var note: (text: String, style: Style)?
+        if let failure {
+            note = ("✗ \(failure.userMessage) Press r to retry.", Theme.error)
+        } else if let loading {
+            note = ("\(spinner(state)) \(loading)", Theme.progress)
+        }
+        if let note, state.rowCount(list) > 0, inner.height > 1 {
+            buffer.write(note.text, at: inner.x, y: inner.bottom - 1, maxWidth: inner.width, style: note.style, ellipsis: "…")
+            inner = inner.droppingBottom(1)
+        } else if let note, state.rowCount(list) == 0 {
+            Paragraph(lines: [Paragraph.Line(note.text, style: note.style)])
+                .render(in: inner.inset(horizontal: 1, vertical: 0), into: &buffer)
+            return
+        }
+        let listColumns: [ListWidget.Column] = columns.enumerated().map { index, column in
+            index == 0 ? ListWidget.Column(.flexible(min: 1), alignment: column.alignment)
+                       : ListWidget.Column(.content, alignment: column.alignment, priority: column.priority,
+                                           maxWidth: column.maxWidth)
+        }
+        ListWidget(
+            count: state.rowCount(list), columns: listColumns, state: state.cursor(list),
+            highlightStyle: focused ? Theme.focusedHighlight : Theme.unfocusedHighlight,
+            emptyText: emptyText, header: ListWidget.Row(columns.map(\.header)),
+            compactHeader: ListWidget.Row(columns.map { $0.compactHeader ?? $0.header }), headerStyle: Theme.header, row: row
+        ).render(in: inner, into: &buffer)
+    }
+
+    /// The count, or, while a filter is set or typed, the filter and how many rows match it.
+    private func titleRight(_ state: AppState) -> String? {
+        let filter = state.filter(list)
+        guard !filter.isEmpty || state.editingFilter == list else { return count }
+        // "My own workspace" is not a group: it does not count as a match.
+        let matching = state.rowCount(list) - (list == .groups && state.pickerRows.first == .own ? 1 : 0)
+        return "/\(filter) \(matching)"
+    }
 }
 
 private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
@@ -186,11 +226,12 @@ private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout B
     let current = state.currentWorkspace
     let pending = state.groupSwitch
     let frame = spinner(state)
-    let title = pending == nil ? Pane.groups.title : "\(Pane.groups.title) \(frame) switching…"
-    renderListPane(
-        state, pane: .groups, list: .groups, title: title,
-        titleRight: pending == nil ? filterTitle(state, .groups, count: groups.count) : nil, in: area,
-        into: &buffer, columns: [.flexible, ListWidget.Column(.fixed(state.memberCountWidth), alignment: .right)],
+    ListPane(
+        pane: .groups, list: .groups,
+        title: pending == nil ? Pane.groups.title : "\(Pane.groups.title) \(frame) switching…",
+        // While switching, the title says so; the count would cut it short.
+        count: groups.isEmpty || pending != nil ? nil : String(groups.count),
+        columns: [PaneColumn(header: "Owner"), PaneColumn(header: "Members", compactHeader: "#", alignment: .right)],
         loading: state.groups.isLoading ? "loading groups…" : nil, failure: state.groups.error,
         emptyText: "no group matches the filter"
     ) { index in
@@ -205,15 +246,14 @@ private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout B
             return ListWidget.Row(["My own workspace", ""], marker: marker, style: style.with(adding: .italic))
         case .group(let groupIndex):
             let group = groups[groupIndex]
-            return ListWidget.Row([group.ownerName, "(\(group.users.count))"], marker: marker, style: style)
+            return ListWidget.Row([group.ownerName, String(group.users.count)], marker: marker, style: style)
         }
-    }
+    }.render(state, in: area, into: &buffer)
 }
 
 private func renderMembers(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     guard let group = state.highlightedGroup else {
-        let block = Block(title: Pane.members.title, focused: state.focus == .members,
-                          focusedBorderStyle: Style(fg: .cyan, attributes: [.bold]))
+        let block = Block(title: Pane.members.title, focused: state.focus == .members, focusedBorderStyle: Theme.focusedBorder)
         block.render(in: area, into: &buffer)
         let text: String = state.highlightedPickerRow == .own
             ? "Your own workspace: your own listing carts, shared with no one. Choose it to leave the current group."
@@ -224,26 +264,18 @@ private func renderMembers(_ state: AppState, in area: Rect, into buffer: inout 
     }
     let users = group.users
     let ownerID = group.contactId
-    // Narrow panes keep the name readable and drop the least important columns first.
-    let room = area.width - 4
-    let shown = room >= 48 ? 4 : room >= 36 ? 3 : room >= 24 ? 2 : 1
-    let columns = Array([.flexible, ListWidget.Column(.fixed(7)), ListWidget.Column(.fixed(9)),
-                         ListWidget.Column(.fixed(10))].prefix(shown))
-    renderListPane(
-        state, pane: .members, list: .members,
-        title: "Members · \(group.ownerName) (\(users.count))",
-        titleRight: state.filter(.members).isEmpty && state.editingFilter != .members ? nil : filterTitle(state, .members, count: state.rowCount(.members)),
-        in: area, into: &buffer,
-        columns: columns, loading: nil, failure: nil, emptyText: "no member matches the filter"
+    ListPane(
+        pane: .members, list: .members, title: "\(Pane.members.title) · \(group.ownerName)", count: String(users.count),
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: "Role", priority: 1),
+                  PaneColumn(header: "Status", priority: 2), PaneColumn(header: "Last login", priority: 3)],
+        emptyText: "no member matches the filter"
     ) { index in
         let user = users[state.memberRows[index]]
-        let role = user.id == ownerID ? "owner" : (user.userType.flatMap { $0 == "Contact" ? nil : $0.lowercased() } ?? "")
         var status = ""
         if user.enabled == false { status = "disabled" } else if user.active == true { status = "● active" }
-        let login = user.lastLogin.map(Format.day) ?? ""
-        return ListWidget.Row(Array([user.name, role, status, login].prefix(shown)),
+        return ListWidget.Row([user.name, Format.role(of: user, owner: ownerID), status, user.lastLogin.map(Format.day) ?? ""],
                               style: user.enabled == false ? Theme.dim : .plain)
-    }
+    }.render(state, in: area, into: &buffer)
 }
 
 private func cartsOwnerName(_ state: AppState) -> String? {
@@ -256,51 +288,39 @@ private func cartsOwnerName(_ state: AppState) -> String? {
 
 private func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     let carts = state.carts.value ?? []
-    let title = cartsOwnerName(state).map { "\(Pane.carts.title) · \($0)" } ?? Pane.carts.title
-    let loading: String? = state.groupSwitch != nil ? "switching…" : state.carts.isLoading ? "loading carts…" : nil
-    renderListPane(
-        state, pane: .carts, list: .carts, title: title,
-        titleRight: filterTitle(state, .carts, count: state.rowCount(.carts)), in: area, into: &buffer,
-        columns: Array([.flexible, ListWidget.Column(.fixed(6), alignment: .right),
-                        ListWidget.Column(.fixed(13))].prefix(area.width - 4 >= 34 ? 3 : 2)),
-        loading: loading, failure: state.carts.error,
+    ListPane(
+        pane: .carts, list: .carts,
+        title: cartsOwnerName(state).map { "\(Pane.carts.title) · \($0)" } ?? Pane.carts.title,
+        count: carts.isEmpty ? nil : String(carts.count),
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: "Listings", compactHeader: "#", alignment: .right, priority: 1),
+                  PaneColumn(header: "Type", priority: 2)],
+        loading: state.groupSwitch != nil ? "switching…" : state.carts.isLoading ? "loading carts…" : nil,
+        failure: state.carts.error,
         emptyText: state.filter(.carts).isEmpty ? "no listing carts" : "no cart matches the filter"
     ) { index in
         let cart = carts[state.cartRows[index]]
-        return ListWidget.Row([cart.name, cart.listingCount.map(String.init) ?? "?", cart.portalCartType?.rawValue ?? "agent"])
-    }
+        return ListWidget.Row([cart.name, cart.listingCount.map(String.init) ?? "?", Format.kind(of: cart)])
+    }.render(state, in: area, into: &buffer)
 }
 
 private func renderListings(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     guard let drill = state.listings else { return }
     let loaded = drill.listings.count
-    let total = drill.totalRows.map { loaded < $0 ? "\(loaded) of \($0)" : "\($0)" } ?? (loaded > 0 ? "\(loaded)" : nil)
-    let filter = state.filter(.listings)
-    let titleRight = filter.isEmpty && state.editingFilter != .listings ? total : "/\(filter) \(state.rowCount(.listings))"
     let listings = drill.listings
-    renderListPane(
-        state, pane: .carts, list: .listings, title: "\(drill.cart.name) · listings", titleRight: titleRight,
-        in: area, into: &buffer,
-        columns: listingColumns(width: area.width - 4),
+    ListPane(
+        pane: .carts, list: .listings, title: "\(drill.cart.name) · listings",
+        count: drill.totalRows.map { loaded < $0 ? "\(loaded) of \($0)" : "\($0)" } ?? (loaded > 0 ? "\(loaded)" : nil),
+        // Address first, then price, status (a long one cut: "Active Under…"), beds/baths and city as they fit.
+        columns: [PaneColumn(header: "Address"), PaneColumn(header: "City", priority: 4),
+                  PaneColumn(header: "Price", alignment: .right, priority: 1),
+                  PaneColumn(header: "Beds/baths", priority: 3), PaneColumn(header: "Status", priority: 2, maxWidth: 13)],
         loading: drill.loadingPage.map { $0 == 1 ? "loading listings…" : "loading more…" }, failure: drill.error,
         emptyText: "no listings in this cart"
     ) { index in
         let listing = listings[state.listingRows[index]]
-        let cells = [Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
-                     Format.bedsAndBaths(listing), Format.text(listing.status)]
-        return ListWidget.Row(listingColumnOrder(width: area.width - 4).map { cells[$0] })
-    }
-}
-
-/// Which listing columns fit (address, city, price, beds/baths, status), most important first.
-private func listingColumnOrder(width: Int) -> [Int] {
-    width >= 68 ? [0, 1, 2, 3, 4] : width >= 52 ? [0, 2, 3, 4] : width >= 34 ? [0, 2, 4] : [0, 2]
-}
-
-private func listingColumns(width: Int) -> [ListWidget.Column] {
-    let all = [ListWidget.Column.flexible, ListWidget.Column(.flexible(min: 6)),
-               ListWidget.Column(.fixed(11), alignment: .right), ListWidget.Column(.fixed(11)), ListWidget.Column(.fixed(10))]
-    return listingColumnOrder(width: width).map { all[$0] }
+        return ListWidget.Row([Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
+                               Format.bedsAndBaths(listing), Format.text(listing.status)])
+    }.render(state, in: area, into: &buffer)
 }
 
 // MARK: - Overlays
@@ -326,8 +346,9 @@ private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: i
             let code = event.sparkCode.map { " code \($0)" } ?? ""
             let attempt = event.attempt > 1 ? " try \(event.attempt)" : ""
             let error = event.errorSummary.map { " · \($0)" } ?? ""
+            let milliseconds = String(Format.milliseconds(event.duration))
             let text = "\(event.method.padding(toLength: 6, withPad: " ", startingAt: 0))\(status) "
-                + "\(String(Format.milliseconds(event.duration)).leftPadded(to: 5))ms  \(event.path)\(code)\(attempt)\(error)"
+                + "\(TextWidth.pad(milliseconds, to: max(5, milliseconds.count), alignment: .right))ms  \(event.path)\(code)\(attempt)\(error)"
             let failed = event.status.map { $0 >= 400 } ?? true
             return Paragraph.Line(text, style: failed ? Theme.error : nil)
         }
@@ -336,11 +357,4 @@ private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: i
           maxSize: Size(width: max(screen.width - 4, 20), height: max(screen.height - 4, 6)),
           scroll: min(state.overlayScroll, max(lines.count - 1, 0)))
         .render(in: screen, into: &buffer)
-}
-
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
 }

@@ -341,12 +341,13 @@ private func makeLargeWorld() -> DemoWorld {
     for g in 0..<groupCount {
         let groupID = sparkID(year: 2016, g)
         let ownerContactID = sparkID(year: 2013, g)
-        // Group 0 is the huge one; members are computed when serialized, never stored.
-        let memberCount = g == 0 ? 100_000 : 3 + g % 13
+        // Group 0 is the huge one, group 1 (Ben Andersson 1's) a large real-world one of 300; members are
+        // computed when serialized, never stored.
+        let memberCount = g == 0 ? 100_000 : g == 1 ? 300 : 3 + g % 13
         let members = LazyList<MockMember>(count: memberCount) { i in
             if i == 0 { return MockMember(id: ownerContactID, name: largeName(g), active: g % 3 == 0) }
             if i == 1 { return user }
-            let n = g == 0 ? i : 200_000 + g * 16 + i
+            let n = g == 0 ? i : g == 1 ? 300_000 + i : 200_000 + g * 16 + i
             return MockMember(id: sparkID(year: 2015, n), name: largeName(n), active: n % 4 == 0,
                               lastLogin: n % 5 == 0 ? "2026-11-\(10 + n % 18)T12:00:00Z" : nil)
         }

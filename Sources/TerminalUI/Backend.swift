@@ -85,7 +85,8 @@ public protocol TerminalBackend: AnyObject {
     var size: Size { get }
     /// Shows a frame: writes only the cells that changed since the last frame, one update.
     func draw(_ buffer: Buffer)
-    /// Blocks until a key, a resize, a wake-up, or the timeout (then nil). nil timeout: no limit.
+    /// Blocks until a key, a resize, a wake-up, or the timeout (then nil). nil timeout: no limit; `.zero`:
+    /// only an event already waiting, never blocking (the program loop takes a burst of keys this way).
     func nextEvent(timeout: Duration?) -> TerminalEvent?
     var wakeup: Wakeup { get }
     /// Ctrl-Z from the app: restore the terminal, stop; on `fg` redraw and report a resize.

@@ -84,6 +84,16 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
         Rect(x: x, y: y, width: width, height: height - min(max(0, n), height))
     }
 
+    /// The columns right of the leftmost `n`.
+    public func droppingLeft(_ n: Int) -> Rect {
+        let k = min(max(0, n), width)
+        return Rect(x: x + k, y: y, width: width - k, height: height)
+    }
+    /// The columns left of the rightmost `n`.
+    public func droppingRight(_ n: Int) -> Rect {
+        Rect(x: x, y: y, width: width - min(max(0, n), width), height: height)
+    }
+
     /// Splits into areas placed left to right (dividing the width), one per constraint.
     public func splitHorizontally(_ constraints: [Constraint]) -> [Rect] {
         var cursor = x

@@ -10,6 +10,12 @@ public enum Key: Hashable, Sendable {
     /// F1…F63.
     case function(Int)
     case mouse(MouseEvent)
+    /// Text the user pasted, whole, from a terminal in bracketed-paste mode (the ncurses backend asks for it).
+    /// Line breaks arrive as `"\n"` (a terminal sends CR, LF or CR LF); everything else as pasted, control
+    /// characters included: text editors clean it (`LineEditorState` does) before storing it, and
+    /// `Buffer.write` sanitizes it like any other text. Pasted text is never read as key presses, so a
+    /// paste cannot run commands.
+    case paste(String)
     /// ncurses' KEY_RESIZE; backends report resizes as `TerminalEvent.resize` instead.
     case resize
     /// A key ncurses knows that this enum does not name (the raw code).
@@ -110,5 +116,68 @@ public enum KeyDecoder {
         if buttonState & (button1Pressed | button1Clicked) != 0 { return MouseEvent(kind: .press, x: x, y: y) }
         if buttonState & button1Released != 0 { return MouseEvent(kind: .release, x: x, y: y) }
         return nil
+    }
+}
+
+/// Puts a bracketed paste back together from `wget_wch` results, and decodes everything else with
+/// `KeyDecoder`. A terminal in bracketed-paste mode wraps pasted text in `ESC[200~` … `ESC[201~`; the
+/// ncurses backend binds those two sequences to key codes of their own (`define_key`), so they arrive as
+/// `KEY_CODE_YES` with `startCode` and `endCode`, and what comes between them is the pasted text, delivered
+/// as one `Key.paste` when the end arrives. Pure, so tests can feed recorded sequences.
+///
+/// Inside a paste: CR, LF and CR LF each become one `"\n"`; other characters are kept as they came
+/// (control characters included: `Key.paste` says who cleans them); a function key ncurses recognised in
+/// the pasted bytes (an escape sequence inside the text) is dropped, never sent as a key press. A paste
+/// keeps at most `limit` characters; the rest is dropped.
+public struct PasteAssembler: Sendable {
+    public let startCode: UInt32
+    public let endCode: UInt32
+    public let limit: Int
+    /// The text pasted so far, while a paste is open.
+    private var pasted: String.UnicodeScalarView?
+    private var count = 0
+    private var afterCR = false
+
+    public init(startCode: UInt32, endCode: UInt32, limit: Int = 1 << 20) {
+        self.startCode = startCode
+        self.endCode = endCode
+        self.limit = limit
+    }
+
+    /// Whether a paste has started and not ended.
+    public var isPasting: Bool { pasted != nil }
+
+    /// The key for one `wget_wch` result, or nil while a paste is being collected (and for the result
+    /// that starts one, and for a stray end).
+    public mutating func decode(status: Int32, code: UInt32) -> Key? {
+        let isCode = status == KeyDecoder.keyCodeYes
+        guard var text = pasted else {
+            if isCode && (code == startCode || code == endCode) {
+                if code == startCode { pasted = String.UnicodeScalarView(); count = 0; afterCR = false }
+                return nil
+            }
+            return KeyDecoder.decode(status: status, code: code)
+        }
+        if isCode {
+            if code == endCode { return finish() }
+            return nil  // a key ncurses found inside the pasted bytes: not a key press
+        }
+        pasted = nil  // keep the buffer uniquely referenced while appending
+        defer { pasted = text }
+        let wasCR = afterCR
+        afterCR = code == 13
+        if code == 10 && wasCR { return nil }  // CR LF is one line break
+        guard count < limit, let scalar = Unicode.Scalar(code) else { return nil }
+        text.append(code == 13 || code == 10 ? "\n" : scalar)
+        count += 1
+        return nil
+    }
+
+    /// Ends an open paste whose end never came (the terminal stalled or was cut off): what arrived, as a
+    /// paste. Nil when no paste is open.
+    public mutating func finish() -> Key? {
+        guard let text = pasted else { return nil }
+        pasted = nil
+        return .paste(String(text))
     }
 }

@@ -11,7 +11,9 @@ import Darwin
 /// `shutdown()` when done (also done on deinit, at exit, on SIGINT/SIGTERM/SIGHUP and on crashes).
 ///
 /// Terminal modes: cbreak (Ctrl-C and Ctrl-Z stay signals), noecho, keypad, no flow control
-/// (Ctrl-S/Ctrl-Q are keys), Esc delay 25 ms, cursor hidden, the terminal's default colours.
+/// (Ctrl-S/Ctrl-Q are keys), Esc delay 25 ms, cursor hidden, the terminal's default colours, bracketed
+/// paste (`ESC[?2004h`: a paste arrives as one `Key.paste`, never as key presses; off again on every way
+/// out: `shutdown`, Ctrl-Z, signals and crashes through the reset bytes of CTerminal's restore).
 public final class NcursesBackend: TerminalBackend {
     /// How the backend starts.
     public struct Options: Sendable {
@@ -62,6 +64,9 @@ public final class NcursesBackend: TerminalBackend {
     private let palette: TerminalPalette
     private var pending: [TerminalEvent] = []
     private var inputOpen = true
+    private var paste: PasteAssembler
+    /// When the open paste last received anything (a paste whose end never comes is delivered after a pause).
+    private var pasteActivity = ContinuousClock.now
     private var isShutDown = false
 
     public init(options: Options = Options()) throws {
@@ -105,6 +110,7 @@ public final class NcursesBackend: TerminalBackend {
         curs_set(0)
         tui_disable_flow_control(1)
         def_prog_mode()
+        paste = Self.bindPasteKeys()
 
         if options.colors == .auto, !noColor, has_colors() {
             start_color()
@@ -128,9 +134,11 @@ public final class NcursesBackend: TerminalBackend {
             _ = mouseinterval(0)
             reset += "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l"
         }
+        reset += Self.pasteOff
         var bytes = Array(reset.utf8)
         tui_safety_set_reset_sequence(&bytes, bytes.count)
         tui_safety_set_armed(1)
+        Self.writeToTerminal(Self.pasteOn)
 
         var rows: Int32 = 0, cols: Int32 = 0
         cn_getmaxyx(win, &rows, &cols)
@@ -144,6 +152,7 @@ public final class NcursesBackend: TerminalBackend {
         isShutDown = true
         tui_safety_set_armed(0)
         endwin()
+        Self.writeToTerminal(Self.pasteOff)
         delscreen(screen)
         tui_safety_uninstall()
         tui_safety_set_notify_fd(-1)
@@ -244,11 +253,21 @@ public final class NcursesBackend: TerminalBackend {
             handle(wakeup.drain())
             if !pending.isEmpty { continue }
             if inputOpen, let event = readKey() { return event }
+            if paste.isPasting, ContinuousClock.now - pasteActivity >= Self.pasteStall, let key = paste.finish() {
+                return .key(key)
+            }
             var fds = [pollfd(fd: wakeup.readFD, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inputOpen ? 0 : -1, events: Int16(POLLIN), revents: 0)]
-            let ms = deadline.map { Wakeup.milliseconds(until: $0) } ?? -1
+            var ms = deadline.map { Wakeup.milliseconds(until: $0) } ?? -1
+            if paste.isPasting {
+                let stall = Wakeup.milliseconds(until: pasteActivity + Self.pasteStall)
+                ms = ms < 0 ? stall : min(ms, stall)
+            }
             let r = poll(&fds, 2, ms)
-            if r == 0 { return nil }
+            if r == 0 {
+                if paste.isPasting, ContinuousClock.now - pasteActivity >= Self.pasteStall { continue }
+                return nil
+            }
             if r < 0 {
                 if errno == EINTR { continue }
                 return nil
@@ -259,25 +278,33 @@ public final class NcursesBackend: TerminalBackend {
         }
     }
 
-    /// One key from ncurses, without waiting; nil when none is ready.
+    /// One key from ncurses, without waiting; nil when none is ready (or a paste is still arriving).
     private func readKey() -> TerminalEvent? {
-        var ch: wint_t = 0
-        let status = wget_wch(cn_stdscr(), &ch)
-        if status == cn_err() { return nil }
-        if status == cn_key_code_yes() {
-            if Int32(ch) == cn_key_mouse() {
-                var event = MEVENT()
-                guard getmouse(&event) == cn_ok(),
-                      let m = KeyDecoder.mouseEvent(buttonState: UInt32(truncatingIfNeeded: event.bstate), x: Int(event.x), y: Int(event.y))
-                else { return readKey() }
-                return .key(.mouse(m))
+        while true {
+            var ch: wint_t = 0
+            let status = wget_wch(cn_stdscr(), &ch)
+            if status == cn_err() { return nil }
+            if paste.isPasting {
+                pasteActivity = .now
+                if let key = paste.decode(status: status, code: UInt32(ch)) { return .key(key) }
+                continue
             }
-            if Int32(ch) == cn_key_resize() {
-                updateSize(askTerminal: false)
-                return .resize(size)
+            if status == cn_key_code_yes() {
+                if Int32(ch) == cn_key_mouse() {
+                    var event = MEVENT()
+                    guard getmouse(&event) == cn_ok(),
+                          let m = KeyDecoder.mouseEvent(buttonState: UInt32(truncatingIfNeeded: event.bstate), x: Int(event.x), y: Int(event.y))
+                    else { continue }
+                    return .key(.mouse(m))
+                }
+                if Int32(ch) == cn_key_resize() {
+                    updateSize(askTerminal: false)
+                    return .resize(size)
+                }
             }
+            if let key = paste.decode(status: status, code: UInt32(ch)) { return .key(key) }
+            pasteActivity = .now  // a paste started
         }
-        return .key(KeyDecoder.decode(status: status, code: UInt32(ch)))
     }
 
     /// Bytes from the self-pipe: 'w' wake, 'r' SIGWINCH, 'c' back from Ctrl-Z.
@@ -330,12 +357,41 @@ public final class NcursesBackend: TerminalBackend {
         // stdscr still holds the last frame; with clearok(curscr) this repaints all of it.
         wnoutrefresh(cn_stdscr())
         doupdate()
+        Self.writeToTerminal(Self.pasteOn)  // the stop handler's restore turned it off
     }
 
     public func suspend() {
         guard !isShutDown else { return }
         raise(SIGTSTP)  // our handler restores the terminal and stops; on fg it posts 'c'
         handle(wakeup.drain())
+    }
+
+    // MARK: Bracketed paste
+
+    static let pasteOn = "\u{1B}[?2004h"
+    static let pasteOff = "\u{1B}[?2004l"
+    /// How long an open paste may go without a byte before what arrived is delivered anyway.
+    static let pasteStall: Duration = .seconds(1)
+
+    /// Binds the paste brackets `ESC[200~` and `ESC[201~` to two key codes no terminfo key uses, so ncurses
+    /// matches them (with its Esc-delay logic) and never splits them into Esc and characters.
+    private static func bindPasteKeys() -> PasteAssembler {
+        var unbound: [Int32] = []
+        var code = Int32(cn_key_max()) + 1
+        while unbound.count < 2 {
+            if let bound = keybound(code, 0) { free(bound) } else { unbound.append(code) }
+            code += 1
+        }
+        define_key("\u{1B}[200~", unbound[0])
+        define_key("\u{1B}[201~", unbound[1])
+        return PasteAssembler(startCode: UInt32(unbound[0]), endCode: UInt32(unbound[1]))
+    }
+
+    /// Writes terminal modes ncurses does not manage, straight to the terminal (after what ncurses buffered).
+    private static func writeToTerminal(_ text: String) {
+        fflush(cn_stdout())
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }
 
     /// ncurses' key codes are ABI, copied in `KeyDecoder` so decoding stays pure; check them.

@@ -4,6 +4,7 @@
 //
 //   tui-demo [--no-color] [--no-mouse] [--rows N] [--allow-crash]
 //   keys: j/k or arrows move, PgUp/PgDn, g/G first/last, ? help, q quit,
+//         / find a name (a line editor: type or paste), c choose a name (a chooser), d delete (a confirmation),
 //         ! crash on purpose (only with --allow-crash: tests the terminal restore)
 import TerminalUI
 #if canImport(Glibc)
@@ -51,9 +52,18 @@ func person(_ i: Int) -> Person {
     i < people.count ? people[i] : Person(name: "Person \(i + 1)", city: "Città \(i % 7)", count: i * 3)
 }
 
-let hints = [KeyHint(key: "↑↓/jk", label: "move"), KeyHint(key: "?", label: "help"), KeyHint(key: "q", label: "quit")]
+let hints = [KeyHint(key: "↑↓/jk", label: "move"), KeyHint(key: "/", label: "find"), KeyHint(key: "c", label: "choose"),
+             KeyHint(key: "d", label: "delete"), KeyHint(key: "?", label: "help"), KeyHint(key: "q", label: "quit")]
 
-func render(size: Size, state: inout ListState, showHelp: Bool) -> Buffer {
+/// What the keys go to: the list, or one of the input widgets over it.
+enum Mode {
+    case browsing
+    case finding(LineEditorState)
+    case choosing(ChooserState)
+    case confirming(ConfirmationPrompt, row: Int)
+}
+
+func render(size: Size, state: inout ListState, showHelp: Bool, mode: Mode, message: String) -> Buffer {
     var buffer = Buffer(size: size)
     let notice = TooSmallNotice(minimum: Size(width: 20, height: 6))
     if notice.applies(to: size) {
@@ -76,8 +86,16 @@ func render(size: Size, state: inout ListState, showHelp: Bool) -> Buffer {
                               style: i == 3 ? Style(fg: .green) : .plain)
     }
     state = list.renderReturningState(in: block.inner(rows[1]), into: &buffer)
-    StatusBar(hints: hints, message: "row \((state.selected ?? 0) + 1)/\(count)", messageStyle: Style(fg: .brightBlack),
+    let position = "row \((state.selected ?? 0) + 1)/\(count)"
+    StatusBar(hints: hints, message: message.isEmpty ? position : "\(message) · \(position)", messageStyle: Style(fg: .brightBlack),
               keyStyle: Style(fg: .yellow, attributes: .bold)).render(in: rows[2], into: &buffer)
+    switch mode {
+    case .browsing: break
+    case .finding(let editor):
+        LineEditor(state: editor, prompt: " Find: ", placeholder: "a name, in any script").render(in: rows[2], into: &buffer)
+    case .choosing(let chooser): Chooser(state: chooser).render(in: buffer.area, into: &buffer)
+    case .confirming(let prompt, _): prompt.render(in: buffer.area, into: &buffer)
+    }
     if showHelp {
         Popup(title: "Help", lines: ["j/k or ↑/↓  move", "g/G  first/last", "q  quit", "漢字 and emoji 🎉 stay aligned"],
               footer: "Esc close").render(in: buffer.area, into: &buffer)
@@ -96,10 +114,50 @@ do {
 var state = ListState(selected: 0)
 var showHelp = false
 var running = true
+var mode = Mode.browsing
+var message = ""
+
+/// The first row whose name contains `text`, ignoring case.
+@MainActor func find(_ text: String) -> Int? {
+    (0..<count).first { person($0).name.lowercased().contains(text.lowercased()) }
+}
+
+/// A key for the input widget that is open.
+@MainActor func handleInput(_ key: Key) {
+    let screen = Rect(size: backend.size)
+    switch mode {
+    case .browsing: break
+    case .finding(var editor):
+        switch editor.handle(key) {
+        case .confirmed(let text):
+            mode = .browsing
+            if let row = find(text) { state.selected = row; message = "found “\(text)”" } else { message = "no name has “\(text)”" }
+        case .cancelled: mode = .browsing; message = ""
+        case .limitReached: mode = .finding(editor); message = "at most 40 characters"
+        case .changed, .moved, .ignored: mode = .finding(editor)
+        }
+    case .choosing(var chooser):
+        switch chooser.handle(key, in: screen) {
+        case .chosen(let row): mode = .browsing; state.selected = row; message = "chose \(person(row).name)"
+        case .cancelled: mode = .browsing
+        case .moved, .filterChanged, .ignored: mode = .choosing(chooser)
+        }
+    case .confirming(let prompt, let row):
+        switch prompt.answer(to: key) {
+        case .yes: mode = .browsing; message = "deleted \(person(row).name) (not really)"
+        case .no: mode = .browsing; message = "kept \(person(row).name)"
+        case .undecided: break
+        }
+    }
+}
+
 while running {
-    backend.draw(render(size: backend.size, state: &state, showHelp: showHelp))
+    backend.draw(render(size: backend.size, state: &state, showHelp: showHelp, mode: mode, message: message))
     guard let event = backend.nextEvent(timeout: nil) else { continue }
     let height = max(1, backend.size.height - 4)
+    if case .key(let key) = event, key != .ctrl("z") {
+        if case .browsing = mode {} else { handleInput(key); continue }
+    }
     switch event {
     case .key(.char("q")): running = false
     case .key(.char("?")): showHelp.toggle()
@@ -110,6 +168,15 @@ while running {
     case .key(.pageUp): state.move(by: -height, count: count)
     case .key(.char("g")), .key(.home): state.selectFirst(count: count)
     case .key(.char("G")), .key(.end): state.selectLast(count: count)
+    case .key(.char("/")): mode = .finding(LineEditorState(limit: 40)); message = ""
+    case .key(.char("c")):
+        mode = .choosing(ChooserState(title: "Choose a name", items: (0..<count).map { ChooserItem(person($0).name, detail: "\(person($0).count)") },
+                                      selected: state.selected ?? 0))
+    case .key(.char("d")):
+        let row = state.selected ?? 0
+        mode = .confirming(ConfirmationPrompt(title: "Delete", question: "Delete \(person(row).name) from the list?",
+                                              yesLabel: "delete", noLabel: "keep"), row: row)
+    case .key(.paste(let text)): message = "a paste (\(text.count) characters) is not a command"
     case .key(.ctrl("z")): backend.suspend()
     case .key(.char("!")) where allowCrash: fatalError("tui-demo: crash on purpose")
     case .key(.mouse(let m)) where m.kind == .press:

@@ -76,10 +76,11 @@ import TestSupport
             #expect(marked.first?.contains(serverName) == true, "● is on \(serverName): \(marked)")
             let expectedTitle = current == nil ? "acting for: My own workspace" : "acting for: \(serverName)'s group"
             #expect(shown[0].contains(expectedTitle), "title: \(shown[0]), server: \(serverName)")
-            let cartRows = paneRows(shown, pane: 2).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            // The first row holds the column headers.
+            let cartRows = paneRows(shown, pane: 2).dropFirst().filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             #expect(cartRows.count == carts.count, "the carts pane lists the server's \(carts.count) carts: \(cartRows)")
             for cart in carts {
-                #expect(cartRows.contains { $0.contains(cart.name) && $0.contains(" \(cart.listingCount ?? -1) ") },
+                #expect(cartRows.contains { $0.contains(cart.name) && $0.split(separator: " ").contains(Substring(String(cart.listingCount ?? -1))) },
                         "cart \(cart.name) (\(cart.listingCount ?? -1)) on screen: \(cartRows)")
             }
             let cartsTitle = paneTitle(shown, pane: 2)
@@ -90,12 +91,12 @@ import TestSupport
         }
     }
 
-    /// The picker's rows (names only, without marker and member count), top to bottom.
+    /// The picker's rows (names only, without marker and member count), top to bottom, under the column headers.
     private func pickerNames(_ screen: [String]) -> [String] {
-        paneRows(screen, pane: 0).compactMap { row -> String? in
+        paneRows(screen, pane: 0).dropFirst().compactMap { row -> String? in
             var text = row.trimmingCharacters(in: .whitespaces)
             for marker in ["●", "▸"] where text.hasPrefix(marker) { text = String(text.dropFirst()).trimmingCharacters(in: .whitespaces) }
-            if let open = text.range(of: "(", options: .backwards), text.hasSuffix(")") { text = String(text[..<open.lowerBound]) }
+            while text.last?.isNumber == true { text.removeLast() }
             text = text.trimmingCharacters(in: .whitespaces)
             return text.isEmpty ? nil : text
         }

@@ -61,6 +61,29 @@ enum Fixture {
             """))
     }
 
+    /// Ozzy's group with a 20-character member name, an agent and a disabled member, and a 24-character cart name.
+    static let ozzyLong = decode(PortalGroup.self, """
+        {"Id":"G-OZZY","ResourceUri":"/v1/portal/groups/G-OZZY","ContactId":"C-OZZY","Users":[\(user("C-OZZY", "Ozzy Owner")),
+         \(user("C-MAX", "Maximilian Rosenberg", active: true, lastLogin: "2026-11-28T10:00:00Z")),
+         \(user("C-BETTY", "Betty Buyer", lastLogin: "2026-12-01T09:30:00Z")),
+         \(user("C-CARLA", "Carla Agent", type: "Member")),
+         {"Id":"C-OLD","Name":"Old Timer","UserType":"Contact","Enabled":false}]}
+        """)
+    static let longCarts = ozzyCarts + [cart("K4", "Weekend cabins near lake", count: 12_345, type: "Custom"),
+                                        cart("K5", "From the agent", count: 7, type: nil)]
+
+    /// Betty acting for `ozzyLong`, its carts loaded, the members pane focused.
+    static func longNamesState(size: Size) -> AppState {
+        var state = AppState(size: size, endpointHost: "sparkapi.com")
+        _ = reduce(&state, .started)
+        _ = reduce(&state, .accountLoaded(.success(account)))
+        _ = reduce(&state, .groupsLoaded(.success([ozzyLong, carl, amelie])))
+        _ = reduce(&state, .currentGroupLoaded(request: state.currentGroupRequest, .success(ozzyLong)))
+        _ = reduce(&state, .cartsLoaded(forGroup: .group(id: "G-OZZY"), request: state.cartsRequest, .success(longCarts)))
+        _ = state.press(.tab)
+        return state
+    }
+
     static let account = decode(Account.self, #"{"Id":"C-BETTY","Name":"Betty Buyer","UserType":"Contact"}"#)
 
     /// A state after start-up with everything loaded: Betty acts for Ozzy Owner's group.
@@ -98,5 +121,12 @@ extension AppState {
     var memberNames: [String] {
         guard let group = highlightedGroup else { return [] }
         return memberRows.map { group.users[$0].name }
+    }
+}
+
+extension Buffer {
+    /// Whether any line contains `text`.
+    func contains(_ text: String) -> Bool {
+        lines.contains { $0.contains(text) }
     }
 }

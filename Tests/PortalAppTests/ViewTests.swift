@@ -31,12 +31,12 @@ import TerminalUI
         let lines = Self.screen(Fixture.loadedState(size: Size(width: 120, height: 40)))
         Self.expectLines(Array(lines.prefix(7)), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
-            "┏ Portal groups ━━━━━━━━━━ 3 ┓┌ Members · Ozzy Owner (3) ────────────┐┌ Listing carts · Ozzy Owner ───────────────── 3 ┐",
-            "┃  My own workspace          ┃│▸ Ozzy Owner         owner            ││▸ Favorites                      2 Favorites    │",
-            "┃  Amélie Durand          (3)┃│  Johnny Consumer                     ││  Possibilities                  3 Possibilities│",
-            "┃  Carl Contact           (2)┃│  Betty Buyer                         ││  Lake houses                   40 Custom       │",
-            "┃● Ozzy Owner             (3)┃│                                      ││                                                │",
-            "┃                            ┃│                                      ││                                                │",
+            "┏ Portal groups ━━━━━━━━━━ 3 ┓┌ Members · Ozzy Owner ───────────── 3 ┐┌ Listing carts · Ozzy Owner ───────────────── 3 ┐",
+            "┃  Owner              Members┃│  Name                           Role ││  Name                           Listings Type  │",
+            "┃  My own workspace          ┃│▸ Ozzy Owner                     owner││▸ Favorites                             2       │",
+            "┃  Amélie Durand            3┃│  Johnny Consumer                     ││  Possibilities                         3       │",
+            "┃  Carl Contact             2┃│  Betty Buyer                         ││  Lake houses                          40 custom│",
+            "┃● Ozzy Owner               3┃│                                      ││                                                │",
         ])
         #expect(lines.last?.hasPrefix(" ↑↓/jk move  Tab pane  Enter use group  r refresh  / filter  L requests  ? help  q quit") == true)
         #expect(lines.count == 40 && lines.allSatisfy { TextWidth.of($0) == 120 })
@@ -45,19 +45,19 @@ import TerminalUI
     @Test func mediumLayoutAt80x24() {
         Self.expectLines(Self.screen(Fixture.loadedState(size: Size(width: 80, height: 24))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
-            "┏ Portal groups ━━━━━━━━━━━━ 3 ┓┌ Members · Ozzy Owner (3) ────────────────────┐",
-            "┃  My own workspace            ┃│▸ Ozzy Owner                 owner            │",
-            "┃  Amélie Durand            (3)┃│  Johnny Consumer                             │",
-            "┃  Carl Contact             (2)┃│  Betty Buyer                                 │",
-            "┃● Ozzy Owner               (3)┃│                                              │",
-            "┃                              ┃│                                              │",
+            "┏ Portal groups ━━━━━━━━━━━━ 3 ┓┌ Members · Ozzy Owner ───────────────────── 3 ┐",
+            "┃  Owner                Members┃│  Name                                   Role │",
+            "┃  My own workspace            ┃│▸ Ozzy Owner                             owner│",
+            "┃  Amélie Durand              3┃│  Johnny Consumer                             │",
+            "┃  Carl Contact               2┃│  Betty Buyer                                 │",
+            "┃● Ozzy Owner                 3┃│                                              │",
             "┃                              ┃│                                              │",
             "┃                              ┃└──────────────────────────────────────────────┘",
             "┃                              ┃┌ Listing carts · Ozzy Owner ─────────────── 3 ┐",
-            "┃                              ┃│▸ Favorites                    2 Favorites    │",
-            "┃                              ┃│  Possibilities                3 Possibilities│",
-            "┃                              ┃│  Lake houses                 40 Custom       │",
-            "┃                              ┃│                                              │",
+            "┃                              ┃│  Name                         Listings Type  │",
+            "┃                              ┃│▸ Favorites                           2       │",
+            "┃                              ┃│  Possibilities                       3       │",
+            "┃                              ┃│  Lake houses                        40 custom│",
             "┃                              ┃│                                              │",
             "┃                              ┃│                                              │",
             "┃                              ┃│                                              │",
@@ -73,19 +73,19 @@ import TerminalUI
 
     @Test func mediumLayoutAt60x20() {
         Self.expectLines(Self.screen(Fixture.loadedState(size: Size(width: 60, height: 20))), [
-            " spark-portal · Betty Buyer · acting for: O… ⟳ sparkapi.com ",
-            "┏ Portal groups ━━━━ 3 ┓┌ Members · Ozzy Owner (3) ────────┐",
-            "┃  My own workspace    ┃│▸ Ozzy Owner               owner  │",
-            "┃  Amélie Durand    (3)┃│  Johnny Consumer                 │",
-            "┃  Carl Contact     (2)┃│  Betty Buyer                     │",
-            "┃● Ozzy Owner       (3)┃│                                  │",
-            "┃                      ┃│                                  │",
+            " Betty Buyer · acting for: Ozzy Owner's group             ⟳ ",
+            "┏ Portal groups ━━━━ 3 ┓┌ Members · Ozzy Owner ───────── 3 ┐",
+            "┃  Owner              #┃│  Name                       Role │",
+            "┃  My own workspace    ┃│▸ Ozzy Owner                 owner│",
+            "┃  Amélie Durand      3┃│  Johnny Consumer                 │",
+            "┃  Carl Contact       2┃│  Betty Buyer                     │",
+            "┃● Ozzy Owner         3┃│                                  │",
             "┃                      ┃└──────────────────────────────────┘",
             "┃                      ┃┌ Listing carts · Ozzy Owner ─── 3 ┐",
-            "┃                      ┃│▸ Favorites                      2│",
-            "┃                      ┃│  Possibilities                  3│",
-            "┃                      ┃│  Lake houses                   40│",
-            "┃                      ┃│                                  │",
+            "┃                      ┃│  Name             Listings Type  │",
+            "┃                      ┃│▸ Favorites               2       │",
+            "┃                      ┃│  Possibilities           3       │",
+            "┃                      ┃│  Lake houses            40 custom│",
             "┃                      ┃│                                  │",
             "┃                      ┃│                                  │",
             "┃                      ┃│                                  │",
@@ -98,10 +98,10 @@ import TerminalUI
 
     @Test func tabbedLayoutAt20x6() {
         Self.expectLines(Self.screen(Fixture.loadedState(size: Size(width: 20, height: 6))), [
-            " spark-portal · Bet…",
+            " Ozzy Owner's gr… ⟳ ",
             "   ◂ Groups 1/3 ▸   ",
             "┏ Portal grou… ━ 3 ┓",
-            "┃● Ozzy Owner   (3)┃",
+            "┃● Ozzy Owner     3┃",
             "┗━━━━━━━━━━━━━━━━━━┛",
             " ↑↓/jk move         ",
         ])
@@ -109,27 +109,27 @@ import TerminalUI
 
     @Test func tooSmallAt10x3() {
         Self.expectLines(Self.screen(Fixture.loadedState(size: Size(width: 10, height: 3))), [
-            "Terminal …",
-            "need 20×6…",
-            "          ",
+            "Too small ",
+            "need 20×6 ",
+            "have 10×3 ",
         ])
     }
 
     @Test func cartListingsAt80x24() {
         Self.expectLines(Self.screen(Self.listingsState(size: Size(width: 80, height: 24))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
-            "┌ Portal groups ──────────── 3 ┐┌ Members · Ozzy Owner (3) ────────────────────┐",
-            "│  My own workspace            ││▸ Ozzy Owner                 owner            │",
-            "│  Amélie Durand            (3)││  Johnny Consumer                             │",
-            "│  Carl Contact             (2)││  Betty Buyer                                 │",
-            "│● Ozzy Owner               (3)││                                              │",
-            "│                              ││                                              │",
+            "┌ Portal groups ──────────── 3 ┐┌ Members · Ozzy Owner ───────────────────── 3 ┐",
+            "│  Owner                Members││  Name                                   Role │",
+            "│  My own workspace            ││▸ Ozzy Owner                             owner│",
+            "│  Amélie Durand              3││  Johnny Consumer                             │",
+            "│  Carl Contact               2││  Betty Buyer                                 │",
+            "│● Ozzy Owner                 3││                                              │",
             "│                              ││                                              │",
             "│                              │└──────────────────────────────────────────────┘",
             "│                              │┏ Favorites · listings ━━━━━━━━━━━━━━━━━━━━━ 2 ┓",
-            "│                              │┃▸ 101 Birch                $251,000 Active    ┃",
-            "│                              │┃  102 Birch                $252,000 Active    ┃",
-            "│                              │┃                                              ┃",
+            "│                              │┃  Address              Price Beds/baths Status┃",
+            "│                              │┃▸ 101 Birch         $251,000 3 bd 2 ba  Active┃",
+            "│                              │┃  102 Birch         $252,000 3 bd 2 ba  Active┃",
             "│                              │┃                                              ┃",
             "│                              │┃                                              ┃",
             "│                              │┃                                              ┃",
@@ -141,6 +141,98 @@ import TerminalUI
             "│                              │┃                                              ┃",
             "└──────────────────────────────┘┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛",
             " ↑↓/jk move  Tab pane  Esc back  r refresh  / filter  L requests  ? help  q quit",
+        ])
+    }
+
+    // Names come before every other column: the name column gets its longest visible name first, the other
+    // columns follow in order of use while they fit. System carts say nothing in the type column.
+
+    @Test func namesComeFirstAt80x24() {
+        let lines = Self.screen(Fixture.longNamesState(size: Size(width: 80, height: 24)))
+        Self.expectLines(Array(lines.prefix(16)), [
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
+            "┌ Portal groups ──────────── 3 ┐┏ Members · Ozzy Owner ━━━━━━━━━━━━━━━━━━━━━ 5 ┓",
+            "│  Owner                Members│┃  Name                          Role  Status  ┃",
+            "│  My own workspace            │┃▸ Ozzy Owner                    owner         ┃",
+            "│  Amélie Durand              3│┃  Maximilian Rosenberg                ● active┃",
+            "│  Carl Contact               2│┃  Betty Buyer                                 ┃",
+            "│● Ozzy Owner                 5│┃  Carla Agent                   agent         ┃",
+            "│                              │┃  Old Timer                           disabled┃",
+            "│                              │┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛",
+            "│                              │┌ Listing carts · Ozzy Owner ─────────────── 5 ┐",
+            "│                              ││  Name                         Listings Type  │",
+            "│                              ││▸ Favorites                           2       │",
+            "│                              ││  Possibilities                       3       │",
+            "│                              ││  Lake houses                        40 custom│",
+            "│                              ││  Weekend cabins near lake        12345 custom│",
+            "│                              ││  From the agent                      7 agent │",
+        ])
+    }
+
+    @Test func aLongCartNameIsWholeAt100x30() {
+        let lines = Self.screen(Fixture.longNamesState(size: Size(width: 100, height: 30)))
+        Self.expectLines(Array(lines.prefix(9)), [
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                         ⟳ sparkapi.com ",
+            "┌ Portal groups ────── 3 ┐┏ Members · Ozzy Owner ━━━━━━ 5 ┓┌ Listing carts · Ozzy Owner ──────── 5 ┐",
+            "│  Owner          Members│┃  Name                    Role ┃│  Name                         Listings│",
+            "│  My own workspace      │┃▸ Ozzy Owner              owner┃│▸ Favorites                           2│",
+            "│  Amélie Durand        3│┃  Maximilian Rosenberg         ┃│  Possibilities                       3│",
+            "│  Carl Contact         2│┃  Betty Buyer                  ┃│  Lake houses                        40│",
+            "│● Ozzy Owner           5│┃  Carla Agent             agent┃│  Weekend cabins near lake        12345│",
+            "│                        │┃  Old Timer                    ┃│  From the agent                      7│",
+            "│                        │┃                               ┃│                                       │",
+        ])
+        #expect(lines.contains { $0.contains("│  Weekend cabins near lake ") }, "24 characters, whole")
+        #expect(lines.contains { $0.contains("┃  Maximilian Rosenberg ") })
+    }
+
+    @Test func aLongMemberNameIsWholeAt120x40() {
+        let lines = Self.screen(Fixture.longNamesState(size: Size(width: 120, height: 40)))
+        Self.expectLines(Array(lines.prefix(9)), [
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
+            "┌ Portal groups ────────── 3 ┐┏ Members · Ozzy Owner ━━━━━━━━━━━━━ 5 ┓┌ Listing carts · Ozzy Owner ───────────────── 5 ┐",
+            "│  Owner              Members│┃  Name                  Role  Status  ┃│  Name                           Listings Type  │",
+            "│  My own workspace          │┃▸ Ozzy Owner            owner         ┃│▸ Favorites                             2       │",
+            "│  Amélie Durand            3│┃  Maximilian Rosenberg        ● active┃│  Possibilities                         3       │",
+            "│  Carl Contact             2│┃  Betty Buyer                         ┃│  Lake houses                          40 custom│",
+            "│● Ozzy Owner               5│┃  Carla Agent           agent         ┃│  Weekend cabins near lake          12345 custom│",
+            "│                            │┃  Old Timer                   disabled┃│  From the agent                        7 agent │",
+            "│                            │┃                                      ┃│                                                │",
+        ])
+        #expect(lines.contains { $0.contains("┃  Maximilian Rosenberg ") }, "20 characters, whole, with role and status beside it")
+    }
+
+    @Test func everyColumnAt200x50() {
+        let lines = Self.screen(Fixture.longNamesState(size: Size(width: 200, height: 50)))
+        Self.expectLines(Array(lines.prefix(9)), [
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                                                                                                             ⟳ sparkapi.com ",
+            "┌ Portal groups ────────────────────────────── 3 ┐┏ Members · Ozzy Owner ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 5 ┓┌ Listing carts · Ozzy Owner ─────────────────────────────────────────────────── 5 ┐",
+            "│  Owner                                  Members│┃  Name                                 Role  Status   Last login┃│  Name                                                             Listings Type  │",
+            "│  My own workspace                              │┃▸ Ozzy Owner                           owner                    ┃│▸ Favorites                                                               2       │",
+            "│  Amélie Durand                                3│┃  Maximilian Rosenberg                       ● active 2026-11-28┃│  Possibilities                                                           3       │",
+            "│  Carl Contact                                 2│┃  Betty Buyer                                         2026-12-01┃│  Lake houses                                                            40 custom│",
+            "│● Ozzy Owner                                   5│┃  Carla Agent                          agent                    ┃│  Weekend cabins near lake                                            12345 custom│",
+            "│                                                │┃  Old Timer                                  disabled           ┃│  From the agent                                                          7 agent │",
+            "│                                                │┃                                                                ┃│                                                                                  │",
+        ])
+    }
+
+    @Test func aNameWiderThanThePaneIsCutAndTakesTheWholeRow() {
+        var state = Fixture.longNamesState(size: Size(width: 24, height: 12))
+        _ = state.press(.tab)
+        Self.expectLines(Self.screen(state), [
+            " Ozzy Owner's group   ⟳ ",
+            "     ◂ Carts 3/3 ▸      ",
+            "┏ Listing carts ·… ━ 5 ┓",
+            "┃  Name                ┃",
+            "┃▸ Favorites           ┃",
+            "┃  Possibilities       ┃",
+            "┃  Lake houses         ┃",
+            "┃  Weekend cabins near…┃",
+            "┃  From the agent      ┃",
+            "┃                      ┃",
+            "┗━━━━━━━━━━━━━━━━━━━━━━┛",
+            " ↑↓/jk move  Tab pane   ",
         ])
     }
 

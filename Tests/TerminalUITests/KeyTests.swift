@@ -123,3 +123,74 @@ struct TestBackendTests {
         #expect(backend.nextEvent(timeout: .milliseconds(20)) == nil)
     }
 }
+
+@Suite("Bracketed paste")
+struct PasteTests {
+    /// Decodes a recorded sequence of `wget_wch` results into keys.
+    static func keys(_ recorded: [(Int32, UInt32)], start: UInt32 = 512, end: UInt32 = 513) -> [Key] {
+        var assembler = PasteAssembler(startCode: start, endCode: end)
+        return recorded.compactMap { assembler.decode(status: $0.0, code: $0.1) }
+    }
+
+    /// Recorded from ncurses 6.4 `wget_wch` (cbreak, noecho, nonl, keypad, ESC[200~ and ESC[201~ bound with
+    /// `define_key` to 512 and 513, ESC[?2004h sent) in tmux 3.3a (TERM=screen) for: `send-keys j`;
+    /// `paste-buffer -p` of "Weekend cabins\nnear 湖 é\r\nend\n" (tmux sends each LF as CR); `send-keys
+    /// Escape`; `paste-buffer -p -r` of "a ESC[A b ESC]0;x BEL c TAB z"; `send-keys Down Q`.
+    static let recorded: [(Int32, UInt32)] = [
+        (0, 106), (256, 512), (0, 87), (0, 101), (0, 101), (0, 107), (0, 101), (0, 110), (0, 100), (0, 32), (0, 99),
+        (0, 97), (0, 98), (0, 105), (0, 110), (0, 115), (0, 13), (0, 110), (0, 101), (0, 97), (0, 114), (0, 32),
+        (0, 28246), (0, 32), (0, 233), (0, 13), (0, 13), (0, 101), (0, 110), (0, 100), (0, 13), (256, 513), (0, 27),
+        (256, 512), (0, 97), (0, 27), (0, 91), (0, 65), (0, 98), (0, 27), (0, 93), (0, 48), (0, 59), (0, 120), (0, 7),
+        (0, 99), (0, 9), (0, 122), (256, 513), (256, 258), (0, 81),
+    ]
+
+    @Test("a recorded tmux session: keys, two pastes each as one key, Esc between them")
+    func recordedSession() {
+        #expect(Self.keys(Self.recorded) == [
+            .char("j"),
+            .paste("Weekend cabins\nnear 湖 é\n\nend\n"),
+            .escape,
+            .paste("a\u{1B}[Ab\u{1B}]0;x\u{07}c\tz"),
+            .down,
+            .char("Q"),
+        ])
+    }
+
+    @Test("what a paste holds is never read as keys: q, Enter, Ctrl-C inside it are text")
+    func pastedKeysAreText() {
+        let keys = Self.keys([(256, 512), (0, 113), (0, 13), (0, 3), (256, 513)])
+        #expect(keys == [.paste("q\n\u{03}")])
+    }
+
+    @Test("CR LF is one line break; LF alone and CR alone are one each")
+    func lineBreaks() {
+        #expect(Self.keys([(256, 512), (0, 97), (0, 13), (0, 10), (0, 98), (0, 10), (0, 99), (0, 13), (0, 13), (256, 513)])
+                == [.paste("a\nb\nc\n\n")])
+    }
+
+    @Test("a function key ncurses found inside the pasted bytes is dropped, not pressed")
+    func functionKeysInside() {
+        #expect(Self.keys([(256, 512), (0, 120), (256, 259), (256, 0o631), (0, 121), (256, 513)]) == [.paste("xy")])
+    }
+
+    @Test("an empty paste, a stray end, a paste that never ends")
+    func edges() {
+        #expect(Self.keys([(256, 512), (256, 513)]) == [.paste("")])
+        #expect(Self.keys([(256, 513), (0, 106)]) == [.char("j")])
+        var assembler = PasteAssembler(startCode: 512, endCode: 513)
+        _ = assembler.decode(status: 256, code: 512)
+        _ = assembler.decode(status: 0, code: 104)
+        #expect(assembler.isPasting)
+        #expect(assembler.finish() == .paste("h"))
+        #expect(!assembler.isPasting)
+        #expect(assembler.finish() == nil)
+    }
+
+    @Test("a paste keeps at most its limit")
+    func limit() {
+        var assembler = PasteAssembler(startCode: 512, endCode: 513, limit: 3)
+        _ = assembler.decode(status: 256, code: 512)
+        for code in 97...102 { _ = assembler.decode(status: 0, code: UInt32(code)) }
+        #expect(assembler.decode(status: 256, code: 513) == .paste("abc"))
+    }
+}

@@ -118,6 +118,98 @@ struct WidgetTests {
         #expect(list.columnWidths(in: 0) == [0, 0, 0])
     }
 
+    /// Names with a count and a kind: the name is flexible, the others sized by what is in view.
+    func contentList(_ rows: [[String]], selected: Int? = nil, header: Bool = true) -> ListWidget {
+        ListWidget(count: rows.count,
+                   columns: [.flexible, ListWidget.Column(.content, alignment: .right, priority: 1),
+                             ListWidget.Column(.content, priority: 2)],
+                   state: ListState(selected: selected),
+                   header: header ? ListWidget.Row(["Name", "Listings", "Type"]) : nil,
+                   compactHeader: ListWidget.Row(["Name", "#", "Type"])) { ListWidget.Row(rows[$0]) }
+    }
+
+    @Test("content columns: the name first, then the others in priority order while they fit")
+    func contentColumns() {
+        let rows = [["Weekend cabins near lake", "3", "custom"], ["Favorites", "12", ""]]
+        // Everything fits: the name takes what is left, the others line up on the right.
+        expectLines(rendered(contentList(rows), width: 48, height: 3), [
+            "  Name                           Listings Type  ",
+            "  Weekend cabins near lake              3 custom",
+            "  Favorites                            12       ",
+        ])
+        // No room for the type: it goes, the name stays whole.
+        expectLines(rendered(contentList(rows), width: 36, height: 3), [
+            "  Name                      Listings",
+            "  Weekend cabins near lake         3",
+            "  Favorites                       12",
+        ])
+        // No room for "Listings": the compact header "#" keeps the count.
+        expectLines(rendered(contentList(rows), width: 30, height: 3), [
+            "  Name                       #",
+            "  Weekend cabins near lake   3",
+            "  Favorites                 12",
+        ])
+        // Narrower than the name alone: only now is the name cut, and it has the whole row.
+        expectLines(rendered(contentList(rows), width: 20, height: 3), [
+            "  Name              ",
+            "  Weekend cabins ne…",
+            "  Favorites         ",
+        ])
+    }
+
+    @Test("a content column with a largest width cuts its long cells instead of pushing out the columns after it")
+    func contentColumnMaxWidth() {
+        let list = ListWidget(count: 2, columns: [.flexible, ListWidget.Column(.content, priority: 1, maxWidth: 8),
+                                                  ListWidget.Column(.content, alignment: .right, priority: 2)]) { i in
+            ListWidget.Row([["12 Birch", "3 Oak"][i], ["Active Under Contract", "Closed"][i], ["$1", "$250,000"][i]])
+        }
+        expectLines(rendered(list, width: 30, height: 2), [
+            "  12 Birch   Active …       $1",
+            "  3 Oak      Closed   $250,000",
+        ])
+    }
+
+    @Test("content columns follow the rows in view: a long value far down does not widen the column")
+    func contentColumnsInView() {
+        let rows = (0..<50).map { ["Group \($0)", $0 == 40 ? "100000" : "3", ""] }
+        let top = rendered(contentList(rows, selected: 0, header: false), width: 20, height: 3)
+        expectLines(top, ["▸ Group 0          3", "  Group 1          3", "  Group 2          3"])
+        let down = rendered(contentList(rows, selected: 40, header: false), width: 20, height: 3)
+        expectLines(down, ["  Group 38         3", "  Group 39         3", "▸ Group 40    100000"])
+        #expect(contentList(rows).columnWidths(in: 18, rows: [ListWidget.Row(["Group 1", "3", ""])], showsHeader: false) == [16, 1, 0],
+                "a column with nothing in view is not shown")
+    }
+
+    @Test("a row with nothing after its name runs on over the empty cells, and does not widen the name column")
+    func emptyCellsLendTheirRoom() {
+        let rows = [["My own workspace", "", ""], ["Ann", "3", ""], ["Bob", "12", ""]]
+        expectLines(rendered(contentList(rows, header: false), width: 16, height: 3), [
+            "  My own worksp…",
+            "  Ann          3",
+            "  Bob         12",
+        ])
+        expectLines(rendered(contentList(rows, header: false), width: 19, height: 3), [
+            "  My own workspace ",
+            "  Ann             3",
+            "  Bob            12",
+        ])
+    }
+
+    @Test("wide characters and combining marks in content columns keep every row aligned")
+    func contentColumnsWide() {
+        let rows = [["湖畔の家", "5", "custom"], ["Rene\u{301}e's picks", "12", ""], ["🏡 Dream homes", "2", "agent"]]
+        for width in [8, 14, 20, 26, 40] {
+            let b = rendered(contentList(rows, selected: 1), width: width, height: 4)
+            expectAligned(b)
+        }
+        expectLines(rendered(contentList(rows), width: 33, height: 4), [
+            "  Name            Listings Type  ",
+            "  湖畔の家               5 custom",
+            "  Rene\u{301}e's picks         12       ",
+            "  🏡 Dream homes         2 agent ",
+        ])
+    }
+
     @Test("paragraph wraps at spaces, breaks long words, keeps wide characters whole")
     func paragraph() {
         #expect(Paragraph.wrap("the quick brown fox", width: 10) == ["the quick", "brown fox"])
@@ -199,8 +291,13 @@ struct WidgetTests {
         let notice = TooSmallNotice(minimum: Size(width: 20, height: 6))
         #expect(notice.applies(to: Size(width: 19, height: 10)))
         #expect(!notice.applies(to: Size(width: 20, height: 6)))
-        expectLines(rendered(notice, width: 10, height: 3), ["Terminal …", "need 20×6…", "          "])
         expectLines(rendered(notice, width: 24, height: 2), ["   Terminal too small   ", "  need 20×6, have 24×2  "])
+        // Narrower: the notice is never cut; it says less, the sizes last.
+        expectLines(rendered(notice, width: 19, height: 4), ["Terminal too small ", "     need 20×6     ", "     have 19×4     ", "                   "])
+        expectLines(rendered(notice, width: 10, height: 3), ["Too small ", "need 20×6 ", "have 10×3 "])
+        expectLines(rendered(notice, width: 19, height: 1), ["     need 20×6     "])
+        expectLines(rendered(notice, width: 10, height: 2), ["need 20×6 ", "have 10×2 "])
+        expectLines(rendered(notice, width: 5, height: 1), ["20×6 "])
     }
 
     @Test("every widget survives every size", arguments: awkwardSizes)
@@ -216,6 +313,11 @@ struct WidgetTests {
             Popup(title: "Error", lines: ["Something failed: 中文 🏠"], footer: "Esc close"),
             TooSmallNotice(minimum: Size(width: 100, height: 100)),
             Clear(),
+            LineEditor(state: LineEditorState(text: "名前 Rene\u{301}e and more text"), prompt: "Name: ", placeholder: "x"),
+            LineEditor(state: LineEditorState(), prompt: "Name: ", placeholder: "Cart name 中文"),
+            ConfirmationPrompt(title: "Delete cart", question: "Delete '湖畔の家' (5 listings) from Ozzy Owner's group?"),
+            Chooser(state: ChooserState(title: "Add to cart", items: ChooserTests.items, selected: 3)),
+            Chooser(state: ChooserState(title: "Empty", items: [])),
         ]
         for widget in widgets {
             var b = Buffer(size: Size(width: width, height: height))

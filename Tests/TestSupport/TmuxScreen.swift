@@ -163,6 +163,9 @@ public final class TmuxScreen: ScreenDriver {
             if case .char(let character) = key {
                 if !names.isEmpty { try await flush() }
                 literal.append(character)
+            } else if case .paste(let text) = key {
+                try await flush()
+                try await paste(text)
             } else {
                 if !literal.isEmpty { try await flush() }
                 names.append(try Self.tmuxName(of: key))
@@ -179,6 +182,12 @@ public final class TmuxScreen: ScreenDriver {
     /// Text typed as it is.
     public func sendLiteral(_ text: String) async throws {
         try await tmux(["send-keys", "-t", session, "-l", text])
+    }
+
+    /// Pastes `text` as a terminal does: bracketed (`paste-buffer -p`) when the program asked for bracketed paste.
+    public func paste(_ text: String) async throws {
+        try await tmux(["set-buffer", "-b", "sp-paste", "--", text])
+        try await tmux(["paste-buffer", "-p", "-d", "-b", "sp-paste", "-t", session])
     }
 
     static func tmuxName(of key: Key) throws -> String {
@@ -200,7 +209,7 @@ public final class TmuxScreen: ScreenDriver {
         case .delete: return "DC"
         case .ctrl(let character): return "C-\(character)"
         case .function(let number): return "F\(number)"
-        case .mouse, .resize, .unknown: throw UnsupportedKey(key: key)
+        case .mouse, .resize, .unknown, .paste: throw UnsupportedKey(key: key)
         }
     }
 

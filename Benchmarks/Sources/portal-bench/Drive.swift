@@ -154,7 +154,7 @@ final class SwitchScript: Script {
         }
         let next = targets[outcome.done.count % 2]
         guard let row = state.pickerRows.firstIndex(where: { state.workspace(of: $0) == next }) else { return nil }
-        let selected = state.cursor(.groups).selected
+        let selected = state.cursor(.groups).selected ?? 0
         if selected != row { return [selected < row ? .down : .up] }
         target = next
         sawFeedback = false

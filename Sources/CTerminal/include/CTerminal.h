@@ -11,7 +11,7 @@
 /// Saves the terminal modes of `fd` as they are now (the shell's modes, before curses starts).
 int tui_safety_save_shell_mode(int fd);
 /// Sets the bytes written to the terminal on restore (leave alternate screen, show cursor,
-/// reset attributes, keypad off, mouse reporting off). At most 511 bytes; longer is cut.
+/// reset attributes, keypad off, mouse reporting off, bracketed paste off). At most 511 bytes; longer is cut.
 void tui_safety_set_reset_sequence(const char *bytes, size_t length);
 /// The write end of the program loop's self-pipe: signal handlers write one byte to it
 /// ('r' after SIGWINCH, 'c' after returning from a Ctrl-Z stop). -1 for none.

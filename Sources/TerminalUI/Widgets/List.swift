@@ -57,16 +57,29 @@ public struct ListWidget: Widget {
     /// How a column is sized.
     public enum ColumnWidth: Hashable, Sendable {
         case fixed(Int)
-        /// Shares the width left by fixed columns with the other flexible columns.
+        /// Shares the width left by fixed columns with the other flexible columns. In a list with `content`
+        /// columns, it first gets the width of its widest visible cell (a name is what people read).
         case flexible(min: Int)
+        /// As wide as its widest visible cell (or its header, if wider); shown only while it fits beside the
+        /// flexible and fixed columns and the content columns before it in `priority`. A column whose visible
+        /// cells are all empty is not shown.
+        case content
     }
 
     public struct Column: Hashable, Sendable {
         public var width: ColumnWidth
         public var alignment: TextWidth.Alignment
-        public init(_ width: ColumnWidth, alignment: TextWidth.Alignment = .left) {
+        /// The order in which `content` columns are given room (lowest first; then left to right). Where
+        /// a column is drawn is its place in `columns`, whatever its priority.
+        public var priority: Int
+        /// The widest a `content` column gets; longer cells are cut (a long status need not push out the
+        /// columns after it). nil: as wide as its cells.
+        public var maxWidth: Int?
+        public init(_ width: ColumnWidth, alignment: TextWidth.Alignment = .left, priority: Int = 0, maxWidth: Int? = nil) {
             self.width = width
             self.alignment = alignment
+            self.priority = priority
+            self.maxWidth = maxWidth
         }
         public static let flexible = Column(.flexible(min: 1))
     }
@@ -98,15 +111,18 @@ public struct ListWidget: Widget {
     public var emptyText: String
     /// Column titles drawn on the first row (the rows get one row less); nil for none.
     public var header: Row?
+    /// Shorter titles ("#" for "Listings"), used for a column too narrow for its title in `header`.
+    public var compactHeader: Row?
     public var headerStyle: Style
 
     public init(count: Int, columns: [Column] = [.flexible], state: ListState = ListState(),
                 markerWidth: Int = 1, highlightSymbol: String = "▸",
                 highlightStyle: Style = Style(attributes: [.reverse, .bold]),
                 columnSpacing: Int = 1, emptyText: String = "",
-                header: Row? = nil, headerStyle: Style = Style(attributes: [.bold, .underline]),
+                header: Row? = nil, compactHeader: Row? = nil, headerStyle: Style = Style(attributes: [.bold, .underline]),
                 row: @escaping (Int) -> Row) {
         self.header = header
+        self.compactHeader = compactHeader
         self.headerStyle = headerStyle
         self.count = count
         self.row = row
@@ -117,6 +133,72 @@ public struct ListWidget: Widget {
         self.highlightStyle = highlightStyle
         self.columnSpacing = columnSpacing
         self.emptyText = emptyText
+    }
+
+    /// The widths of the columns in `width` cells after the marker column, for the rows in view (and the
+    /// header, when it is shown); 0 for a column not shown. Without `content` columns, the same as
+    /// `columnWidths(in:)`. A row whose cells after the first are all empty ("My own workspace" in a list of
+    /// groups and their member counts) runs on over the empty cells, so it does not widen the first column.
+    public func columnWidths(in width: Int, rows: [Row], showsHeader: Bool = true) -> [Int] {
+        guard columns.contains(where: { $0.width == .content }) else { return columnWidths(in: width) }
+        let spacing = max(0, columnSpacing)
+        func widest(_ column: Int) -> Int {
+            rows.reduce(0) { widest, row in
+                guard column < row.cells.count else { return widest }
+                if column == 0 && row.cells.dropFirst().allSatisfy(\.isEmpty) { return widest }
+                return max(widest, TextWidth.of(row.cells[column]))
+            }
+        }
+        func headerWidth(_ header: Row?, _ column: Int) -> Int {
+            guard showsHeader, let header, column < header.cells.count else { return 0 }
+            return TextWidth.of(header.cells[column])
+        }
+        var widths = Array(repeating: 0, count: columns.count)
+        var shown = 0, used = 0
+        func show(_ column: Int, _ w: Int) {
+            widths[column] = w
+            used += (shown > 0 ? spacing : 0) + w
+            shown += 1
+        }
+        for (i, column) in columns.enumerated() {
+            switch column.width {
+            case .fixed(let n): show(i, max(0, n))
+            case .flexible(let minimum): show(i, max(minimum, widest(i)))
+            case .content: break
+            }
+        }
+        let byPriority = columns.indices.filter { columns[$0].width == .content }
+            .sorted { (columns[$0].priority, $0) < (columns[$1].priority, $1) }
+        for i in byPriority {
+            let cells = min(widest(i), columns[i].maxWidth ?? .max)
+            guard cells > 0 else { continue }
+            // As wide as its header if that fits, else as its compact header (the cells never shrink).
+            let room = width - used - (shown > 0 ? spacing : 0)
+            let full = max(cells, headerWidth(header, i))
+            let compact = max(cells, headerWidth(compactHeader ?? header, i))
+            if full <= room { show(i, full) } else if compact <= room { show(i, compact) } else { break }
+        }
+        let flexible = columns.indices.filter { if case .flexible = columns[$0].width { true } else { false } }
+        if used < width, !flexible.isEmpty {
+            // Room to spare goes to the flexible columns, so the others line up on the right.
+            let spare = width - used
+            for (n, i) in flexible.enumerated() { widths[i] += spare / flexible.count + (n < spare % flexible.count ? 1 : 0) }
+        }
+        // Still too wide (a name wider than the list): cut from the right, so the name stays readable.
+        Self.shrinkFromRight(&widths, by: used - width)
+        return widths
+    }
+
+    /// Takes `excess` columns off the widths, the last column first.
+    private static func shrinkFromRight(_ widths: inout [Int], by excess: Int) {
+        var excess = excess
+        var i = widths.count - 1
+        while excess > 0 && i >= 0 {
+            let cut = min(widths[i], excess)
+            widths[i] -= cut
+            excess -= cut
+            i -= 1
+        }
     }
 
     /// The widths of the columns in `width` cells after the marker column.
@@ -130,6 +212,7 @@ public struct ListWidget: Widget {
         for c in columns {
             switch c.width {
             case .fixed(let n): widths.append(max(0, n))
+            case .content: widths.append(0)
             case .flexible(let minimum):
                 flexSeen += 1
                 let even = flexSeen == flexibleCount ? free : free / max(1, flexibleCount - flexSeen + 1)
@@ -139,14 +222,7 @@ public struct ListWidget: Widget {
             }
         }
         // Not enough room: shrink from the right so the first columns stay readable.
-        var excess = widths.reduce(0, +) + spacing - width
-        var i = widths.count - 1
-        while excess > 0 && i >= 0 {
-            let cut = min(widths[i], excess)
-            widths[i] -= cut
-            excess -= cut
-            i -= 1
-        }
+        Self.shrinkFromRight(&widths, by: widths.reduce(0, +) + spacing - width)
         return widths
     }
 
@@ -164,19 +240,30 @@ public struct ListWidget: Widget {
         max(0, area.height - (header != nil && area.height >= 2 ? 1 : 0))
     }
 
+    /// Draws one row. Spacing comes only between shown columns (width > 0); a left-aligned cell may run on
+    /// over the empty cells after it, so text is never cut beside empty space.
     private func draw(_ r: Row, marker symbol: String, style: Style, y: Int, area: Rect, widths: [Int], markerColumns: Int, into buffer: inout Buffer) {
         buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style)
         if markerColumns > 0 {
             buffer.write(TextWidth.pad(symbol, to: markerWidth, ellipsis: ""), at: area.x, y: y, maxWidth: markerWidth, style: style)
         }
+        func text(_ i: Int) -> String { i < r.cells.count ? r.cells[i] : "" }
+        let shown = widths.indices.filter { widths[$0] > 0 }
         var x = area.x + markerColumns
-        for (i, width) in widths.enumerated() {
-            if i > 0 { x += columnSpacing }
-            guard width > 0, x < area.right else { continue }
-            let text = i < r.cells.count ? r.cells[i] : ""
-            let padded = TextWidth.pad(text, to: width, alignment: columns[i].alignment)
+        var n = 0
+        while n < shown.count, x < area.right {
+            let i = shown[n]
+            var width = widths[i]
+            n += 1
+            if columns[i].alignment == .left {
+                while n < shown.count, text(shown[n]).isEmpty {
+                    width += columnSpacing + widths[shown[n]]
+                    n += 1
+                }
+            }
+            let padded = TextWidth.pad(text(i), to: width, alignment: columns[i].alignment)
             buffer.write(padded, at: x, y: y, maxWidth: min(width, area.right - x), style: style)
-            x += width
+            x += width + columnSpacing
         }
     }
 
@@ -186,19 +273,25 @@ public struct ListWidget: Widget {
     public func renderReturningState(in area: Rect, into buffer: inout Buffer) -> ListState {
         guard !area.isEmpty else { return state }
         let marker = markerWidth > 0 ? min(markerWidth + 1, area.width) : 0
-        let widths = columnWidths(in: area.width - marker)
-        var rowsArea = area
-        if let header, area.height >= 2 {
-            draw(header, marker: "", style: headerStyle, y: area.y, area: area, widths: widths, markerColumns: marker, into: &buffer)
-            rowsArea = area.droppingTop(1)
+        let showsHeader = header != nil && area.height >= 2
+        let rowsArea = showsHeader ? area.droppingTop(1) : area
+        let window = ListState.visibleRange(selected: state.selected, offset: state.offset, height: rowsArea.height, count: count)
+        let rows = window.range.map(row)
+        let widths = columnWidths(in: area.width - marker, rows: rows, showsHeader: showsHeader)
+        if let header, showsHeader {
+            // Each column's title, or its compact one where the title does not fit.
+            let titles = header.cells.indices.map { i -> String in
+                let compact = compactHeader.flatMap { i < $0.cells.count ? $0.cells[i] : nil } ?? header.cells[i]
+                return i < widths.count && TextWidth.of(header.cells[i]) > widths[i] ? compact : header.cells[i]
+            }
+            draw(Row(titles), marker: "", style: headerStyle, y: area.y, area: area, widths: widths, markerColumns: marker, into: &buffer)
         }
         if count <= 0 {
             if !emptyText.isEmpty { buffer.write(emptyText, in: rowsArea, style: .dim, ellipsis: "…") }
             return ListState(selected: nil, offset: 0)
         }
-        let window = ListState.visibleRange(selected: state.selected, offset: state.offset, height: rowsArea.height, count: count)
         for (line, index) in window.range.enumerated() {
-            let r = row(index)
+            let r = rows[line]
             let isSelected = index == state.selected
             let style = isSelected ? r.style.patched(with: highlightStyle) : r.style
             let symbol = (isSelected && r.marker.isEmpty) ? highlightSymbol : r.marker

@@ -57,10 +57,12 @@ public struct Popup: Widget, Sendable {
     }
 }
 
-/// What is drawn instead of the interface when the terminal is smaller than it needs.
+/// What is drawn instead of the interface when the terminal is smaller than it needs: the most it can
+/// say whole in the room there is, the sizes last to go.
 ///
-///     Terminal too small
-///     need 60×16, have 40×10
+///     Terminal too small           Too small        need 20×6        20×6
+///     need 60×16, have 40×10       need 20×6
+///                                  have 12×4
 public struct TooSmallNotice: Widget, Sendable {
     public var minimum: Size
     public init(minimum: Size) { self.minimum = minimum }
@@ -70,17 +72,34 @@ public struct TooSmallNotice: Widget, Sendable {
         size.width < minimum.width || size.height < minimum.height
     }
 
+    /// The lines shown in `size`: the first of these layouts that fits whole, else the sizes cut.
+    func lines(for size: Size) -> [String] {
+        let need = "need \(minimum)", have = "have \(size)"
+        let layouts = [
+            ["Terminal too small", "\(need), \(have)"],
+            ["Terminal too small", need, have],
+            ["Too small", need, have],
+            ["\(need), \(have)"],
+            [need, have],
+            [need],
+            ["\(minimum)"],
+        ]
+        return layouts.first { lines in
+            lines.count <= size.height && lines.allSatisfy { TextWidth.of($0) <= size.width }
+        } ?? ["\(minimum)"]
+    }
+
     public func render(in area: Rect, into buffer: inout Buffer) {
         guard !area.isEmpty else { return }
         buffer.fill(area)
-        let lines = ["Terminal too small", "need \(minimum), have \(area.size)"]
+        let lines = self.lines(for: area.size)
         let shown = Array(lines.prefix(area.height))
         let top = area.y + (area.height - shown.count) / 2
         for (i, line) in shown.enumerated() {
             let text = TextWidth.truncate(line, to: area.width)
             let w = TextWidth.of(text)
             buffer.write(text, at: area.x + (area.width - w) / 2, y: top + i, maxWidth: area.width,
-                         style: i == 0 ? .bold : .plain)
+                         style: line.hasPrefix("need") || line.hasPrefix("have") ? .plain : .bold)
         }
     }
 }
