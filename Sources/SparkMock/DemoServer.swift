@@ -12,6 +12,9 @@ public struct DemoServerConfiguration: Sendable {
     public var faults: FaultPlan
     /// Drives every random choice of fault injection (rates, jitter).
     public var seed: UInt64
+    /// Whether the key may read news feeds ("Privileged API Keys Only"). False makes every `/v1/newsfeeds` call
+    /// answer 403, code 1500, as Spark does for a key without the privilege (`spark-mock --no-newsfeed-privilege`).
+    public var newsFeedPrivilege: Bool
 
     /// Added to every response; the same value as `faults.latency`.
     public var latency: Duration {
@@ -20,12 +23,13 @@ public struct DemoServerConfiguration: Sendable {
     }
 
     public init(dataSet: DemoDataSet = .demo, host: String = "127.0.0.1", port: Int = 0,
-                latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0) {
+                latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0, newsFeedPrivilege: Bool = true) {
         self.dataSet = dataSet
         self.host = host
         self.port = port
         self.faults = faults
         self.seed = seed
+        self.newsFeedPrivilege = newsFeedPrivilege
         if latency != .zero { self.faults.latency = latency }
     }
 }

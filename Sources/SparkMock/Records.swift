@@ -244,7 +244,7 @@ struct MockAccount: Sendable {
 }
 
 /// Everything one data set starts with. Immutable; what changes (the current group of each user, tokens, the
-/// carts) lives in `DemoState`.
+/// carts, saved searches and news feeds) lives in `DemoState`.
 struct DemoWorld: Sendable {
     var defaultUserID: String
     var accounts: [String: MockAccount] = [:]
@@ -262,6 +262,12 @@ struct DemoWorld: Sendable {
     /// The listings carts can hold and `/v1/listings/<Id>` serves; each data set sizes it past its carts' listings,
     /// so there are listings to add that no cart holds yet.
     var listings = ListingPool(count: 0)
+    var searches: [String: MockSearch] = [:]
+    /// owner account id → saved search ids, in display order.
+    var searchIDsOfOwner: [String: [String]] = [:]
+    var feeds: [String: MockFeed] = [:]
+    /// owner account id → news feed ids, in display order.
+    var feedIDsOfOwner: [String: [String]] = [:]
 
     func groups(of userID: String) -> [MockGroup] {
         (groupIDsOfUser[userID] ?? []).compactMap { groups[$0] }
@@ -286,6 +292,16 @@ struct DemoWorld: Sendable {
     mutating func addCart(_ cart: MockCart) {
         carts[cart.id] = cart
         cartIDsOfOwner[cart.ownerID, default: []].append(cart.id)
+    }
+
+    mutating func addSearch(_ search: MockSearch) {
+        searches[search.id] = search
+        searchIDsOfOwner[search.ownerID, default: []].append(search.id)
+    }
+
+    mutating func addFeed(_ feed: MockFeed) {
+        feeds[feed.id] = feed
+        feedIDsOfOwner[feed.ownerID, default: []].append(feed.id)
     }
 }
 
