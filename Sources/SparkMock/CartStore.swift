@@ -88,9 +88,7 @@ struct ChangeClock: Sendable {
 /// listing already there and removing one that is not are no-ops that succeed; `ListingCount` and
 /// `ModificationTimestamp` always say how the cart is now. A plain value: `DemoState` serializes access to it.
 struct CartStore: Sendable {
-    private(set) var carts: [String: MockCart]
-    /// owner account id → cart ids, in display order.
-    private var cartIDsOfOwner: [String: [String]]
+    private(set) var carts: OwnedRecords<MockCart>
     let pool: ListingPool
     private var clock: ChangeClock
     private var created = 0
@@ -98,13 +96,12 @@ struct CartStore: Sendable {
     init(world: DemoWorld, now: @escaping @Sendable () -> Date = Date.init) {
         // Copies of the world's dictionaries: nothing is copied until the first write.
         carts = world.carts
-        cartIDsOfOwner = world.cartIDsOfOwner
         pool = world.listings
         clock = ChangeClock(now: now)
     }
 
     func carts(ownedBy owner: String) -> [MockCart] {
-        (cartIDsOfOwner[owner] ?? []).compactMap { carts[$0] }
+        carts.owned(by: owner)
     }
 
     /// The owner's carts holding any of these listings.
@@ -136,8 +133,7 @@ struct CartStore: Sendable {
         var contents = CartContents(0..<0)
         for index in indexes { _ = contents.append(index) }
         let cart = MockCart(id: id, name: chosen, portalCartType: "Custom", ownerID: owner, listings: contents, modified: stamp())
-        carts[id] = cart
-        cartIDsOfOwner[owner, default: []].append(id)
+        carts.put(cart)
         return .success(cart)
     }
 
@@ -173,20 +169,18 @@ struct CartStore: Sendable {
     mutating func delete(_ cartID: String, owner: String) -> Result<MockCart, WriteRefusal> {
         guard let cart = cart(cartID, owner: owner) else { return .failure(.notFound(.cart, cartID)) }
         guard !cart.isSystem else { return .failure(.notChangeable(.cart, name: cart.name, action: "deleted")) }
-        carts[cartID] = nil
-        cartIDsOfOwner[owner]?.removeAll { $0 == cartID }
+        carts.remove(cartID)
         return .success(cart)
     }
 
-    /// A cart of the owner's workspace: writes never reach another workspace's carts (404, as if absent).
     private func cart(_ id: String, owner: String) -> MockCart? {
-        carts[id].flatMap { $0.ownerID == owner ? $0 : nil }
+        carts.record(id, owner: owner)
     }
 
     private mutating func save(_ cart: inout MockCart, changed: Bool) -> MockCart {
         if changed {
             cart.modified = stamp()
-            carts[cart.id] = cart
+            carts.put(cart)
         }
         return cart
     }

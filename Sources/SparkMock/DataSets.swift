@@ -22,7 +22,7 @@ public enum DemoDataSet: String, Sendable, CaseIterable {
     public func unusedListingIDs(limit: Int = 20) -> [String] {
         let world = self.world
         var used = Set<Int>()
-        for cart in world.carts.values { used.formUnion(cart.listings.all) }
+        for cart in world.carts.byID.values { used.formUnion(cart.listings.all) }
         return (0..<world.listings.count).lazy.filter { !used.contains($0) }.prefix(limit).map(listingID)
     }
 
@@ -352,10 +352,10 @@ extension DemoWorld {
         let modified = Date(timeIntervalSince1970: 1_793_000_000 + Double(number) * 86_413)  // October–November 2026
         let search = MockSearch(id: sparkID(year: 2020, number), name: name, description: description, filter: filter,
                                 ownerID: owner, provided: provided, contactIDs: [contact], modified: modified)
-        addSearch(search)
+        searches.put(search)
         guard let feed else { return }
         let feedNumber = feeds.count + 1
-        addFeed(MockFeed(
+        feeds.put(MockFeed(
             id: sparkID(year: 2021, feedNumber), name: feed.name, ownerID: owner, searchID: search.id, active: feed.active,
             created: modified, modified: modified.addingTimeInterval(3_600),
             lastEvent: feed.active ? modified.addingTimeInterval(86_400 * 3) : nil, expiration: "2027-0\(1 + feedNumber % 9)-15"))

@@ -106,17 +106,17 @@ actor DemoState {
 
     // MARK: saved searches and news feeds
 
-    func searches(ownedBy owner: String) -> [MockSearch] { searchStore.searches(ownedBy: owner) }
+    func searches(ownedBy owner: String) -> [MockSearch] { searchStore.searches.owned(by: owner) }
 
-    func search(_ id: String, owner: String) -> MockSearch? { searchStore.search(id, owner: owner) }
+    func search(_ id: String, owner: String) -> MockSearch? { searchStore.searches.record(id, owner: owner) }
 
     /// The owner's feeds, each with the search it follows.
     func feeds(ownedBy owner: String) -> [(feed: MockFeed, search: MockSearch?)] {
-        searchStore.feeds(ownedBy: owner).map { ($0, searchStore.searches[$0.searchID]) }
+        searchStore.feeds.owned(by: owner).map { ($0, searchStore.searches[$0.searchID]) }
     }
 
     func feed(_ id: String, owner: String) -> (feed: MockFeed, search: MockSearch?)? {
-        searchStore.feed(id, owner: owner).map { ($0, searchStore.searches[$0.searchID]) }
+        searchStore.feeds.record(id, owner: owner).map { ($0, searchStore.searches[$0.searchID]) }
     }
 
     /// Runs one write against the saved searches and news feeds of the workspace the user acts for.

@@ -87,73 +87,48 @@ struct MockFeed: Sendable {
 /// (405); deleting a search deletes the feeds that follow it; `ModificationTimestamp` moves with every change, and
 /// only then. A plain value: `DemoState` serializes access to it.
 struct SearchStore: Sendable {
-    private(set) var searches: [String: MockSearch]
-    private var searchIDsOfOwner: [String: [String]]
-    private(set) var feeds: [String: MockFeed]
-    private var feedIDsOfOwner: [String: [String]]
+    private(set) var searches: OwnedRecords<MockSearch>
+    private(set) var feeds: OwnedRecords<MockFeed>
     private var clock: ChangeClock
 
     init(world: DemoWorld, now: @escaping @Sendable () -> Date = Date.init) {
         searches = world.searches
-        searchIDsOfOwner = world.searchIDsOfOwner
         feeds = world.feeds
-        feedIDsOfOwner = world.feedIDsOfOwner
         clock = ChangeClock(now: now)
     }
 
-    func searches(ownedBy owner: String) -> [MockSearch] {
-        (searchIDsOfOwner[owner] ?? []).compactMap { searches[$0] }
-    }
-
-    func feeds(ownedBy owner: String) -> [MockFeed] {
-        (feedIDsOfOwner[owner] ?? []).compactMap { feeds[$0] }
-    }
-
-    /// A search of the owner's workspace; nil for one of another workspace.
-    func search(_ id: String, owner: String) -> MockSearch? {
-        searches[id].flatMap { $0.ownerID == owner ? $0 : nil }
-    }
-
-    func feed(_ id: String, owner: String) -> MockFeed? {
-        feeds[id].flatMap { $0.ownerID == owner ? $0 : nil }
-    }
-
     mutating func rename(_ searchID: String, to name: String, owner: String) -> Result<MockSearch, WriteRefusal> {
-        guard var search = search(searchID, owner: owner) else { return .failure(.notFound(.search, searchID)) }
+        guard var search = searches.record(searchID, owner: owner) else { return .failure(.notFound(.search, searchID)) }
         guard !search.provided else { return .failure(.notChangeable(.search, name: search.name, action: "renamed")) }
         guard !nameKey(name).isEmpty else { return .failure(.blankName) }
         let key = nameKey(name)
-        guard !searches(ownedBy: owner).contains(where: { $0.id != searchID && nameKey($0.name) == key }) else {
+        guard !searches.owned(by: owner).contains(where: { $0.id != searchID && nameKey($0.name) == key }) else {
             return .failure(.nameTaken(.search, name))
         }
         if search.name != name {
             search.name = name
             search.modified = clock.stamp()
-            searches[searchID] = search
+            searches.put(search)
         }
         return .success(search)
     }
 
     /// Deletes the search and the feeds that follow it (a feed without its search would follow nothing).
     mutating func delete(_ searchID: String, owner: String) -> Result<MockSearch, WriteRefusal> {
-        guard let search = search(searchID, owner: owner) else { return .failure(.notFound(.search, searchID)) }
+        guard let search = searches.record(searchID, owner: owner) else { return .failure(.notFound(.search, searchID)) }
         guard !search.provided else { return .failure(.notChangeable(.search, name: search.name, action: "deleted")) }
-        searches[searchID] = nil
-        searchIDsOfOwner[owner]?.removeAll { $0 == searchID }
-        for feed in feeds(ownedBy: owner) where feed.searchID == searchID {
-            feeds[feed.id] = nil
-            feedIDsOfOwner[owner]?.removeAll { $0 == feed.id }
-        }
+        searches.remove(searchID)
+        for feed in feeds.owned(by: owner) where feed.searchID == searchID { feeds.remove(feed.id) }
         return .success(search)
     }
 
     /// Pauses (`active` false) or resumes a feed; setting the state it already has changes nothing.
     mutating func setFeed(_ feedID: String, active: Bool, owner: String) -> Result<MockFeed, WriteRefusal> {
-        guard var feed = feed(feedID, owner: owner) else { return .failure(.notFound(.feed, feedID)) }
+        guard var feed = feeds.record(feedID, owner: owner) else { return .failure(.notFound(.feed, feedID)) }
         if feed.active != active {
             feed.active = active
             feed.modified = clock.stamp()
-            feeds[feedID] = feed
+            feeds.put(feed)
         }
         return .success(feed)
     }

@@ -115,7 +115,7 @@ struct ListingFilterTests {
     @Test func everyDataSetsSearchesParseAndTheDemoOnesFindListings() throws {
         for dataSet in DemoDataSet.allCases {
             let world = dataSet.world
-            for search in world.searches.values {
+            for search in world.searches.byID.values {
                 let filter = try ListingFilter(parsing: search.filter)
                 if dataSet == .demo {
                     let pool = world.listings
@@ -330,18 +330,12 @@ struct SearchRouterTests {
     }
 
     @Test func aMemberRemovedFromTheGroupGets1025() async throws {
-        let server = try await DemoServer.start(DemoServerConfiguration(dataSet: .demo))
-        let headers = ["Authorization": "OAuth \(johnny)", "X-SparkApi-User-Agent": testUserAgent, "Content-Type": "application/json"]
-        let base = server.baseURL.absoluteString
-        _ = try await httpRequest(URL(string: base + "/v1/portal/groups/current")!, method: "PUT", headers: headers,
-                                  body: #"{"D":{"Id":"\#(ozzyGroupID)"}}"#)
-        let johnnyID = try #require(DemoDataSet.demo.users.first { $0.accessToken == johnny }?.id)
-        await server.removeMember(johnnyID, fromGroup: ozzyGroupID)
-        for path in ["/v1/savedsearches", "/v1/newsfeeds", "/v1/listings?_filter=SavedSearch%20Eq%20'\(sparkID(year: 2020, 1))'"] {
-            let reply = try await httpRequest(URL(string: base + path)!, headers: headers)
-            #expect(reply.status == 400 && reply.code == 1025, "\(path)")
+        try await withJohnnyRemovedFromOzzysGroup { server, headers in
+            for path in ["/v1/savedsearches", "/v1/newsfeeds", "/v1/listings?_filter=SavedSearch%20Eq%20'\(sparkID(year: 2020, 1))'"] {
+                let reply = try await httpRequest(URL(string: server.baseURL.absoluteString + path)!, headers: headers)
+                #expect(reply.status == 400 && reply.code == 1025, "\(path)")
+            }
         }
-        await server.stop()
     }
 
     @Test func theLargeDataSetsSearchesPageThroughTheSearchablePool() async throws {
