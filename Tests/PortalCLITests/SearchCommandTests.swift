@@ -316,3 +316,22 @@ struct SearchParsingTests {
         #expect(try SparkPortalCommand.parseAsRoot(["feeds", "--json"]) is SparkPortalCommand.Feeds)
     }
 }
+
+@Suite("Hostile names in searches and feeds")
+struct HostileSearchCommandTests {
+    @Test(arguments: [PortalCommand.searches(json: false), .feeds(json: false)])
+    func humanOutputIsSanitizedAndJSONKeepsTheNames(_ command: PortalCommand) async throws {
+        let human = try await run(command, ["--demo", "--demo-data", "hostile"])
+        #expect(human.status == .success, "\(human.err)")
+        let rows = command == .searches(json: false) ? 2 : 1  // two searches, one followed by a feed
+        #expect(human.out.split(separator: "\n").count == 1 + rows, "a heading and the rows:\n\(human.out)")
+        #expect(!human.out.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) },
+                "no control character reaches the terminal")
+
+        let json = command == .searches(json: false) ? PortalCommand.searches(json: true) : .feeds(json: true)
+        let result = try await run(json, ["--demo", "--demo-data", "hostile"])
+        #expect(!result.out.contains("\u{1B}"), "escaped in JSON")
+        let records = try #require(try jsonObject(result.out) as? [[String: Any]])
+        #expect(records.contains { ($0["Name"] as? String)?.contains("\u{1B}") == true }, "the names decode back whole")
+    }
+}
