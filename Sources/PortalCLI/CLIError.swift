@@ -5,8 +5,11 @@ import TerminalUI
 /// The exit codes users and scripts can rely on (listed in the README and `--help`).
 public enum ExitStatus: Int32, CaseIterable, Sendable {
     case success = 0
-    /// Asked at a confirmation prompt (`cart delete`), the user said no: nothing was changed.
+    /// Asked at a confirmation prompt (`cart delete`, `search delete`), the user said no: nothing was changed.
     case declined = 1
+    /// What was asked is not available for this API key or MLS (Spark code 1500 or 1505; news feeds need a privileged
+    /// key): nothing failed, and trying again will not change it.
+    case notAvailable = 3
     /// Bad flags or arguments (swift-argument-parser uses the same code).
     case usage = 64
     /// The Spark API could not be reached: refused, timed out, DNS, TLS.
@@ -26,7 +29,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         switch self {
         case .success: "success"
         case .declined: "you answered no when asked to confirm: nothing was changed"
-        case .usage: "usage error: bad arguments, unknown or ambiguous cart, refused endpoint"
+        case .notAvailable: "not available for your API key or MLS (news feeds need a privileged key): nothing failed"
+        case .usage: "usage error: bad arguments, unknown or ambiguous cart, search or feed, refused endpoint"
         case .network: "network error: the Spark API could not be reached"
         case .internalError: "internal error (a bug: please report it)"
         case .api: "API error: the Spark API refused the request or sent an unreadable answer"
@@ -63,7 +67,8 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
         case .insecureEndpoint: status = .usage
         case .missingToken, .oauth: status = .authentication
         case .cancelled: status = .interrupted
-        case .api, .http, .malformedBody: status = error.needsLogin ? .authentication : .api
+        case .api, .http, .malformedBody:
+            status = error.needsLogin ? .authentication : error.isNotAvailableForKeyOrMLS ? .notAvailable : .api
         }
     }
 

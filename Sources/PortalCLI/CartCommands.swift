@@ -4,7 +4,7 @@ import SparkAPI
 import TerminalUI
 
 // `carts`, `listings <cart>` and `cart create|rename|delete|add|remove`. A `<cart>` is an Id or a name of the
-// current workspace (`CartChoice`); each write says in one line what changed, `--json` prints what the server
+// current workspace (`Choice.cart`); each write says in one line what changed, `--json` prints what the server
 // answered, and a command over several listings names each failure and keeps what succeeded.
 extension CommandContext {
     func carts(json: Bool) async throws {
@@ -20,10 +20,14 @@ extension CommandContext {
     func listings(cart text: String, json: Bool) async throws {
         // An Id is read directly (also a cart of another of your groups, which is readable by Id); a name is looked
         // up among the workspace's carts.
-        let cartID = CartChoice.looksLikeAnId(text) ? text : try CartChoice.resolve(text, among: try await client.listingCarts()).id
-        let listings = try await client.listings(inCart: cartID)
+        let cartID = Choice.looksLikeAnId(text) ? text : try Choice.cart.resolve(text, among: try await client.listingCarts()).id
+        try printListings(try await client.listings(inCart: cartID), json: json, none: "No listings in this cart.")
+    }
+
+    /// Listings as JSON, or as a table (address, city, price, beds, baths, status, Id); `none` when there are none.
+    func printListings(_ listings: [Listing], json: Bool, none: String) throws {
         if json { return try printJSON(listings) }
-        guard !listings.isEmpty else { return console.out("No listings in this cart.") }
+        guard !listings.isEmpty else { return console.out(none) }
         console.out(Output.table(
             [.init("ADDRESS", maxWidth: 36), .init("CITY", maxWidth: 20), .init("PRICE", .right), .init("BEDS", .right),
              .init("BATHS", .right), .init("STATUS"), .init("LISTING ID")],
@@ -37,7 +41,7 @@ extension CommandContext {
     // MARK: Writes
 
     func createCart(name: String, listingIds: [String], json: Bool) async throws {
-        let name = try CartChoice.checkedName(name)
+        let name = try Choice.cart.checkedName(name)
         let creation = await client.createCart(named: name, listingIds: listingIds)
         if let cart = creation.cart {
             if json { try printJSON(cart) } else {
@@ -70,9 +74,9 @@ extension CommandContext {
     }
 
     func renameCart(_ text: String, to newName: String, json: Bool) async throws {
-        let newName = try CartChoice.checkedName(newName)
-        let cart = try CartChoice.resolve(text, among: try await client.listingCarts())
-        try CartChoice.checkRenamable(cart, "renamed")
+        let newName = try Choice.cart.checkedName(newName)
+        let cart = try Choice.cart.resolve(text, among: try await client.listingCarts())
+        try cart.checkRenamable("renamed")
         try await client.renameCart(id: cart.id, to: newName)
         let renamed = (try? await client.listingCart(id: cart.id)) ?? ListingCart(
             id: cart.id, resourceUri: cart.resourceUri, name: newName, listingCount: cart.listingCount, portalCartType: cart.portalCartType)
@@ -81,18 +85,11 @@ extension CommandContext {
     }
 
     func deleteCart(_ text: String, yes: Bool, json: Bool) async throws {
-        guard yes || terminal.isInteractive else {
-            throw CLIError("Not deleting the cart \(text) without a confirmation, and there is no terminal to ask on: "
-                           + "add --yes to delete it.", status: .usage)
-        }
-        let cart = try CartChoice.resolve(text, among: try await client.listingCarts())
-        try CartChoice.checkRenamable(cart, "deleted")
+        try checkCanConfirm(yes: yes, deleting: "the cart \(text)")
+        let cart = try Choice.cart.resolve(text, among: try await client.listingCarts())
+        try cart.checkRenamable("deleted")
         if !yes {
-            let question = "Delete the cart \(cart.name) (\(listingCount(cart.listingCount))) from \(try await workspaceName())? [y/N] "
-            let answer = await terminal.ask(sanitize(question))?.trimmingCharacters(in: .whitespaces).lowercased()
-            guard answer == "y" || answer == "yes" else {
-                throw CLIError("Not deleted.", status: .declined)
-            }
+            try await confirm("Delete the cart \(cart.name) (\(listingCount(cart.listingCount))) from \(try await workspaceName())? [y/N] ")
         }
         try await client.deleteCart(id: cart.id)
         if json { return try printJSON(cart) }
@@ -124,7 +121,7 @@ extension CommandContext {
 
     /// A cart of the workspace whose contents spark-portal changes: not Recommended or Removed.
     private func writableCart(_ text: String) async throws -> ListingCart {
-        let cart = try CartChoice.resolve(text, among: try await client.listingCarts())
+        let cart = try Choice.cart.resolve(text, among: try await client.listingCarts())
         if cart.isReadOnlyForMembers {
             throw CLIError("The cart \(cart.name) (\(cart.portalCartType?.rawValue ?? "")) is kept by your agent and the portal: "
                            + "spark-portal does not change its listings.", status: .api)
@@ -151,6 +148,22 @@ extension CommandContext {
             ? (total == 1 ? "The listing was not \(edit.done)." : "None of the \(total) listings was \(edit.done).")
             : "\(failed) of \(total) listings \(failed == 1 ? "was" : "were") not \(edit.done); the other \(total - failed) \(total - failed == 1 ? "was" : "were")."
         throw CLIError(summary, status: CLIError(first).status)
+    }
+
+    /// A delete without `--yes` needs a terminal to ask on: without one it is refused before anything is sent.
+    func checkCanConfirm(yes: Bool, deleting what: String) throws(CLIError) {
+        guard yes || terminal.isInteractive else {
+            throw CLIError("Not deleting \(what) without a confirmation, and there is no terminal to ask on: "
+                           + "add --yes to delete it.", status: .usage)
+        }
+    }
+
+    /// Asks a yes/no question on the terminal; anything but `y` or `yes` ends the command: nothing was changed.
+    func confirm(_ question: String) async throws {
+        let answer = await terminal.ask(sanitize(question))?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard answer == "y" || answer == "yes" else {
+            throw CLIError("Not deleted.", status: .declined)
+        }
     }
 
     /// Prints one human line on stdout, sanitized (it holds names from the server).
@@ -185,44 +198,12 @@ func listingCount(_ count: Int?) -> String {
     return count == 1 ? "1 listing" : "\(count) listings"
 }
 
-/// Picks the cart a command names: by Id, else by name (exact, ignoring case). An unknown or ambiguous name is a
-/// usage error that lists the candidates (DESIGN 3).
-enum CartChoice {
-    static func resolve(_ text: String, among carts: [ListingCart]) throws(CLIError) -> ListingCart {
-        if let cart = carts.first(where: { $0.id == text }) { return cart }
-        let key = text.lowercased()
-        let named = carts.filter { $0.name.lowercased() == key }
-        if named.count == 1 { return named[0] }
-        if named.count > 1 {
-            throw CLIError("The cart name \(text) is ambiguous: " + named.map { "\($0.name) (id \($0.id))" }.joined(separator: ", ")
-                           + ". Use the Id.", status: .usage)
-        }
-        let near = carts.filter { $0.name.lowercased().contains(key) || key.contains($0.name.lowercased()) }
-        let candidates = near.isEmpty ? carts : near
-        let shown = candidates.prefix(12).map(\.name).joined(separator: ", ")
-        let more = candidates.count > 12 ? " and \(candidates.count - 12) more" : ""
-        let list = carts.isEmpty ? "This workspace has no carts." : "Carts\(near.isEmpty ? "" : " with similar names"): \(shown)\(more)."
-        throw CLIError("No cart \(text) in this workspace. \(list) Name a cart (any case) or give its Id (`spark-portal carts`).",
-                       status: .usage)
-    }
-
-    /// A cart name as the user typed it, without surrounding blanks; an empty one is refused before anything is sent.
-    static func checkedName(_ name: String) throws(CLIError) -> String {
-        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw CLIError("A cart name cannot be empty.", status: .usage) }
-        return name
-    }
-
-    /// Portal carts keep their names and cannot be deleted (the server would answer 405).
-    static func checkRenamable(_ cart: ListingCart, _ action: String) throws(CLIError) {
-        guard cart.isCustom else {
-            throw CLIError("The cart \(cart.name) is a portal cart (\(cart.portalCartType?.rawValue ?? "")): it cannot be \(action).",
+extension ListingCart {
+    /// Portal carts keep their names and cannot be deleted (the server would answer 405): refused before sending.
+    func checkRenamable(_ action: String) throws(CLIError) {
+        guard isCustom else {
+            throw CLIError("The cart \(name) is a portal cart (\(portalCartType?.rawValue ?? "")): it cannot be \(action).",
                            status: .api)
         }
-    }
-
-    /// Spark Ids are long runs of digits (26 in practice); no cart name looks like that.
-    static func looksLikeAnId(_ text: String) -> Bool {
-        text.count >= 10 && text.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

@@ -33,7 +33,7 @@ public struct Console: Sendable {
 
 /// What one subcommand does, given an open session. Kept apart from argument parsing so tests can run
 /// every command in-process against the demo server; each command is one small function (GroupCommands.swift,
-/// CartCommands.swift, ListingCommands.swift).
+/// CartCommands.swift, ListingCommands.swift, SearchCommands.swift).
 public enum PortalCommand: Sendable, Equatable {
     case groups(json: Bool)
     case current(json: Bool)
@@ -52,6 +52,15 @@ public enum PortalCommand: Sendable, Equatable {
     case removeFromCart(cart: String, listingIds: [String], json: Bool)
     /// `favorite` (`.favorite`) and `reject` (`.reject`).
     case mark(listingIds: [String], as: ListingMark, json: Bool)
+    case searches(json: Bool)
+    /// `listings --search <search>`: an Id or a name (any case).
+    case searchListings(search: String, json: Bool)
+    case renameSearch(search: String, newName: String, json: Bool)
+    /// Without `yes`, asks on a terminal; with no terminal, refuses.
+    case deleteSearch(search: String, yes: Bool, json: Bool)
+    case feeds(json: Bool)
+    /// `feed pause` (`active` false) and `feed resume` (true).
+    case setFeed(feed: String, active: Bool, json: Bool)
 
     /// Runs the command, writing results to `console.out`. Throws `CLIError`s and `SparkError`s; a command that
     /// changes several listings reports each failure itself and throws `CLIError.partialFailure`.
@@ -72,6 +81,12 @@ public enum PortalCommand: Sendable, Equatable {
         case .addToCart(let cart, let ids, let json): try await context.change(.add, ids, cart: cart, json: json)
         case .removeFromCart(let cart, let ids, let json): try await context.change(.remove, ids, cart: cart, json: json)
         case .mark(let ids, let mark, let json): try await context.mark(ids, as: mark, json: json)
+        case .searches(let json): try await context.searches(json: json)
+        case .searchListings(let search, let json): try await context.listings(search: search, json: json)
+        case .renameSearch(let search, let name, let json): try await context.renameSearch(search, to: name, json: json)
+        case .deleteSearch(let search, let yes, let json): try await context.deleteSearch(search, yes: yes, json: json)
+        case .feeds(let json): try await context.feeds(json: json)
+        case .setFeed(let feed, let active, let json): try await context.setFeed(feed, active: active, json: json)
         }
     }
 }

@@ -33,7 +33,8 @@ public struct SparkPortalCommand: AsyncParsableCommand {
             """,
         version: sparkPortalVersion,
         subcommands: [Groups.self, Current.self, Use.self, Leave.self, Carts.self, Listings.self, Listing.self, Cart.self,
-                      Favorite.self, Reject.self, Whoami.self, Login.self, Logout.self]
+                      Favorite.self, Reject.self, Searches.self, Search.self, Feeds.self, Feed.self, Whoami.self, Login.self,
+                      Logout.self]
     )
 
     @OptionGroup public var options: GlobalOptions
@@ -96,15 +97,13 @@ public struct SparkPortalCommand: AsyncParsableCommand {
     }
 }
 
-private let jsonHelp = ArgumentHelp("Print JSON (Spark field names) instead of a table.")
-private let jsonPrintsServer = ArgumentHelp("Print the objects the server answered, as JSON, instead of a sentence.")
+let jsonHelp = ArgumentHelp("Print JSON (Spark field names) instead of a table.")
+let jsonPrintsServer = ArgumentHelp("Print the objects the server answered, as JSON, instead of a sentence.")
 private let cartHelp = ArgumentHelp("The cart: its Id, or its name (exact, any case).")
 
 /// A `<cart>` argument: not empty (a name may hold anything else; it is looked up among the workspace's carts).
 private func checkCart(_ cart: String) throws {
-    guard !cart.trimmingCharacters(in: .whitespaces).isEmpty else {
-        throw ValidationError("Name a cart: its Id or its name (see `spark-portal carts`).")
-    }
+    try checkNamed(cart, .cart)
 }
 
 /// Listing Ids are letters and digits, like 20060608231713000089000000.
@@ -169,16 +168,32 @@ extension SparkPortalCommand {
 
     struct Listings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the listings in one cart.",
+            abstract: "List the listings in one cart, or those a saved search matches (--search).",
             discussion: """
                 Examples: spark-portal listings Favorites
                           spark-portal listings 20110706204418816410000000   (ids from `spark-portal carts`)
+                          spark-portal listings --search "Lake towns, 2+ baths"
                 """)
         @OptionGroup var options: GlobalOptions
-        @Argument(help: cartHelp) var cart: String
+        @Argument(help: cartHelp) var cart: String?
+        @Option(help: ArgumentHelp("The saved search: its Id, or its name (exact, any case).", valueName: "search"))
+        var search: String?
         @Flag(help: jsonHelp) var json = false
-        func validate() throws { try checkCart(cart) }
-        func run() async throws { try await SparkPortalCommand.execute(.listings(cart: cart, json: json), options) }
+
+        func validate() throws {
+            switch (cart, search) {
+            case (let cart?, nil): try checkCart(cart)
+            case (nil, let search?): try checkNamed(search, .search)
+            case (nil, nil): throw ValidationError("Name a cart, or a saved search with --search.")
+            case (_?, _?): throw ValidationError("Name a cart or --search a saved search, not both.")
+            }
+        }
+
+        func run() async throws {
+            let command: PortalCommand = if let search { .searchListings(search: search, json: json) }
+                else { .listings(cart: cart ?? "", json: json) }
+            try await SparkPortalCommand.execute(command, options)
+        }
     }
 
     struct Listing: AsyncParsableCommand {

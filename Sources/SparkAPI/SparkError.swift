@@ -60,6 +60,8 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let codeNotAvailableForMLS = 1505
     public static let codeRateLimited = 1550
     public static let codeMissingUserAgent = 1016
+    /// `_filter=SavedSearch Eq '<Id>'` names a search that does not exist or that this user may not read.
+    public static let codeSavedSearchNotAvailable = 2001
 
     public var sparkCode: Int? {
         if case .api(_, let code, _, _) = self { code } else { nil }
@@ -92,6 +94,14 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
         case .oauth, .missingToken: true
         default: false
         }
+    }
+
+    /// The saved search is gone or not this user's to read (2001): deleted, or the group they act for changed.
+    public var isSavedSearchUnavailable: Bool { sparkCode == SparkError.codeSavedSearchNotAvailable }
+
+    /// The key (1500) or the MLS (1505) has no access to what was asked: a state to show, never worth a retry.
+    public var isNotAvailableForKeyOrMLS: Bool {
+        sparkCode == SparkError.codeNotAvailableForKey || sparkCode == SparkError.codeNotAvailableForMLS
     }
 
     /// True when the server asked us to slow down (1550 or HTTP 429).
@@ -163,6 +173,9 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
             return "This feature is not available for your MLS."
         case codeNoPortalAccount:
             return "You have no portal account. Ask your agent to set up your portal."
+        case codeSavedSearchNotAvailable:
+            return "That saved search is not available to you any more: it was deleted, or the group you act for "
+                + "changed. Read the saved searches again."
         case codeMissingUserAgent:
             return "The request was sent without a user agent, which is a bug in spark-portal. Please report it."
         case let code? where status >= 500:

@@ -263,9 +263,14 @@ extension SparkClient {
     /// Deletes a custom cart. A 404 after a try that may have deleted it (a timeout, a 5xx, then a retry) counts
     /// as deleted; a 404 at the first try means the cart was not there (another member deleted it).
     public func deleteCart(id: String) async throws {
+        try await delete(Endpoints.deleteCart(id: id))
+    }
+
+    /// Sends a DELETE; a 404 after a try that may have applied it (a timeout, a 5xx, then a re-send) is success.
+    func delete(_ request: Request<Void>) async throws {
         var resent = false
         do {
-            try await send(Endpoints.deleteCart(id: id), resentAfterPossibleApply: &resent)
+            try await send(request, resentAfterPossibleApply: &resent)
         } catch let error as SparkError where resent && error.httpStatus == 404 {
             return
         }

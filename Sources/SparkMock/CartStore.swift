@@ -1,15 +1,24 @@
 import Foundation
 
-/// Why the demo server refuses a cart write, and the Spark answer for it.
-enum CartRefusal: Error, Equatable {
-    /// No such cart in the workspace the user acts for (it never was, another member deleted it, or it belongs to
+/// What a refused write was aimed at, in the words of the server's messages.
+enum WorkspaceResource: String, Sendable {
+    case cart = "listing cart", search = "saved search", feed = "news feed"
+
+    /// "Listing cart", at the start of a sentence.
+    var title: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+}
+
+/// Why the demo server refuses a write to a workspace (a cart, a saved search, a news feed), and the Spark answer.
+enum WriteRefusal: Error, Equatable {
+    /// No such record in the workspace the user acts for (it never was, another member deleted it, or it belongs to
     /// another workspace).
-    case notFound(String)
-    /// A portal cart (Favorites, ...) cannot be created, renamed or deleted.
-    case systemCart(name: String, action: String)
+    case notFound(WorkspaceResource, String)
+    /// A portal cart (Favorites, ...) or a search the agent provided: its name and its existence are not the
+    /// members' to change (405).
+    case notChangeable(WorkspaceResource, name: String, action: String)
     case missing(String)
     case blankName
-    case nameTaken(String)
+    case nameTaken(WorkspaceResource, String)
     /// Listing Ids the pool does not know.
     case unknownListings([String])
     case constraint(String)
@@ -18,18 +27,19 @@ enum CartRefusal: Error, Equatable {
 
     var response: MockResponse {
         switch self {
-        case .notFound(let id):
-            return .sparkError(404, code: 404, "Listing cart not found: \(id)")
-        case .systemCart(let name, let action):
-            var response = MockResponse.sparkError(405, code: 405, "The portal cart \(name) cannot be \(action)")
-            response.headers.append(("Allow", "GET, POST"))
+        case .notFound(let resource, let id):
+            return .sparkError(404, code: 404, "\(resource.title) not found: \(id)")
+        case .notChangeable(let resource, let name, let action):
+            let what = resource == .cart ? "The portal cart \(name)" : "The \(resource.rawValue) \(name), which your agent provided,"
+            var response = MockResponse.sparkError(405, code: 405, "\(what) cannot be \(action)")
+            response.headers.append(("Allow", resource == .cart ? "GET, POST" : "GET"))
             return response
         case .missing(let field):
             return .sparkError(400, code: 1050, "A required parameter was not provided: \(field)")
         case .blankName:
             return .sparkError(400, code: 1050, "A required parameter was not provided: Name (it is blank)")
-        case .nameTaken(let name):
-            return .sparkError(409, code: 1055, "A listing cart named \(name) already exists")
+        case .nameTaken(let resource, let name):
+            return .sparkError(409, code: 1055, "A \(resource.rawValue) named \(name) already exists")
         case .unknownListings(let ids):
             // Shaped like Spark's constraint failures (fixture errors/failure_with_constraint.json): Details holds, per
             // field, the rules each value broke.
@@ -51,30 +61,47 @@ enum CartRefusal: Error, Equatable {
     }
 }
 
+/// Names compare without case and surrounding blanks: "weekend cabins " is "Weekend cabins".
+func nameKey(_ name: String) -> String {
+    name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+}
+
+/// Hands out `ModificationTimestamp`s: now, but always later than the last one given, so every change gets a new
+/// stamp (with milliseconds) even within one clock tick.
+struct ChangeClock: Sendable {
+    let now: @Sendable () -> Date
+    private var last = Date.distantPast
+
+    init(now: @escaping @Sendable () -> Date = Date.init) {
+        self.now = now
+    }
+
+    mutating func stamp() -> Date {
+        last = max(now(), last.addingTimeInterval(0.001))
+        return last
+    }
+}
+
 /// The listing carts of every workspace as they change, and the rules of writing them (DESIGN 2.1): portal carts
 /// keep their names and cannot be created or deleted; names are not blank and unique in a workspace (ignoring case
 /// and surrounding blanks) unless AutoName picks a free one; only listings of the pool can be added; adding a
 /// listing already there and removing one that is not are no-ops that succeed; `ListingCount` and
 /// `ModificationTimestamp` always say how the cart is now. A plain value: `DemoState` serializes access to it.
 struct CartStore: Sendable {
-    private(set) var carts: [String: MockCart]
-    /// owner account id → cart ids, in display order.
-    private var cartIDsOfOwner: [String: [String]]
+    private(set) var carts: OwnedRecords<MockCart>
     let pool: ListingPool
-    private let now: @Sendable () -> Date
-    private var lastStamp = Date.distantPast
+    private var clock: ChangeClock
     private var created = 0
 
     init(world: DemoWorld, now: @escaping @Sendable () -> Date = Date.init) {
         // Copies of the world's dictionaries: nothing is copied until the first write.
         carts = world.carts
-        cartIDsOfOwner = world.cartIDsOfOwner
         pool = world.listings
-        self.now = now
+        clock = ChangeClock(now: now)
     }
 
     func carts(ownedBy owner: String) -> [MockCart] {
-        (cartIDsOfOwner[owner] ?? []).compactMap { carts[$0] }
+        carts.owned(by: owner)
     }
 
     /// The owner's carts holding any of these listings.
@@ -85,9 +112,9 @@ struct CartStore: Sendable {
 
     /// A new custom cart in the owner's workspace.
     mutating func create(name: String, listingIDs: [String], autoName: Bool, type: String?, owner: String)
-        -> Result<MockCart, CartRefusal> {
-        if let type, type != "Custom" { return .failure(.systemCart(name: type, action: "created")) }
-        guard !Self.key(name).isEmpty else { return .failure(.blankName) }
+        -> Result<MockCart, WriteRefusal> {
+        if let type, type != "Custom" { return .failure(.notChangeable(.cart, name: type, action: "created")) }
+        guard !nameKey(name).isEmpty else { return .failure(.blankName) }
         let indexes: [Int]
         switch resolve(listingIDs) {
         case .success(let found): indexes = found
@@ -95,7 +122,7 @@ struct CartStore: Sendable {
         }
         var chosen = name
         if isTaken(name, owner: owner) {
-            guard autoName else { return .failure(.nameTaken(name)) }
+            guard autoName else { return .failure(.nameTaken(.cart, name)) }
             chosen = (2...).lazy.map { "\(name) (\($0))" }.first { !isTaken($0, owner: owner) }!
         }
         var id: String
@@ -106,13 +133,12 @@ struct CartStore: Sendable {
         var contents = CartContents(0..<0)
         for index in indexes { _ = contents.append(index) }
         let cart = MockCart(id: id, name: chosen, portalCartType: "Custom", ownerID: owner, listings: contents, modified: stamp())
-        carts[id] = cart
-        cartIDsOfOwner[owner, default: []].append(id)
+        carts.put(cart)
         return .success(cart)
     }
 
-    mutating func add(_ listingIDs: [String], to cartID: String, owner: String) -> Result<MockCart, CartRefusal> {
-        guard var cart = cart(cartID, owner: owner) else { return .failure(.notFound(cartID)) }
+    mutating func add(_ listingIDs: [String], to cartID: String, owner: String) -> Result<MockCart, WriteRefusal> {
+        guard var cart = cart(cartID, owner: owner) else { return .failure(.notFound(.cart, cartID)) }
         guard !listingIDs.isEmpty else { return .failure(.missing("D.ListingIds")) }
         switch resolve(listingIDs) {
         case .failure(let refusal):
@@ -124,45 +150,43 @@ struct CartStore: Sendable {
         }
     }
 
-    mutating func remove(_ listingID: String, from cartID: String, owner: String) -> Result<MockCart, CartRefusal> {
-        guard var cart = cart(cartID, owner: owner) else { return .failure(.notFound(cartID)) }
+    mutating func remove(_ listingID: String, from cartID: String, owner: String) -> Result<MockCart, WriteRefusal> {
+        guard var cart = cart(cartID, owner: owner) else { return .failure(.notFound(.cart, cartID)) }
         let changed = pool.index(of: listingID).map { cart.listings.remove($0) } ?? false
         return .success(save(&cart, changed: changed))
     }
 
-    mutating func rename(_ cartID: String, to name: String, owner: String) -> Result<MockCart, CartRefusal> {
-        guard var cart = cart(cartID, owner: owner) else { return .failure(.notFound(cartID)) }
-        guard !cart.isSystem else { return .failure(.systemCart(name: cart.name, action: "renamed")) }
-        guard !Self.key(name).isEmpty else { return .failure(.blankName) }
-        guard !isTaken(name, owner: owner, except: cartID) else { return .failure(.nameTaken(name)) }
+    mutating func rename(_ cartID: String, to name: String, owner: String) -> Result<MockCart, WriteRefusal> {
+        guard var cart = cart(cartID, owner: owner) else { return .failure(.notFound(.cart, cartID)) }
+        guard !cart.isSystem else { return .failure(.notChangeable(.cart, name: cart.name, action: "renamed")) }
+        guard !nameKey(name).isEmpty else { return .failure(.blankName) }
+        guard !isTaken(name, owner: owner, except: cartID) else { return .failure(.nameTaken(.cart, name)) }
         let changed = cart.name != name
         cart.name = name
         return .success(save(&cart, changed: changed))
     }
 
-    mutating func delete(_ cartID: String, owner: String) -> Result<MockCart, CartRefusal> {
-        guard let cart = cart(cartID, owner: owner) else { return .failure(.notFound(cartID)) }
-        guard !cart.isSystem else { return .failure(.systemCart(name: cart.name, action: "deleted")) }
-        carts[cartID] = nil
-        cartIDsOfOwner[owner]?.removeAll { $0 == cartID }
+    mutating func delete(_ cartID: String, owner: String) -> Result<MockCart, WriteRefusal> {
+        guard let cart = cart(cartID, owner: owner) else { return .failure(.notFound(.cart, cartID)) }
+        guard !cart.isSystem else { return .failure(.notChangeable(.cart, name: cart.name, action: "deleted")) }
+        carts.remove(cartID)
         return .success(cart)
     }
 
-    /// A cart of the owner's workspace: writes never reach another workspace's carts (404, as if absent).
     private func cart(_ id: String, owner: String) -> MockCart? {
-        carts[id].flatMap { $0.ownerID == owner ? $0 : nil }
+        carts.record(id, owner: owner)
     }
 
     private mutating func save(_ cart: inout MockCart, changed: Bool) -> MockCart {
         if changed {
             cart.modified = stamp()
-            carts[cart.id] = cart
+            carts.put(cart)
         }
         return cart
     }
 
     /// Pool indexes of the Ids, or every Id the pool does not know.
-    private func resolve(_ listingIDs: [String]) -> Result<[Int], CartRefusal> {
+    private func resolve(_ listingIDs: [String]) -> Result<[Int], WriteRefusal> {
         var indexes: [Int] = []
         var unknown: [String] = []
         for id in listingIDs {
@@ -172,18 +196,9 @@ struct CartStore: Sendable {
     }
 
     private func isTaken(_ name: String, owner: String, except cartID: String? = nil) -> Bool {
-        let key = Self.key(name)
-        return carts(ownedBy: owner).contains { $0.id != cartID && Self.key($0.name) == key }
+        let key = nameKey(name)
+        return carts(ownedBy: owner).contains { $0.id != cartID && nameKey($0.name) == key }
     }
 
-    /// Names compare without case and surrounding blanks: "weekend cabins " is "Weekend cabins".
-    private static func key(_ name: String) -> String {
-        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
-
-    /// Now, but always later than the last stamp given: every change gets a new `ModificationTimestamp`.
-    private mutating func stamp() -> Date {
-        lastStamp = max(now(), lastStamp.addingTimeInterval(0.001))
-        return lastStamp
-    }
+    private mutating func stamp() -> Date { clock.stamp() }
 }

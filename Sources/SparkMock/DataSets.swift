@@ -22,7 +22,7 @@ public enum DemoDataSet: String, Sendable, CaseIterable {
     public func unusedListingIDs(limit: Int = 20) -> [String] {
         let world = self.world
         var used = Set<Int>()
-        for cart in world.carts.values { used.formUnion(cart.listings.all) }
+        for cart in world.carts.byID.values { used.formUnion(cart.listings.all) }
         return (0..<world.listings.count).lazy.filter { !used.contains($0) }.prefix(limit).map(listingID)
     }
 
@@ -311,7 +311,55 @@ private func makeDemoWorld() -> DemoWorld {
     addCarts(ownerID: hanako.id, portalCounts: [2, 0, 0, 1, 0], custom: [])
     for member in [emile, mariaJose, carl, arjun] { addCarts(ownerID: member.id, portalCounts: [0, 0, 0, 0, 0], custom: []) }
     world.listings.count = nextListing + 80  // listings in no cart yet, to add
+
+    // Saved searches, some followed by news feeds (some paused). Their filters use what `ListingFilter` reads: text
+    // and number comparisons, lists, Bt, And, Or, parentheses, a quote inside a text value. Carl's group has none.
+    let ozzyGroup = "20130919194721820379000000"
+    world.addSearch("Sandpoint under $600k", filter: "City Eq 'Sandpoint' And ListPrice Le 600000.0", owner: ozzyGroup,
+                    contact: ozzy.id, description: "Close to the lake and the schools", feed: ("Sandpoint under $600k: new and reduced", true))
+    world.addSearch("Lake towns, 2+ baths", filter: "City Eq 'Sandpoint','Priest River','Bonners Ferry' And BathsTotal Ge 2",
+                    owner: ozzyGroup, contact: ozzy.id, feed: ("Lake towns", false))
+    world.addSearch("Newer homes near Coeur d'Alene",
+                    filter: "(City Eq 'Coeur d\\'Alene' Or City Eq 'Hayden') And YearBuilt Ge 1980 And MlsStatus Ne 'Closed'",
+                    owner: ozzyGroup, contact: ozzy.id)
+    world.addSearch("湖の近くの家", filter: "City Eq 'Sandpoint','Spirit Lake' And MlsStatus Eq 'Active'", owner: sparkID(year: 2016, 2),
+                    contact: hanako.id, description: "湖まで歩いて行ける", feed: ("湖の近く: 新着", true))
+    world.addSearch("Duplexes under $1M", filter: "PropertyType Eq 'B' And ListPrice Lt 1000000", owner: sparkID(year: 2016, 2),
+                    contact: hanako.id)
+    world.addSearch("Für die Eltern: ebenerdig", filter: "City Eq 'Moscow' And BuildingAreaTotal Bt 900,1800",
+                    owner: sparkID(year: 2016, 3), contact: zoe.id)
+    world.addSearch("Casas cerca de la escuela", filter: "City Eq 'Post Falls' And ListPrice Bt 200000,650000",
+                    owner: sparkID(year: 2016, 4), contact: jose.id, provided: true, feed: ("Casas cerca de la escuela", true))
+    world.addSearch("Jardín grande", filter: "BuildingAreaTotal Ge 2500 And PropertyType Eq 'A'", owner: sparkID(year: 2016, 4),
+                    contact: jose.id)
+    world.addSearch("Moscow duplexes", filter: "City Eq 'Moscow' And PropertyType Eq 'B'", owner: sparkID(year: 2016, 6),
+                    contact: priya.id)
+    world.addSearch("Weekend cabins under $400k", filter: "(City Eq 'Priest River' Or City Eq 'Bonners Ferry') And ListPrice Le 400000",
+                    owner: betty.id, contact: betty.id, feed: ("Weekend cabins", false))
     return world
+}
+
+// MARK: - saved searches
+
+extension DemoWorld {
+    /// Adds a saved search to `owner`'s workspace (for `contact`), and a news feed that follows it when `feed` names
+    /// one (`active` false: paused). Ids count up in years 2020 (searches) and 2021 (feeds); timestamps in 2026.
+    mutating func addSearch(
+        _ name: String, filter: String, owner: String, contact: String, description: String? = nil, provided: Bool = false,
+        feed: (name: String, active: Bool)? = nil
+    ) {
+        let number = searches.count + 1
+        let modified = Date(timeIntervalSince1970: 1_793_000_000 + Double(number) * 86_413)  // October–November 2026
+        let search = MockSearch(id: sparkID(year: 2020, number), name: name, description: description, filter: filter,
+                                ownerID: owner, provided: provided, contactIDs: [contact], modified: modified)
+        searches.put(search)
+        guard let feed else { return }
+        let feedNumber = feeds.count + 1
+        feeds.put(MockFeed(
+            id: sparkID(year: 2021, feedNumber), name: feed.name, ownerID: owner, searchID: search.id, active: feed.active,
+            created: modified, modified: modified.addingTimeInterval(3_600),
+            lastEvent: feed.active ? modified.addingTimeInterval(86_400 * 3) : nil, expiration: "2027-0\(1 + feedNumber % 9)-15"))
+    }
 }
 
 // MARK: - large
@@ -371,5 +419,20 @@ private func makeLargeWorld() -> DemoWorld {
                                listings: listingRange(500_000 + slot * 10, slot + 1)))
     }
     world.listings.count = 1_000_000  // every listing Id there is: computed on demand, none stored
+
+    // Saved searches only in the huge group's workspace (40; every fourth followed by a news feed, every other feed
+    // paused): the other 1,999 workspaces cost nothing. Filters look at the first 20,000 listings of the pool.
+    for n in 0..<40 {
+        let city = cities[n % cities.count].city
+        let limit = 300 + n * 25
+        world.addSearch("\(city) under $\(limit)k", filter: "City Eq \(sparkQLText(city)) And ListPrice Le \(limit * 1000)",
+                        owner: groupIDs[0], contact: sparkID(year: 2013, 0),
+                        feed: n % 4 == 0 ? ("\(city) under $\(limit)k: new listings", n % 8 == 0) : nil)
+    }
     return world
+}
+
+/// A SparkQL text value: in single quotes, `\` and `'` escaped.
+func sparkQLText(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
 }

@@ -37,6 +37,8 @@ struct DemoAPI: Sendable {
     let clock: any Clock<Duration>
     /// Listings' photos: `photos.json(forListing:)` is the `Photos` array for `_expand=Photos`.
     let photos: DemoPhotoCatalog
+    /// False: the key lacks the news-feed privilege, and every `/v1/newsfeeds` call answers 403/1500.
+    let newsFeedPrivilege: Bool
     var world: DemoWorld { state.world }
 
     init(configuration: DemoServerConfiguration, journal: RequestJournal = RequestJournal()) {
@@ -47,6 +49,7 @@ struct DemoAPI: Sendable {
         self.plan = configuration.faults
         self.seed = configuration.seed
         self.clock = configuration.clock
+        self.newsFeedPrivilege = configuration.newsFeedPrivilege
     }
 
     /// Answers one request, records it, then applies latency, stalls and body faults.
@@ -105,7 +108,8 @@ struct DemoAPI: Sendable {
     private enum Route {
         case currentGroup, groups, group(String), account, grant, authorize
         case carts, cart(String), cartListings(String), cartListing(cart: String, listing: String), cartsHolding(String)
-        case listing(String)
+        case listing(String), listings
+        case searches, search(String), feeds, feed(String), feedMeta
 
         var allowedMethods: [String] {
             switch self {
@@ -114,6 +118,8 @@ struct DemoAPI: Sendable {
             case .carts: ["GET", "POST"]
             case .cart: ["GET", "POST", "PUT", "DELETE"]
             case .cartListing: ["DELETE"]
+            case .search: ["GET", "PUT", "DELETE"]
+            case .feed: ["GET", "PUT"]
             default: ["GET"]
             }
         }
@@ -127,11 +133,16 @@ struct DemoAPI: Sendable {
         case 1 where parts[0] == "oauth2": return .authorize
         case 2 where parts == ["oauth2", "authorize"]: return .authorize
         case 2 where parts == ["v1", "listingcarts"]: return .carts
+        case 2 where parts == ["v1", "listings"]: return .listings
+        case 2 where parts == ["v1", "savedsearches"]: return .searches
+        case 2 where parts == ["v1", "newsfeeds"]: return .feeds
         case 3 where parts == ["v1", "portal", "groups"]: return .groups
         case 3 where parts == ["v1", "my", "account"]: return .account
         case 3 where parts == ["v1", "oauth2", "grant"]: return .grant
         case 3 where parts[0] == "v1" && parts[1] == "listingcarts": return .cart(parts[2])
         case 3 where parts[0] == "v1" && parts[1] == "listings": return .listing(parts[2])
+        case 3 where parts[0] == "v1" && parts[1] == "savedsearches": return .search(parts[2])
+        case 3 where parts[0] == "v1" && parts[1] == "newsfeeds": return parts[2] == "meta" ? .feedMeta : .feed(parts[2])
         case 4 where parts[0] == "v1" && parts[1] == "portal" && parts[2] == "groups":
             return parts[3] == "current" ? .currentGroup : .group(parts[3])
         case 4 where parts[0] == "v1" && parts[1] == "listingcarts" && parts[2] == "for": return .cartsHolding(parts[3])
@@ -237,14 +248,14 @@ struct DemoAPI: Sendable {
             return await createCart(request, user: user)
 
         case (.cart(let id), "GET"):
-            guard let cart = await state.visibleCart(id, user: user) else { return CartRefusal.notFound(id).response }
+            guard let cart = await state.visibleCart(id, user: user) else { return WriteRefusal.notFound(.cart, id).response }
             let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
             return .json(200, Envelope.success(results: [cart.json(listingIDs: pool)]))
 
         case (.cart(let id), "POST"):
             guard let body = Self.jsonBody(request) else { return Self.notJSON(request) }
             guard let ids = (body["D"] as? [String: Any])?["ListingIds"] as? [String] else {
-                return CartRefusal.missing("D.ListingIds").response
+                return WriteRefusal.missing("D.ListingIds").response
             }
             return await cartAnswer(state.write(as: user) { store, owner in store.add(ids, to: id, owner: owner) })
 
@@ -254,9 +265,9 @@ struct DemoAPI: Sendable {
             guard d["ListingIds"] == nil else {
                 // A PUT of ListingIds replaces the whole list and undoes what other members added meanwhile;
                 // spark-portal never sends one, so the demo server refuses it to make such a bug loud.
-                return CartRefusal.constraint("spark-mock does not replace a cart's ListingIds: add and remove listings one by one").response
+                return WriteRefusal.constraint("spark-mock does not replace a cart's ListingIds: add and remove listings one by one").response
             }
-            guard let name = d["Name"] as? String else { return CartRefusal.missing("D.Name").response }
+            guard let name = d["Name"] as? String else { return WriteRefusal.missing("D.Name").response }
             return await successAnswer(state.write(as: user) { store, owner in store.rename(id, to: name, owner: owner) })
 
         case (.cart(let id), "DELETE"):
@@ -269,7 +280,7 @@ struct DemoAPI: Sendable {
             return await workspaceCarts(user: user, query: query, holding: ids.split(separator: ",").map(String.init))
 
         case (.cartListings(let id), _):
-            guard let cart = await state.visibleCart(id, user: user) else { return CartRefusal.notFound(id).response }
+            guard let cart = await state.visibleCart(id, user: user) else { return WriteRefusal.notFound(.cart, id).response }
             let pool = await state.listingPool
             return paged(query, count: cart.listings.count) { range in
                 cart.listings.indexes(range).map { pool.listing($0).json }
@@ -286,6 +297,44 @@ struct DemoAPI: Sendable {
             guard let account = world.accounts[user] else { return .sparkError(404, code: 404, "Account not found") }
             return .json(200, Envelope.success(results: [account.json]))
 
+        case (.listings, _):
+            return await listings(query, user: user)
+
+        case (.searches, _):
+            return await inWorkspace(of: user) { owner in
+                let searches = await state.searches(ownedBy: owner)
+                return paged(query, count: searches.count) { range in range.map { searches[$0].json } }
+            }
+
+        case (.search(let id), "GET"):
+            return await inWorkspace(of: user) { owner in
+                guard let search = await state.search(id, owner: owner) else { return WriteRefusal.notFound(.search, id).response }
+                return .json(200, Envelope.success(results: [search.json]))
+            }
+
+        case (.search(let id), "PUT"):
+            guard let body = Self.jsonBody(request) else { return Self.notJSON(request) }
+            let d = body["D"] as? [String: Any] ?? [:]
+            guard d["Filter"] == nil else {
+                return WriteRefusal.constraint("spark-mock does not change a saved search's Filter; it renames searches").response
+            }
+            guard let name = d["Name"] as? String else { return WriteRefusal.missing("D.Name").response }
+            // Spark answers the search (fixture saved_searches/post.json, which the Ruby gem's update spec uses).
+            switch await state.writeSearches(as: user, { store, owner in store.rename(id, to: name, owner: owner) }) {
+            case .success(let search): return .json(200, Envelope.success(results: [search.json]))
+            case .failure(let refusal): return refusal.response
+            }
+
+        case (.search(let id), "DELETE"):
+            switch await state.writeSearches(as: user, { store, owner in store.delete(id, owner: owner) }) {
+            case .success: return .json(200, Envelope.success())
+            case .failure(let refusal): return refusal.response
+            }
+
+        case (.feeds, _), (.feed, _), (.feedMeta, _):
+            guard newsFeedPrivilege else { return Self.newsFeedsNeedPrivilege }
+            return await newsFeeds(route, request, query: query, user: user)
+
         default:
             return .sparkError(405, code: 405, "Method not allowed")
         }
@@ -297,11 +346,11 @@ struct DemoAPI: Sendable {
     private func createCart(_ request: MockRequest, user: String) async -> MockResponse {
         guard let body = Self.jsonBody(request) else { return Self.notJSON(request) }
         guard let carts = (body["D"] as? [String: Any])?["ListingCarts"] as? [[String: Any]], let spec = carts.first else {
-            return CartRefusal.missing("D.ListingCarts").response
+            return WriteRefusal.missing("D.ListingCarts").response
         }
-        guard carts.count == 1 else { return CartRefusal.constraint("spark-mock creates one cart per request").response }
+        guard carts.count == 1 else { return WriteRefusal.constraint("spark-mock creates one cart per request").response }
         guard spec["ListingIds"] == nil || spec["ListingIds"] is [String] else {
-            return CartRefusal.constraint("ListingIds must be a list of listing Ids").response
+            return WriteRefusal.constraint("ListingIds must be a list of listing Ids").response
         }
         let name = spec["Name"] as? String ?? ""
         let ids = spec["ListingIds"] as? [String] ?? []
@@ -321,23 +370,146 @@ struct DemoAPI: Sendable {
     /// The carts of the workspace the user acts for (those holding any of `listingIDs`, when given), paged, with
     /// their `ListingIds` under `_expand=ListingIds`; 1025 when the user's current group is no longer theirs.
     private func workspaceCarts(user: String, query: [String: String], holding listingIDs: [String]? = nil) async -> MockResponse {
-        let owner: String
-        switch await state.workspaceOwner(of: user) {
-        case .success(let id): owner = id
-        case .failure(let refusal): return refusal.response
+        await inWorkspace(of: user) { owner in
+            let carts: [MockCart]
+            if let listingIDs {
+                carts = await state.carts(holding: listingIDs, ownedBy: owner)
+            } else {
+                carts = await state.carts(ownedBy: owner)
+            }
+            let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
+            return paged(query, count: carts.count) { range in range.map { carts[$0].json(listingIDs: pool) } }
         }
-        let carts: [MockCart]
-        if let listingIDs {
-            carts = await state.carts(holding: listingIDs, ownedBy: owner)
+    }
+
+    /// `/v1/newsfeeds`, `/v1/newsfeeds/<Id>` (GET; PUT of `Active`) and `/v1/newsfeeds/meta`, for a privileged key.
+    private func newsFeeds(_ route: Route, _ request: MockRequest, query: [String: String], user: String) async -> MockResponse {
+        switch (route, request.method) {
+        case (.feedMeta, _):
+            return .json(200, Envelope.success(results: [Self.newsFeedMeta]))
+        case (.feeds, _):
+            return await inWorkspace(of: user) { owner in
+                let feeds = await state.feeds(ownedBy: owner)
+                return paged(query, count: feeds.count) { range in range.map { feeds[$0].feed.json(subscription: feeds[$0].search) } }
+            }
+        case (.feed(let id), "PUT"):
+            guard let body = Self.jsonBody(request) else { return Self.notJSON(request) }
+            let d = body["D"] as? [String: Any] ?? [:]
+            guard let value = d["Active"] else { return WriteRefusal.missing("D.Active").response }
+            guard let active = value as? Bool else { return WriteRefusal.constraint("Active must be true or false").response }
+            // Spark answers the feed as it is now (fixture newsfeeds/inactive.json, the Ruby gem's update spec).
+            let result = await state.writeSearches(as: user) { store, owner in
+                store.setFeed(id, active: active, owner: owner).map { ($0, store.searches[$0.searchID]) }
+            }
+            switch result {
+            case .success(let (feed, search)): return .json(200, Envelope.success(results: [feed.json(subscription: search)]))
+            case .failure(let refusal): return refusal.response
+            }
+        case (.feed(let id), _):
+            return await inWorkspace(of: user) { owner in
+                guard let found = await state.feed(id, owner: owner) else { return WriteRefusal.notFound(.feed, id).response }
+                return .json(200, Envelope.success(results: [found.feed.json(subscription: found.search)]))
+            }
+        default:
+            return .sparkError(405, code: 405, "Method not allowed")
+        }
+    }
+
+    /// 403/1500: what Spark answers a key without the news-feed privilege ("Privileged API Keys Only").
+    private static let newsFeedsNeedPrivilege = MockResponse.sparkError(
+        403, code: 1500, "The resource is not available at the current API key's service level: news feeds need a privileged key")
+
+    /// `GET /v1/newsfeeds/meta`, shaped like fixture newsfeeds/meta.json: a saved search needs three core fields.
+    private static let newsFeedMeta: JSONValue = {
+        let core: [(String, String, String)] = [
+            ("MlsStatus", "Status", "Character"), ("PropertyType", "Property Type", "Character"),
+            ("PostalCode", "Postal Code", "Character"), ("ListPrice", "List Price", "Decimal"),
+            ("BedsTotal", "Total Bedrooms", "Integer"), ("YearBuilt", "Year Built", "Integer"),
+            ("BuildingAreaTotal", "Total SqFt.", "Decimal"),
+        ]
+        let events = ["New", "PriceChange", "Sold", "OpenHouse", "Pending", "BackOnMarket", "Extension", "StatusChange",
+                      "Recommended", "Shared", "Seeded"]
+        return .object([
+            ("Events", .array(events.map(JSONValue.string))),
+            ("Subscriptions", .object([("SavedSearches", .object([
+                ("CoreStandardFields", .object(core.map { name, label, type in
+                    (name, .object([("ResourceUri", .string("/v1/standardfields/" + name)), ("Searchable", .bool(true)),
+                                    ("Type", .string(type)), ("Label", .string(label))]))
+                })),
+                ("CoreSearchFields", .array([.string("Location")])),
+                ("MinimumCoreFields", .int(3)),
+            ]))])),
+        ])
+    }()
+
+    /// `GET /v1/listings`, paged: with `_filter=SavedSearch Eq '<Id>'` the listings a saved search of the user's
+    /// workspace matches (400/2001 for a search of another workspace or none; a provided search needs
+    /// `RequestMode=permissive`), with another filter the listings it matches, without one every listing. Filters
+    /// are `ListingFilter`s, evaluated over the first `searchablePoolSize` listings of the pool.
+    private func listings(_ query: [String: String], user: String) async -> MockResponse {
+        let pool = await state.listingPool
+        var filterText = query["_filter"] ?? ""
+        if !filterText.isEmpty {
+            let filter: ListingFilter
+            do {
+                filter = try ListingFilter(parsing: filterText, extraFields: ["SavedSearch"])
+            } catch {
+                return error.response
+            }
+            if filter.fields.contains("SavedSearch") {
+                guard case .comparison("SavedSearch", .eq, let values) = filter, values.count == 1, case .text(let id) = values[0] else {
+                    return FilterError(message: "SavedSearch takes Eq and one Id, on its own: SavedSearch Eq '<Id>'").response
+                }
+                let owner: String
+                switch await state.workspaceOwner(of: user) {
+                case .success(let id): owner = id
+                case .failure(let refusal): return refusal.response
+                }
+                guard let search = await state.search(id, owner: owner) else {
+                    return .sparkError(400, code: 2001, "The SavedSearch specified does not exist or is not available to the current user")
+                }
+                guard !search.provided || query["RequestMode"]?.lowercased() == "permissive" else {
+                    return .sparkError(400, code: 2001, "The SavedSearch specified is provided by the agent: "
+                                       + "read its listings with RequestMode=permissive")
+                }
+                filterText = search.filter
+            }
+        }
+        let matches: [Int]
+        if let known = await state.matches(of: filterText) {
+            matches = known
         } else {
-            carts = await state.carts(ownedBy: owner)
+            let searchable = 0..<min(pool.count, Self.searchablePoolSize)
+            if filterText.isEmpty {
+                matches = Array(searchable)
+            } else {
+                do {
+                    let filter = try ListingFilter(parsing: filterText)
+                    matches = searchable.filter { filter.matches(pool.listing($0)) }
+                } catch {
+                    return error.response
+                }
+            }
+            await state.remember(matches, of: filterText)
         }
-        let pool = await Self.expandsListingIds(query) ? state.listingPool : nil
-        return paged(query, count: carts.count) { range in range.map { carts[$0].json(listingIDs: pool) } }
+        return paged(query, count: matches.count) { range in range.map { pool.listing(matches[$0]).json } }
+    }
+
+    /// How many listings of the pool filters look at: all of seed's, demo's and hostile's; the first 20,000 of the
+    /// `large` pool's million, which are computed on demand (each filter is evaluated once, then remembered).
+    static let searchablePoolSize = 20_000
+
+    /// Runs `body` with the owner of the workspace the user acts for; 1025 when their current group is no longer
+    /// theirs.
+    private func inWorkspace(of user: String, _ body: (String) async -> MockResponse) async -> MockResponse {
+        switch await state.workspaceOwner(of: user) {
+        case .success(let owner): await body(owner)
+        case .failure(let refusal): refusal.response
+        }
     }
 
     /// Adding and removing answer the cart with its new `ListingCount`.
-    private func cartAnswer(_ result: Result<MockCart, CartRefusal>) -> MockResponse {
+    private func cartAnswer(_ result: Result<MockCart, WriteRefusal>) -> MockResponse {
         switch result {
         case .success(let cart): .json(200, Envelope.success(results: [cart.json()]))
         case .failure(let refusal): refusal.response
@@ -345,7 +517,7 @@ struct DemoAPI: Sendable {
     }
 
     /// Renaming and deleting answer `{"D":{"Success":true}}`.
-    private func successAnswer(_ result: Result<MockCart, CartRefusal>) -> MockResponse {
+    private func successAnswer(_ result: Result<MockCart, WriteRefusal>) -> MockResponse {
         switch result {
         case .success: .json(200, Envelope.success())
         case .failure(let refusal): refusal.response
@@ -368,7 +540,7 @@ struct DemoAPI: Sendable {
     /// The answer while the remembered current group is no longer the user's (they were removed from it): 1025
     /// until they choose another group or leave it.
     private static func groupNoLongerValid(_ id: String) -> MockResponse {
-        CartRefusal.groupNoLongerValid(id).response
+        WriteRefusal.groupNoLongerValid(id).response
     }
 
     /// Applies `_limit` (1...25, default 10), `_page` (from 1) and `_pagination` (`1` adds Pagination, `count`

@@ -21,6 +21,9 @@ public struct DemoServerConfiguration: Sendable {
     /// What latency, stalls and the rate limiter's window are measured on: the real clock, or a test's clock that
     /// only moves when the test advances it (so a test never waits for a stall or a rate-limit window to pass).
     public var clock: any Clock<Duration>
+    /// Whether the key may read news feeds ("Privileged API Keys Only"). False makes every `/v1/newsfeeds` call
+    /// answer 403, code 1500, as Spark does for a key without the privilege (`spark-mock --no-newsfeed-privilege`).
+    public var newsFeedPrivilege: Bool
 
     /// Added to every response; the same value as `faults.latency`.
     public var latency: Duration {
@@ -30,13 +33,14 @@ public struct DemoServerConfiguration: Sendable {
 
     public init(dataSet: DemoDataSet = .demo, host: String = "127.0.0.1", port: Int = 0,
                 latency: Duration = .zero, faults: FaultPlan = FaultPlan(), seed: UInt64 = 0,
-                clock: any Clock<Duration> = ContinuousClock()) {
+                clock: any Clock<Duration> = ContinuousClock(), newsFeedPrivilege: Bool = true) {
         self.dataSet = dataSet
         self.host = host
         self.port = port
         self.faults = faults
         self.seed = seed
         self.clock = clock
+        self.newsFeedPrivilege = newsFeedPrivilege
         if latency != .zero { self.faults.latency = latency }
     }
 }

@@ -1,12 +1,15 @@
 /// The mutable side of the demo server, behind one actor so concurrent requests stay consistent: each user's
-/// current group, the carts of every workspace (shared by all members), issued tokens and authorization codes, and
-/// the counters fault injection decides by. Two writes never interleave, so two members adding to one cart at the
+/// current group, the carts, saved searches and news feeds of every workspace (shared by all members), issued tokens
+/// and authorization codes, and the counters fault injection decides by. Two writes never interleave, so two members adding to one cart at the
 /// same moment both land.
 actor DemoState {
     let world: DemoWorld
     let plan: FaultPlan
     let seed: UInt64
     private var store: CartStore
+    private var searchStore: SearchStore
+    /// Filter text → the pool indexes it matches: the pool never changes, so each filter is evaluated once.
+    private var filterMatches: [String: [Int]] = [:]
 
     private var currentGroupOfUser: [String: String] = [:]
     private var issuedAccessTokens: [String: String] = [:]
@@ -31,6 +34,7 @@ actor DemoState {
         self.refreshTokens = world.refreshTokens
         self.ruleMatches = Array(repeating: 0, count: plan.rules.count)
         self.store = CartStore(world: world)
+        self.searchStore = SearchStore(world: world)
     }
 
     // MARK: membership and the current group
@@ -75,7 +79,7 @@ actor DemoState {
     var listingPool: ListingPool { store.pool }
 
     /// Whose carts the user reads and writes now: the current group's owner, or their own without a group.
-    func workspaceOwner(of userID: String) -> Result<String, CartRefusal> {
+    func workspaceOwner(of userID: String) -> Result<String, WriteRefusal> {
         switch currentGroup(of: userID) {
         case .none: .success(userID)
         case .valid(let group): .success(group.id)
@@ -99,13 +103,36 @@ actor DemoState {
 
     /// Runs one write against the carts of the workspace the user acts for.
     func write(
-        as userID: String, _ body: @Sendable (inout CartStore, _ owner: String) -> Result<MockCart, CartRefusal>
-    ) -> Result<MockCart, CartRefusal> {
-        switch workspaceOwner(of: userID) {
-        case .success(let owner): body(&store, owner)
-        case .failure(let refusal): .failure(refusal)
-        }
+        as userID: String, _ body: @Sendable (inout CartStore, _ owner: String) -> Result<MockCart, WriteRefusal>
+    ) -> Result<MockCart, WriteRefusal> {
+        workspaceOwner(of: userID).flatMap { body(&store, $0) }
     }
+
+    // MARK: saved searches and news feeds
+
+    func searches(ownedBy owner: String) -> [MockSearch] { searchStore.searches.owned(by: owner) }
+
+    func search(_ id: String, owner: String) -> MockSearch? { searchStore.searches.record(id, owner: owner) }
+
+    /// The owner's feeds, each with the search it follows.
+    func feeds(ownedBy owner: String) -> [(feed: MockFeed, search: MockSearch?)] {
+        searchStore.feeds.owned(by: owner).map { ($0, searchStore.searches[$0.searchID]) }
+    }
+
+    func feed(_ id: String, owner: String) -> (feed: MockFeed, search: MockSearch?)? {
+        searchStore.feeds.record(id, owner: owner).map { ($0, searchStore.searches[$0.searchID]) }
+    }
+
+    /// Runs one write against the saved searches and news feeds of the workspace the user acts for.
+    func writeSearches<T: Sendable>(
+        as userID: String, _ body: @Sendable (inout SearchStore, _ owner: String) -> Result<T, WriteRefusal>
+    ) -> Result<T, WriteRefusal> {
+        workspaceOwner(of: userID).flatMap { body(&searchStore, $0) }
+    }
+
+    func matches(of filter: String) -> [Int]? { filterMatches[filter] }
+
+    func remember(_ matches: [Int], of filter: String) { filterMatches[filter] = matches }
 
     // MARK: tokens
 

@@ -63,6 +63,14 @@ func makeHostileWorld() -> DemoWorld {
         HostileText.clearScreen, "\(HostileText.esc)]0;PWNED-CART-TITLE\(HostileText.bel)Possibilities",
         HostileText.rightToLeft, HostileText.c1Controls, HostileText.zwjEmoji, HostileText.longName,
     ]
+    // Two saved searches per workspace: a hostile name whose filter matches the listings with a hostile city (and a
+    // news feed with a hostile name follows it), and a 500-character name with a hostile description.
+    func addSearches(ownerID: String, contact: String, name: String) {
+        world.addSearch(name, filter: "City Eq \(sparkQLText(HostileText.cursorMoves))", owner: ownerID, contact: contact,
+                        feed: (HostileText.memberNames[world.feeds.count % HostileText.memberNames.count], true))
+        world.addSearch(HostileText.longName, filter: "MlsStatus Eq 'Active'", owner: ownerID, contact: contact,
+                        description: HostileText.oscTitleST)
+    }
     var cartNumber = 0
     func addCarts(ownerID: String) {
         for (slot, name) in cartNames.enumerated() {
@@ -87,8 +95,10 @@ func makeHostileWorld() -> DemoWorld {
         world.addGroup(MockGroup(id: groupID, contactID: owner.id, members: LazyList([owner, user] + others)),
                        memberAccountIDs: [user.id])
         addCarts(ownerID: groupID)
+        addSearches(ownerID: groupID, contact: owner.id, name: ownerName)
     }
     addCarts(ownerID: user.id)
+    addSearches(ownerID: user.id, contact: user.id, name: HostileText.clearScreen)
     world.listings.count = (cartNumber + 1) * 10
     return world
 }

@@ -220,6 +220,51 @@ func sparkTimestamp(_ date: Date) -> String {
     date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
 }
 
+/// A record that belongs to one workspace: a cart, a saved search, a news feed.
+protocol WorkspaceRecord: Sendable {
+    var id: String { get }
+    /// The account whose workspace it belongs to (a user, or a group's owner).
+    var ownerID: String { get }
+}
+
+extension MockCart: WorkspaceRecord {}
+extension MockSearch: WorkspaceRecord {}
+extension MockFeed: WorkspaceRecord {}
+
+/// The records of every workspace, by Id and per owner in display order.
+struct OwnedRecords<Record: WorkspaceRecord>: Sendable {
+    private(set) var byID: [String: Record] = [:]
+    private var idsOfOwner: [String: [String]] = [:]
+
+    subscript(id: String) -> Record? { byID[id] }
+
+    var count: Int { byID.count }
+
+    /// The owner's records, in the order they were added.
+    func owned(by owner: String) -> [Record] {
+        (idsOfOwner[owner] ?? []).compactMap { byID[$0] }
+    }
+
+    /// A record of the owner's workspace; nil for one of another workspace (writes never reach those: 404).
+    func record(_ id: String, owner: String) -> Record? {
+        byID[id].flatMap { $0.ownerID == owner ? $0 : nil }
+    }
+
+    /// Adds a record at the end of its owner's list, or replaces the record with its Id.
+    mutating func put(_ record: Record) {
+        if byID.updateValue(record, forKey: record.id) == nil { idsOfOwner[record.ownerID, default: []].append(record.id) }
+    }
+
+    mutating func remove(_ id: String) {
+        guard let record = byID.removeValue(forKey: id) else { return }
+        idsOfOwner[record.ownerID]?.removeAll { $0 == id }
+    }
+
+    mutating func reserveCapacity(_ count: Int) {
+        byID.reserveCapacity(count)
+    }
+}
+
 /// A user who can sign in (has tokens): what `/v1/my/account` answers.
 struct MockAccount: Sendable {
     var id: String
@@ -244,7 +289,7 @@ struct MockAccount: Sendable {
 }
 
 /// Everything one data set starts with. Immutable; what changes (the current group of each user, tokens, the
-/// carts) lives in `DemoState`.
+/// carts, saved searches and news feeds) lives in `DemoState`.
 struct DemoWorld: Sendable {
     var defaultUserID: String
     var accounts: [String: MockAccount] = [:]
@@ -256,12 +301,12 @@ struct DemoWorld: Sendable {
     /// user id → ids of the groups they belong to, in display order.
     var groupIDsOfUser: [String: [String]] = [:]
     var groups: [String: MockGroup] = [:]
-    var carts: [String: MockCart] = [:]
-    /// owner account id → cart ids, in display order.
-    var cartIDsOfOwner: [String: [String]] = [:]
+    var carts = OwnedRecords<MockCart>()
     /// The listings carts can hold and `/v1/listings/<Id>` serves; each data set sizes it past its carts' listings,
     /// so there are listings to add that no cart holds yet.
     var listings = ListingPool(count: 0)
+    var searches = OwnedRecords<MockSearch>()
+    var feeds = OwnedRecords<MockFeed>()
 
     func groups(of userID: String) -> [MockGroup] {
         (groupIDsOfUser[userID] ?? []).compactMap { groups[$0] }
@@ -284,8 +329,7 @@ struct DemoWorld: Sendable {
     }
 
     mutating func addCart(_ cart: MockCart) {
-        carts[cart.id] = cart
-        cartIDsOfOwner[cart.ownerID, default: []].append(cart.id)
+        carts.put(cart)
     }
 }
 

@@ -8,7 +8,7 @@ import SparkMock
 struct SparkMockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spark-mock",
-        abstract: "A local Spark-compatible server for portal groups and listing carts.",
+        abstract: "A local Spark-compatible server for portal groups, listing carts, saved searches and news feeds.",
         discussion: """
         The first line on stdout is `listening on http://127.0.0.1:PORT`, the second `photos on \
         http://127.0.0.1:PORT2` (listings' photos, served from their own port).
@@ -18,6 +18,11 @@ struct SparkMockCommand: AsyncParsableCommand {
         MY_OAUTH2_ACCESS_TOKEN and DEMO_ACCESS_TOKEN are each data set's default user; the members of --data demo \
         who can sign in (and the owners of their groups):
         \(memberTable)
+
+        Saved searches and news feeds are the workspace's too. A search's listings are those its Filter matches; \
+        filters may use Eq/Ne (one value or a list), Gt/Ge/Lt/Le, Bt low,high, And/Or (left to right) and \
+        parentheses over the listings' standard fields, and anything else answers 400/1040. \
+        --no-newsfeed-privilege makes every /v1/newsfeeds call answer 403/1500.
 
         --fault METHOD:PATH=EFFECT[:COUNT|:RATE] (repeatable; PATH may end in *):
           STATUS:CODE          answer this error instead; nothing is applied
@@ -74,6 +79,10 @@ struct SparkMockCommand: AsyncParsableCommand {
     @Option(help: "Seed for every random fault decision.")
     var seed: UInt64 = 0
 
+    @Flag(name: .customLong("no-newsfeed-privilege"),
+          help: "Act as a key without the news-feed privilege: every /v1/newsfeeds call answers 403, code 1500.")
+    var noNewsFeedPrivilege = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard latencyMilliseconds >= 0, jitterMilliseconds >= 0 else { throw ValidationError("latency and jitter must not be negative") }
@@ -94,6 +103,7 @@ struct SparkMockCommand: AsyncParsableCommand {
         } catch let error as FaultSpecError {
             throw ValidationError(error.description)
         }
+        configuration.newsFeedPrivilege = !noNewsFeedPrivilege
         return configuration
     }
 

@@ -16,10 +16,12 @@ private let unknownListing = "20000101000000000000000000"
 struct Workspace: Sendable {
     let server: DemoServer
 
-    static func with<T: Sendable>(faults: [String] = [], _ body: @Sendable (Workspace) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(faults: [String] = [], newsFeedPrivilege: Bool = true,
+                                  _ body: @Sendable (Workspace) async throws -> T) async throws -> T {
         var plan = FaultPlan()
         for fault in faults { try plan.add(fault) }
-        return try await withStartedDemoServer(DemoServerConfiguration(dataSet: .demo, faults: plan)) { server in
+        let configuration = DemoServerConfiguration(dataSet: .demo, faults: plan, newsFeedPrivilege: newsFeedPrivilege)
+        return try await withStartedDemoServer(configuration) { server in
             let workspace = Workspace(server: server)
             for token in [betty, johnny] {
                 let use = try await workspace.run(.use(groupID: ozzyGroup), token: token)
@@ -209,10 +211,10 @@ struct CartRenameDeleteCommandTests {
 
     @Test func anAmbiguousNameListsTheCartsWithTheirIds() {
         let carts = [ListingCart(id: "C1", name: "Cabins"), ListingCart(id: "C2", name: "cabins"), ListingCart(id: "C3", name: "Other")]
-        let error = #expect(throws: CLIError.self) { try CartChoice.resolve("CABINS", among: carts) }
+        let error = #expect(throws: CLIError.self) { try Choice.cart.resolve("CABINS", among: carts) }
         #expect(error?.status == .usage)
         #expect(error?.message == "The cart name CABINS is ambiguous: Cabins (id C1), cabins (id C2). Use the Id.")
-        #expect((try? CartChoice.resolve("C2", among: carts))?.name == "cabins")
+        #expect((try? Choice.cart.resolve("C2", among: carts))?.name == "cabins")
     }
 
     @Test func deleteWithoutATerminalNeedsYesAndSendsNothing() async throws {

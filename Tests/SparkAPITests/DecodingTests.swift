@@ -27,9 +27,16 @@ enum FixtureExpectation: Sendable, CustomStringConvertible {
     case oauthError(String)
     /// Not a response at all: decoded as plain JSON, with the reason.
     case notAResponse(String)
-    /// A Spark answer whose model does not exist yet: its records decode as JSON values; the reason names the
-    /// issue that brings the model and what it must read.
-    case notYetModelled(records: Int, reason: String)
+    /// Saved searches, with what each must read.
+    case savedSearches([SearchFacts])
+    /// The answer to renaming a saved search (the Ruby gem's update spec answers fixture post.json), through the client.
+    case searchAfterRename(SearchFacts)
+    /// News feeds through `SparkClient.newsFeeds()`, with what each must read.
+    case newsFeeds([FeedFacts])
+    /// The answer to pausing a news feed (the Ruby gem's update spec answers fixture inactive.json), through the client.
+    case feedAfterPause(FeedFacts)
+    /// `GET /v1/newsfeeds/meta` through the client.
+    case newsFeedMeta(events: Int, coreFields: Int, minimum: Int)
 
     enum CartWrite: Sendable { case add, remove }
 
@@ -37,6 +44,23 @@ enum FixtureExpectation: Sendable, CustomStringConvertible {
         case addListings
         case createCart
         case renameCart
+        case renameSavedSearch
+    }
+
+    struct SearchFacts: Sendable {
+        var id: String
+        var name: String
+        var filter: String? = nil
+        var provided: Bool? = nil
+        var contactIds: [String]? = nil
+        /// `NewsFeedSubscriptionSummary.ActiveSubscription`.
+        var hasActiveNewsFeed: Bool? = nil
+        /// The `_expand=NewsFeeds` feeds: name, Active (sent as the string "true"/"false").
+        var newsFeeds: [(name: String, active: Bool)]? = nil
+    }
+
+    struct FeedFacts: Sendable {
+        var active: Bool
     }
 
     struct ListingFacts: Sendable {
@@ -64,7 +88,11 @@ enum FixtureExpectation: Sendable, CustomStringConvertible {
         case .createdCart: "created cart"
         case .listing: "listing"
         case .requestBody: "request body"
-        case .notYetModelled: "not yet modelled"
+        case .savedSearches: "saved searches"
+        case .searchAfterRename: "saved search after a rename"
+        case .newsFeeds: "news feeds"
+        case .feedAfterPause: "news feed after a pause"
+        case .newsFeedMeta: "news feed meta"
         case .listings: "listings"
         case .account: "account"
         case .groups: "groups"
@@ -79,11 +107,9 @@ enum FixtureExpectation: Sendable, CustomStringConvertible {
     }
 }
 
-/// Saved searches and news feeds get their models in issue #17; until then their answers decode as JSON records.
-private let savedSearchModel = "#17: a SavedSearch model (Id, Name, Filter, Description, ContactIds, Provided, and the "
-    + "NewsFeeds / NewsFeedSubscriptionSummary expansions with their string booleans \"true\"/\"false\")"
-private let newsFeedModel = "#17: a NewsFeed model (Id, Name, Active, NotificationsActive, Curated, Type, NotificationMethods, "
-    + "timestamps, ExpirationDate, and Subscription: the saved search it follows)"
+/// The Ruby gem's saved-search fixtures share one search: "Search name here", for one contact.
+private let rubySearch = FixtureExpectation.SearchFacts(
+    id: "20100815220615294367000000", name: "Search name here", contactIds: ["20100815220615294367000000"])
 
 let fixtureTable: [String: FixtureExpectation] = [
     "spark_api/spec/fixtures/listing_carts/listing_cart.json": .carts(["My Listing Cart", "My Other Listing Cart"]),
@@ -112,25 +138,40 @@ let fixtureTable: [String: FixtureExpectation] = [
         id: "20130218222800400975000000", streetAddress: "2036 Albee Street", city: "Eureka", stateAndPostalCode: ("CA", "95501"),
         price: 179_000, beds: 5, baths: 1, area: 1933, yearBuilt: 1900, propertyType: "A", status: .value("Active"),
         listOffice: .restricted, remarksStart: "Big, clean, comfortable, Victorian farmhouse", restrictedFields: 81, photos: 0)),
-    "spark_api/spec/fixtures/saved_searches/get_provided.json": .notYetModelled(records: 2, reason: savedSearchModel),
-    "spark_api/spec/fixtures/saved_searches/post.json": .notYetModelled(records: 1, reason: savedSearchModel),
-    "spark_api/spec/fixtures/saved_searches/with_newsfeed.json": .notYetModelled(records: 1, reason: savedSearchModel),
-    "spark_api/spec/fixtures/saved_searches/with_inactive_newsfeed.json": .notYetModelled(records: 1, reason: savedSearchModel),
-    "spark_api/spec/fixtures/saved_searches/without_newsfeed.json": .notYetModelled(records: 1, reason: savedSearchModel),
-    "spark_api/spec/fixtures/saved_searches/new.json": .notAResponse("the body the Ruby gem posts to create a saved search (#17)"),
-    "spark_api/spec/fixtures/saved_searches/update.json": .notAResponse("the body the Ruby gem PUTs to rename a saved search (#17)"),
-    "spark_api/spec/fixtures/newsfeeds/get.json": .notYetModelled(records: 1, reason: newsFeedModel),
-    "spark_api/spec/fixtures/newsfeeds/inactive.json": .notYetModelled(records: 1, reason: newsFeedModel),
-    "spark_api/spec/fixtures/newsfeeds/meta.json": .notYetModelled(
-        records: 1, reason: "#17: a NewsFeedMeta model (Events, Subscriptions.SavedSearches.CoreStandardFields and "
-            + "MinimumCoreFields: what a saved search needs before it can be subscribed to)"),
+    "spark_api/spec/fixtures/saved_searches/get_provided.json": .savedSearches([
+        rubySearch.with { $0.filter = "City Eq 'Moorhead' And MlsStatus Eq 'Active' And PropertyType Eq 'A'"; $0.provided = true },
+        FixtureExpectation.SearchFacts(id: "20100615220615292711000000", name: "Second search name here"),
+    ]),
+    "spark_api/spec/fixtures/saved_searches/post.json": .searchAfterRename(
+        FixtureExpectation.SearchFacts(id: "20100815220615294367000000", name: "A new search name here")),
+    "spark_api/spec/fixtures/saved_searches/with_newsfeed.json": .savedSearches([rubySearch.with {
+        $0.hasActiveNewsFeed = true
+        $0.newsFeeds = [("My Very Special Newsfeed", true)]
+    }]),
+    "spark_api/spec/fixtures/saved_searches/with_inactive_newsfeed.json": .savedSearches([rubySearch.with {
+        $0.hasActiveNewsFeed = false
+        $0.newsFeeds = [("My Very Special Newsfeed", false)]
+    }]),
+    "spark_api/spec/fixtures/saved_searches/without_newsfeed.json": .savedSearches([rubySearch.with {
+        $0.hasActiveNewsFeed = false
+        $0.newsFeeds = []
+    }]),
+    "spark_api/spec/fixtures/saved_searches/new.json": .notAResponse(
+        "the body the Ruby gem posts to create a saved search: spark-portal does not create searches"),
+    "spark_api/spec/fixtures/saved_searches/update.json": .requestBody(.renameSavedSearch),
+    "spark_api/spec/fixtures/newsfeeds/get.json": .newsFeeds([FixtureExpectation.FeedFacts(active: true)]),
+    "spark_api/spec/fixtures/newsfeeds/inactive.json": .feedAfterPause(FixtureExpectation.FeedFacts(active: false)),
+    "spark_api/spec/fixtures/newsfeeds/meta.json": .newsFeedMeta(events: 11, coreFields: 10, minimum: 3),
     "spark_api/spec/fixtures/portal/my.json": .records(1),
     "spark_api/spec/fixtures/portal/my_non_existant.json": .groups(0),
     "spark_api/spec/fixtures/contacts/my.json": .records(1),
     "spark_api/spec/fixtures/contacts/vow_accounts/get.json": .records(1),
     "spark_api/spec/fixtures/accounts/my.json": .account(name: "Sample User"),
     "spark_api/spec/fixtures/accounts/my_portal.json": .account(name: "Portal User"),
-    "spark_api/spec/fixtures/saved_searches/get.json": .notYetModelled(records: 2, reason: savedSearchModel),
+    "spark_api/spec/fixtures/saved_searches/get.json": .savedSearches([
+        rubySearch.with { $0.filter = "City Eq 'Moorhead' And MlsStatus Eq 'Active' And PropertyType Eq 'A'"; $0.provided = false },
+        FixtureExpectation.SearchFacts(id: "20100615220615292711000000", name: "Second search name here"),
+    ]),
     "spark_api/spec/fixtures/errors/expired.json": .apiError(status: 401, code: 1020),
     "spark_api/spec/fixtures/errors/failure.json": .apiError(status: 500, code: nil),
     "spark_api/spec/fixtures/errors/failure_with_msg.json": .apiError(status: 400, code: 1055),
@@ -154,6 +195,46 @@ private func ruby(photos: Int) -> FixtureExpectation.ListingFacts {
         id: "20060725224713296297000000", streetAddress: "7298 BIRCH", city: "Bonners Ferry", stateAndPostalCode: ("ID", "83805"),
         price: 50_000, beds: 3, baths: 1, area: 924, yearBuilt: 1977, propertyType: "A", status: .absent,
         listOffice: .value("Century 21 On The Lake"), remarksStart: "Afforadable home in town", restrictedFields: 0, photos: photos)
+}
+
+extension FixtureExpectation.SearchFacts {
+    func with(_ change: (inout Self) -> Void) -> Self {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}
+
+private func expectSearch(_ search: SavedSearch, _ facts: FixtureExpectation.SearchFacts) {
+    #expect(search.id == facts.id && search.name == facts.name)
+    #expect(search.resourceUri == "/v1/savedsearches/\(facts.id)")
+    #expect(search.filter == facts.filter && search.provided == facts.provided && search.contactIds == facts.contactIds)
+    #expect(search.hasActiveNewsFeed == facts.hasActiveNewsFeed)
+    #expect(search.newsFeeds?.map(\.name) == facts.newsFeeds?.map(\.name))
+    #expect(search.newsFeeds?.map(\.active) == facts.newsFeeds?.map { $0.active })
+    if let feed = search.newsFeeds?.first {
+        // Inside the expansion booleans are strings and an event-less feed's timestamp is "".
+        #expect(feed.id == "20141203082619076323088319" && feed.curated == false && feed.type == "SavedSearch")
+        #expect(feed.ownerId == "20000426143505724628000000" && feed.notificationMethods == ["Email"])
+        #expect(feed.lastEventTimestamp == nil && feed.expirationDate == "2015-03-03")
+        #expect(feed.createdTimestamp == Date(timeIntervalSince1970: 1_417_595_179))  // 2014-12-03T08:26:19Z
+        #expect(feed.otherFields == ["ProspectLinkId": ""])
+    }
+}
+
+/// The Ruby gem's news feed fixtures: one feed following "Search name here".
+private func expectRubyFeed(_ feed: NewsFeed, _ facts: FixtureExpectation.FeedFacts) {
+    #expect(feed.id == "20130625195235039712000000" && feed.name == "My Newsfeed Subscription")
+    #expect(feed.active == facts.active && feed.isPaused == !facts.active)
+    #expect(feed.notificationsActive == true && feed.curated == false && feed.type == "SavedSearch")
+    #expect(feed.notificationMethods == ["Email"] && feed.expirationDate == "2014-10-10")
+    #expect(feed.lastEventTimestamp == Date(timeIntervalSince1970: 1_373_217_126))  // 2013-07-07T12:12:06-05:00
+    #expect(feed.createdTimestamp == Date(timeIntervalSince1970: 1_372_345_266))  // 2013-06-27T10:01:06-05:00
+    let search = feed.subscription
+    #expect(search?.id == "20100815220615294367000000" && search?.name == "Search name here")
+    #expect(search?.ownerId == "20090815223215294334000000" && search?.description == "A longer description of the search")
+    #expect(search?.filter == nil && search?.modificationTimestamp == Date(timeIntervalSince1970: 1_300_109_978))
+    #expect(feed.otherFields.isEmpty)
 }
 
 @Suite("Decoding the shared fixtures and the seed", .enabled(if: Shared.isPresent, Shared.skipNote))
@@ -209,6 +290,31 @@ struct SharedFixtureTests {
             } else {
                 #expect(facts.photos == 0)
             }
+        case .savedSearches(let expected):
+            let client = try makeClient { _ in response(200) }
+            let searches = try await client.savedSearches()
+            #expect(searches.count == expected.count)
+            for (search, facts) in zip(searches, expected) { expectSearch(search, facts) }
+        case .searchAfterRename(let facts):
+            let client = try makeClient { _ in response(200) }
+            expectSearch(try #require(try await client.renameSavedSearch(id: facts.id, to: facts.name)), facts)
+        case .newsFeeds(let expected):
+            let client = try makeClient { _ in response(200) }
+            let feeds = try #require(try await client.newsFeeds().feeds)
+            #expect(feeds.count == expected.count)
+            for (feed, facts) in zip(feeds, expected) { expectRubyFeed(feed, facts) }
+        case .feedAfterPause(let facts):
+            let requests = Recorder<TransportRequest>()
+            let client = try makeClient { requests.append($0); return response(200) }
+            expectRubyFeed(try #require(try await client.setNewsFeed(id: "20130625195235039712000000", active: false)), facts)
+            #expect(requests.values.map(\.method) == ["PUT"])
+        case .newsFeedMeta(let events, let coreFields, let minimum):
+            let client = try makeClient { _ in response(200) }
+            let meta = try await client.newsFeedMeta()
+            #expect(meta.events.count == events && meta.events.first == "New" && meta.events.last == "Seeded")
+            #expect(meta.coreStandardFields.count == coreFields)
+            #expect(meta.coreStandardFields["ListPrice"] == "List Price" && meta.coreStandardFields["MLSAreaMinor"] == "Map Area")
+            #expect(meta.coreSearchFields == ["Location"] && meta.minimumCoreFields == minimum)
         case .requestBody(let call):
             let sent = try JSONDecoder().decode(JSONValue.self, from: data)
             let cart = sent["D"]?["ListingCarts"].flatMap { if case .array(let carts) = $0 { carts.first } else { nil } }
@@ -220,12 +326,9 @@ struct SharedFixtureTests {
             case .addListings: Endpoints.addListings(ids, toCart: "C").body
             case .createCart: Endpoints.createCart(name: cart?["Name"]?.text ?? "", listingIds: ids).body
             case .renameCart: Endpoints.renameCart(id: "C", to: sent["D"]?["Name"]?.text ?? "").body
+            case .renameSavedSearch: Endpoints.renameSavedSearch(id: "S", to: sent["D"]?["Name"]?.text ?? "").body
             }
             #expect(try JSONDecoder().decode(JSONValue.self, from: try #require(request)) == sent)
-        case .notYetModelled(let count, let reason):
-            let page: Page<JSONValue> = try decodePage(data)
-            #expect(page.items.count == count, "\(reason)")
-            #expect(page.items.allSatisfy { if case .object(let fields) = $0 { !fields.isEmpty } else { false } })
         case .listings(let count):
             let page: Page<Listing> = try decodePage(data)
             #expect(page.items.count == count)

@@ -15,13 +15,14 @@ private let spare = DemoDataSet.demo.unusedListingIDs(limit: 60)
 private func spareListing(_ n: Int) -> String { spare[n] }
 
 /// Runs `body` with a demo server and a client per token, each acting for Ozzy's group.
-private func withWorkspace<T: Sendable>(
+func withWorkspace<T: Sendable>(
     faults: [String] = [], retry: RetryPolicy = .none, timeout: Duration = .seconds(10), tokens: [String] = [betty],
-    _ body: @Sendable (DemoServer, [SparkClient]) async throws -> T
+    newsFeedPrivilege: Bool = true, _ body: @Sendable (DemoServer, [SparkClient]) async throws -> T
 ) async throws -> T {
     var plan = FaultPlan()
     for fault in faults { try plan.add(fault) }
-    return try await withStartedDemoServer(DemoServerConfiguration(dataSet: .demo, faults: plan)) { server in
+    let configuration = DemoServerConfiguration(dataSet: .demo, faults: plan, newsFeedPrivilege: newsFeedPrivilege)
+    return try await withStartedDemoServer(configuration) { server in
         var clients: [SparkClient] = []
         for token in tokens {
             let client = try SparkClient.live(

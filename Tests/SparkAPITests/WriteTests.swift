@@ -90,6 +90,9 @@ struct WriteRetryDecisionTests {
         #expect(Endpoints.removeListing("L", fromCart: "C").resend == .always)
         #expect(Endpoints.renameCart(id: "C", to: "N").resend == .always)
         #expect(Endpoints.deleteCart(id: "C").resend == .always)
+        #expect(Endpoints.renameSavedSearch(id: "S", to: "N").resend == .always)
+        #expect(Endpoints.deleteSavedSearch(id: "S").resend == .always)
+        #expect(Endpoints.setNewsFeed(id: "F", active: false).resend == .always)
         #expect(Endpoints.createCart(name: "N").resend == .ifNotApplied)
     }
 }
@@ -225,20 +228,28 @@ struct CreateCartTests {
     }
 }
 
-@Suite("Deleting a cart")
-struct DeleteCartTests {
-    @Test func aNotFoundAfterARetryOfADeleteThatMayHaveWorkedIsDeleted() async throws {
+/// The deletes that share the rule for a 404 (`SparkClient.delete`): a cart, a saved search.
+private let deletes: [@Sendable (SparkClient) async throws -> Void] = [
+    { try await $0.deleteCart(id: "C1") }, { try await $0.deleteSavedSearch(id: "C1") },
+]
+
+@Suite("Deleting a cart or a saved search")
+struct DeleteTests {
+    @Test(arguments: deletes.indices)
+    func aNotFoundAfterARetryOfADeleteThatMayHaveWorkedIsDeleted(_ index: Int) async throws {
         let transport = ScriptedTransport([.failure(.timedOut), .success(sparkError(404, code: 404, message: "Not found"))])
         let client = try makeClient(retry: recordingRetry(Recorder())) { try transport.handle($0) }
-        try await client.deleteCart(id: "C1")
+        try await deletes[index](client)
         #expect(transport.requests.count == 2)
+        #expect(transport.requests.values.allSatisfy { $0.method == "DELETE" && $0.url.path.hasSuffix("/C1") })
     }
 
-    @Test func aNotFoundAtTheFirstTryIsAnError() async throws {
+    @Test(arguments: deletes.indices)
+    func aNotFoundAtTheFirstTryIsAnError(_ index: Int) async throws {
         // Another member deleted it meanwhile: say so.
         let transport = ScriptedTransport([.success(sparkError(404, code: 404, message: "Not found"))])
         let client = try makeClient(retry: recordingRetry(Recorder())) { try transport.handle($0) }
-        let error = await #expect(throws: SparkError.self) { try await client.deleteCart(id: "C1") }
+        let error = await #expect(throws: SparkError.self) { try await deletes[index](client) }
         #expect(error?.httpStatus == 404)
     }
 }

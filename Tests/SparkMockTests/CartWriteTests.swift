@@ -349,18 +349,13 @@ struct AppliedFaultTests {
 @Suite("Cart writes over HTTP")
 struct CartWriteLiveTests {
     @Test func aMemberRemovedFromTheGroupGets1025OnWrites() async throws {
-        let server = try await DemoServer.start(DemoServerConfiguration(dataSet: .demo))
-        let headers = ["Authorization": "OAuth \(johnny)", "X-SparkApi-User-Agent": testUserAgent, "Content-Type": "application/json"]
-        let base = server.baseURL.absoluteString
-        _ = try await httpRequest(URL(string: base + "/v1/portal/groups/current")!, method: "PUT", headers: headers,
-                                  body: #"{"D":{"Id":"\#(ozzyGroupID)"}}"#)
-        let johnnyID = try #require(DemoDataSet.demo.users.first { $0.accessToken == johnny }?.id)
-        await server.removeMember(johnnyID, fromGroup: ozzyGroupID)
-        let reply = try await httpRequest(URL(string: base + "/v1/listingcarts")!, method: "POST", headers: headers,
-                                          body: #"{"D":{"ListingCarts":[{"Name":"Too late"}]}}"#)
-        #expect(reply.status == 400 && reply.code == 1025)
-        let posts = await server.journal.requests(method: "POST", path: "/v1/listingcarts")
-        #expect(posts.map(\.status) == [400] && posts.first?.userID == johnnyID)
-        await server.stop()
+        try await withJohnnyRemovedFromOzzysGroup { server, headers in
+            let reply = try await httpRequest(URL(string: server.baseURL.absoluteString + "/v1/listingcarts")!, method: "POST",
+                                              headers: headers, body: #"{"D":{"ListingCarts":[{"Name":"Too late"}]}}"#)
+            #expect(reply.status == 400 && reply.code == 1025)
+            let johnnyID = try #require(DemoDataSet.demo.users.first { $0.accessToken == johnny }?.id)
+            let posts = await server.journal.requests(method: "POST", path: "/v1/listingcarts")
+            #expect(posts.map(\.status) == [400] && posts.first?.userID == johnnyID)
+        }
     }
 }

@@ -140,3 +140,18 @@ func jsonEqual(_ a: String, _ b: String) -> Bool {
 func memberNames(_ group: [String: Any]) -> [String] {
     (group["Users"] as? [[String: Any]] ?? []).compactMap { $0["Name"] as? String }
 }
+
+/// A live demo server (data set `demo`) on which Johnny chose Ozzy Owner's group and was then removed from it, as an
+/// agent would: `body` gets the server and the headers of Johnny's requests. The server is always stopped.
+func withJohnnyRemovedFromOzzysGroup(_ body: (DemoServer, [String: String]) async throws -> Void) async throws {
+    let ozzysGroup = "20130919194721820379000000"
+    let johnny = try #require(DemoDataSet.demo.users.first { $0.accessToken == "DEMO_ACCESS_TOKEN_JOHNNY" })
+    try await withStartedDemoServer(DemoServerConfiguration(dataSet: .demo)) { server in
+        let headers = ["Authorization": "OAuth \(johnny.accessToken)", "X-SparkApi-User-Agent": testUserAgent,
+                       "Content-Type": "application/json"]
+        _ = try await httpRequest(server.baseURL.appendingPathComponent("v1/portal/groups/current"), method: "PUT",
+                                  headers: headers, body: #"{"D":{"Id":"\#(ozzysGroup)"}}"#)
+        await server.removeMember(johnny.id, fromGroup: ozzysGroup)
+        try await body(server, headers)
+    }
+}
