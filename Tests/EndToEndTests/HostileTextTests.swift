@@ -31,7 +31,8 @@ struct HostileTextTests {
             screen = try await portal.waitForWholeFrame("highlight step \(step)")
             await expectWhole(screen, portal, "after \(step + 1) × Down")
             if step % 4 == 1 {
-                try await portal.press(.enter)
+                // Esc first clears the last switch's "Now acting for", so the wait below sees this switch's.
+                try await portal.press(.escape, .enter)
                 screen = try await portal.waitFor("switched at step \(step)") { isQuiet($0) && $0.contains { $0.contains("Now acting for") } }
                 await expectWhole(screen, portal, "after choosing at step \(step)")
             }
