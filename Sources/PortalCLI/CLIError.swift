@@ -63,7 +63,7 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
         case .insecureEndpoint: status = .usage
         case .missingToken, .oauth: status = .authentication
         case .cancelled: status = .interrupted
-        case .api, .http, .malformedBody: status = error.needsLogin ? .authentication : .api
+        case .api, .http, .malformedBody, .answerTooLarge: status = error.needsLogin ? .authentication : .api
         }
     }
 

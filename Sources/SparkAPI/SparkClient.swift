@@ -8,6 +8,12 @@ public struct SparkClientConfiguration: Sendable {
     public var userAgent: String
     /// The longest one try may take, connection included.
     public var requestTimeout: Duration
+    /// The longest one call may take, every try and every wait between them included; nil: no limit beyond
+    /// `retry.maxAttempts` tries of `requestTimeout` each. Each try gets what is left (at most `requestTimeout`), and
+    /// a retry is not started when too little would be left (`RetryPolicy.shortestTry`): the call then fails with
+    /// the last try's error. The command line sets it to `requestTimeout`, so a stalled server costs one timeout,
+    /// not four; an interactive screen can set a longer one and show `RetryNotice.elapsed` meanwhile.
+    public var callTimeout: Duration?
     public var retry: RetryPolicy
     /// Rows per page for list calls (Spark allows at most 25).
     public var pageSize: Int
@@ -18,12 +24,13 @@ public struct SparkClientConfiguration: Sendable {
 
     public init(
         baseURL: URL = SparkClientConfiguration.defaultBaseURL, userAgent: String = "spark-portal",
-        requestTimeout: Duration = .seconds(20), retry: RetryPolicy = RetryPolicy(), pageSize: Int = 25,
-        maxConcurrentPages: Int = 6
+        requestTimeout: Duration = .seconds(20), callTimeout: Duration? = nil, retry: RetryPolicy = RetryPolicy(),
+        pageSize: Int = 25, maxConcurrentPages: Int = 6
     ) {
         self.baseURL = baseURL
         self.userAgent = userAgent
         self.requestTimeout = requestTimeout
+        self.callTimeout = callTimeout
         self.retry = retry
         self.pageSize = pageSize
         self.maxConcurrentPages = maxConcurrentPages
@@ -165,6 +172,8 @@ public final class SparkClient: Sendable {
     func send<Response>(_ request: Request<Response>, resentAfterPossibleApply: inout Bool) async throws -> Response {
         let context = RequestContext(method: request.method, path: request.pathAndQuery)
         let policy = configuration.retry
+        let started = policy.now()
+        let deadline = configuration.callTimeout.map { started + $0 }
         var token: String?
         if request.isAuthorized { token = try await currentToken(context) }
         var secrets = request.secrets + (token.map { [$0] } ?? [])  // every secret this call used, kept out of errors
@@ -174,7 +183,11 @@ public final class SparkClient: Sendable {
         while true {
             attempt += 1
             if Task.isCancelled { throw SparkError.cancelled(context: context) }
-            let (result, retryAfter) = await attemptOnce(request, token: token, secrets: secrets, context: context, attempt: attempt)
+            // A try gets what is left of the call's time, at most requestTimeout (and at least shortestTry).
+            let timeout = deadline.map { min(configuration.requestTimeout, max(policy.now().duration(to: $0), policy.shortestTry)) }
+                ?? configuration.requestTimeout
+            let (result, retryAfter) = await attemptOnce(
+                request, token: token, secrets: secrets, context: context, attempt: attempt, timeout: timeout)
             let error: SparkError
             switch result {
             case .success(let response): return response
@@ -182,7 +195,7 @@ public final class SparkClient: Sendable {
             }
             let decision = policy.decision(
                 after: error, retryAfter: retryAfter, resend: request.resend, retriesSoFar: retries,
-                refreshed: refreshed, canRefresh: token != nil)
+                refreshed: refreshed, canRefresh: token != nil, timeLeft: deadline.map { policy.now().duration(to: $0) })
             if decision != .giveUp, error.mayHaveBeenApplied { resentAfterPossibleApply = true }
             switch decision {
             case .giveUp:
@@ -196,7 +209,8 @@ public final class SparkClient: Sendable {
                 secrets.append(fresh)
             case .wait(let delay, let reason):
                 retries += 1
-                onRetry(RetryNotice(method: request.method, path: context.path, attempt: attempt + 1, delay: delay, reason: reason))
+                onRetry(RetryNotice(method: request.method, path: context.path, attempt: attempt + 1, delay: delay,
+                                    reason: reason, elapsed: started.duration(to: policy.now())))
                 do {
                     try await policy.sleep(delay)
                 } catch {
@@ -208,7 +222,8 @@ public final class SparkClient: Sendable {
 
     /// One try: send, classify, decode, report. Returns the `Retry-After` wait when the server sent one.
     private func attemptOnce<Response>(
-        _ request: Request<Response>, token: String?, secrets: [String], context: RequestContext, attempt: Int
+        _ request: Request<Response>, token: String?, secrets: [String], context: RequestContext, attempt: Int,
+        timeout: Duration
     ) async -> (Result<Response, SparkError>, Duration?) {
         let clock = ContinuousClock()
         let start = clock.now
@@ -216,11 +231,12 @@ public final class SparkClient: Sendable {
         var retryAfter: Duration?
         let result: Result<Response, SparkError>
         do {
-            let response = try await transport.send(transportRequest(for: request, token: token))
+            let response = try await transport.send(transportRequest(for: request, token: token, timeout: timeout))
             status = response.status
             retryAfter = parseRetryAfter(response.header("Retry-After"))
             result = Self.interpret(response, with: request, context: context, secrets: secrets)
         } catch {
+            status = (error as? ResponseTooLarge)?.status
             result = .failure(Self.transportError(error, host: configuration.baseURL.host ?? "", context: context))
         }
         var failure: SparkError?
@@ -231,7 +247,7 @@ public final class SparkClient: Sendable {
         return (result, retryAfter)
     }
 
-    func transportRequest<Response>(for request: Request<Response>, token: String?) -> TransportRequest {
+    func transportRequest<Response>(for request: Request<Response>, token: String?, timeout: Duration) -> TransportRequest {
         var base = configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         var headers = [
@@ -243,7 +259,7 @@ public final class SparkClient: Sendable {
         if request.body != nil { headers["Content-Type"] = "application/json" }
         return TransportRequest(
             method: request.method, url: URL(string: base + request.pathAndQuery) ?? configuration.baseURL,
-            headers: headers, body: request.body, timeout: configuration.requestTimeout)
+            headers: headers, body: request.body, timeout: timeout)
     }
 
     /// Turns an HTTP answer into the typed response or the matching `SparkError`.
@@ -282,6 +298,7 @@ public final class SparkClient: Sendable {
         case let error as SparkError: error
         case _ where error is CancellationError || Task.isCancelled: .cancelled(context: context)
         case let failure as TransportFailure: .transport(failure, host: host, context: context)
+        case let tooLarge as ResponseTooLarge: .answerTooLarge(status: tooLarge.status, limit: tooLarge.limit, context: context)
         default: .transport(.other(String(describing: type(of: error))), host: host, context: context)
         }
     }
