@@ -19,6 +19,8 @@ public struct SparkClientConfiguration: Sendable {
     public var pageSize: Int
     /// How many pages of one list are fetched at the same time.
     public var maxConcurrentPages: Int
+    /// No page past this one is asked for (Spark's largest `_page`); lowered by tests.
+    var lastPageNumber = Endpoints.maxPageNumber
 
     public static let defaultBaseURL = URL(string: "https://sparkapi.com")!
 
@@ -79,6 +81,11 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.groups(page: $0, limit: $1) }
     }
 
+    /// All portal groups, a page at a time as they arrive (see `pages(_:)`).
+    public func groupPages() -> AsyncThrowingStream<ListProgress<PortalGroup>, any Error> {
+        pages { Endpoints.groups(page: $0, limit: $1) }
+    }
+
     public func groupsPage(_ page: Int, limit: Int) async throws -> Page<PortalGroup> {
         try await send(Endpoints.groups(page: page, limit: limit))
     }
@@ -98,6 +105,11 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.listingCarts(page: $0, limit: $1) }
     }
 
+    /// The workspace's carts, a page at a time as they arrive (see `pages(_:)`).
+    public func listingCartPages() -> AsyncThrowingStream<ListProgress<ListingCart>, any Error> {
+        pages { Endpoints.listingCarts(page: $0, limit: $1) }
+    }
+
     /// One cart of the workspace; with `withListingIds`, its `listingIds` too.
     public func listingCart(id: String, withListingIds: Bool = false) async throws -> ListingCart {
         try await first(Endpoints.listingCart(id: id, withListingIds: withListingIds))
@@ -106,6 +118,11 @@ public final class SparkClient: Sendable {
     /// Every listing in a cart, every page, in server order.
     public func listings(inCart cartId: String) async throws -> [Listing] {
         try await allPages { Endpoints.listings(inCart: cartId, page: $0, limit: $1) }
+    }
+
+    /// The listings in a cart, a page at a time as they arrive (see `pages(_:)`).
+    public func listingPages(inCart cartId: String) -> AsyncThrowingStream<ListProgress<Listing>, any Error> {
+        pages { Endpoints.listings(inCart: cartId, page: $0, limit: $1) }
     }
 
     public func listingsPage(inCart cartId: String, page: Int, limit: Int) async throws -> Page<Listing> {
@@ -132,30 +149,90 @@ public final class SparkClient: Sendable {
 
     // MARK: Paging
 
-    /// Page 1 first (it says how many pages there are), then pages 2...N at the same time, at most
-    /// `maxConcurrentPages` in flight; rows come back in server order.
+    /// Every page of a list, as a stream that delivers each page in server order as soon as it and the pages
+    /// before it are in: page 1 after one round trip, then the rest (fetched `maxConcurrentPages` at a time), each
+    /// saying which page it is of how many ("loading 12 of 80 pages"). The stream ends after the last page, or
+    /// throws the first failure (the pages delivered before it stay good). Stop iterating, or cancel the task that
+    /// iterates, to stop fetching.
+    ///
+    /// A list ends at the server's `TotalPages`, but never past Spark's largest `_page` (100,000) nor past a page
+    /// that comes back empty: a server that claims millions of pages costs at most that many requests, and one
+    /// whose count is wrong stops at its first empty page. The last delivery then says why (`ListProgress.cut`).
+    public func pages<Item: Sendable>(
+        _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
+    ) -> AsyncThrowingStream<ListProgress<Item>, any Error> {
+        AsyncThrowingStream { continuation in
+            let reading = Task {
+                do {
+                    try await readPages(request) { continuation.yield($0) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in reading.cancel() }
+        }
+    }
+
+    /// Every row of a list, in server order (`pages(_:)`, collected).
     func allPages<Item: Sendable>(
         _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
     ) async throws -> [Item] {
+        var items: [Item] = []
+        try await readPages(request) { items.append(contentsOf: $0.items) }
+        return items
+    }
+
+    /// Page 1 first (it says how many pages there are), then pages 2...N at the same time, at most
+    /// `maxConcurrentPages` in flight; each page goes to `deliver` in server order.
+    func readPages<Item: Sendable>(
+        _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>,
+        deliver: (ListProgress<Item>) -> Void
+    ) async throws {
         let limit = min(max(configuration.pageSize, 1), Endpoints.maxPageSize)
         let first = try await send(request(1, limit))
-        guard let totalPages = first.pagination?.totalPages, totalPages > 1 else { return first.items }
-        var pages: [Int: [Item]] = [1: first.items]
-        try await withThrowingTaskGroup(of: (Int, [Item]).self) { group in
+        let claimed = max(first.pagination?.totalPages ?? 1, 1)
+        let totalRows = first.pagination?.totalRows
+        // The last page to read: shrinks to the first page that comes back empty.
+        var last = first.items.isEmpty ? 1 : min(claimed, max(configuration.lastPageNumber, 1))
+        func progress(_ items: [Item], page: Int) -> ListProgress<Item> {
+            var cut: ListCut?
+            if page == last, last < claimed {
+                cut = items.isEmpty ? .emptyPage(claimedPages: claimed) : .pageLimit(claimedPages: claimed)
+            }
+            return ListProgress(items: items, page: page, pageCount: last, totalRows: totalRows, cut: cut)
+        }
+        deliver(progress(first.items, page: 1))
+        guard last > 1 else { return }
+        try await withThrowingTaskGroup(of: (Int, Result<[Item], any Error>).self) { group in
             var next = 2
+            var delivered = 1
+            var arrived: [Int: [Item]] = [:]
             func startNext() {
-                guard next <= totalPages else { return }
+                guard next <= last else { return }
                 let page = next
                 next += 1
-                group.addTask { (page, try await self.send(request(page, limit)).items) }
+                group.addTask {
+                    do { return (page, .success(try await self.send(request(page, limit)).items)) } catch { return (page, .failure(error)) }
+                }
             }
             for _ in 0..<max(configuration.maxConcurrentPages, 1) { startNext() }
-            while let (page, items) = try await group.next() {
-                pages[page] = items
+            while let (page, result) = try await group.next() {
+                guard page <= last else { continue }  // asked for before an earlier page came back empty: not needed
+                let items = try result.get()
+                if items.isEmpty { last = page }
+                arrived[page] = items
+                while let items = arrived.removeValue(forKey: delivered + 1) {
+                    delivered += 1
+                    deliver(progress(items, page: delivered))
+                    if delivered == last {
+                        group.cancelAll()
+                        return
+                    }
+                }
                 startNext()
             }
         }
-        return (1...totalPages).flatMap { pages[$0] ?? [] }
     }
 
     // MARK: Sending

@@ -99,12 +99,14 @@ func recordingRetry(_ waits: Recorder<Duration>, maxAttempts: Int = 4, random: D
 func makeClient(
     baseURL: String = "https://spark.test", retry: RetryPolicy = .none, callTimeout: Duration? = nil,
     tokens: any AccessTokenProvider = StaticToken(secretToken), pageSize: Int = 25, maxConcurrentPages: Int = 6,
+    lastPageNumber: Int = Endpoints.maxPageNumber,
     events: Recorder<RequestEvent>? = nil, notices: Recorder<RetryNotice>? = nil,
     _ handler: @escaping @Sendable (TransportRequest) async throws -> TransportResponse
 ) throws -> SparkClient {
-    let configuration = SparkClientConfiguration(
+    var configuration = SparkClientConfiguration(
         baseURL: URL(string: baseURL)!, userAgent: "spark-portal-tests", callTimeout: callTimeout,
         retry: retry, pageSize: pageSize, maxConcurrentPages: maxConcurrentPages)
+    configuration.lastPageNumber = lastPageNumber
     return try SparkClient(
         configuration: configuration, tokens: tokens, transport: ClosureTransport(handler),
         onEvent: { events?.append($0) }, onRetry: { notices?.append($0) })
