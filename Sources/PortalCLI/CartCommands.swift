@@ -8,7 +8,7 @@ import TerminalUI
 // answered, and a command over several listings names each failure and keeps what succeeded.
 extension CommandContext {
     func carts(json: Bool) async throws {
-        let carts = try await client.listingCarts()
+        let carts = try await every(client.listingCartPages(), of: "carts")
         if json { return try printJSON(carts) }
         guard !carts.isEmpty else { return console.out("No listing carts.") }
         console.out(Output.table(
@@ -21,7 +21,7 @@ extension CommandContext {
         // An Id is read directly (also a cart of another of your groups, which is readable by Id); a name is looked
         // up among the workspace's carts.
         let cartID = CartChoice.looksLikeAnId(text) ? text : try CartChoice.resolve(text, among: try await client.listingCarts()).id
-        let listings = try await client.listings(inCart: cartID)
+        let listings = try await every(client.listingPages(inCart: cartID), of: "listings")
         if json { return try printJSON(listings) }
         guard !listings.isEmpty else { return console.out("No listings in this cart.") }
         console.out(Output.table(

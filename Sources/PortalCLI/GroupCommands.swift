@@ -5,7 +5,7 @@ import TerminalUI
 // `groups`, `current`, `use`, `leave`, `whoami`: who you are and which workspace you act for.
 extension CommandContext {
     func groups(json: Bool) async throws {
-        async let groups = client.groups()
+        async let groups = every(client.groupPages(), of: "groups")
         async let current = client.currentGroup()
         let (all, now) = try await (groups, current)
         if json { return try printJSON(all.map { Output.GroupJSON(group: $0, current: $0.id == now?.id) }) }

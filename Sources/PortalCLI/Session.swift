@@ -37,11 +37,14 @@ public final class Session: Sendable {
         self.log = log
     }
 
-    /// Connects as the settings say. `onEvent` and `onRetry` see every request (the TUI's request log).
+    /// Connects as the settings say. `onEvent` and `onRetry` see every request (the TUI's request log). `callTimeout`
+    /// bounds each call, its retries included (`SparkClientConfiguration.callTimeout`; the command line passes the
+    /// request timeout); `retry` says how to wait between tries.
     public static func open(
         _ settings: Settings, environment: [String: String],
         onEvent: @escaping @Sendable (RequestEvent) -> Void = { _ in },
-        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in },
+        callTimeout: Duration? = nil, retry: RetryPolicy = RetryPolicy()
     ) async throws -> Session {
         let log = try settings.logFile.map(RequestLog.init(path:))
         let access: Access
@@ -55,7 +58,8 @@ public final class Session: Sendable {
         do {
             let client = try SparkClient.live(
                 configuration: SparkClientConfiguration(baseURL: access.endpoint, userAgent: settings.userAgent,
-                                                        requestTimeout: settings.requestTimeout),
+                                                        requestTimeout: settings.requestTimeout, callTimeout: callTimeout,
+                                                        retry: retry),
                 tokens: access.tokens,
                 onEvent: { event in
                     log?.record(event)
@@ -90,13 +94,16 @@ public final class Session: Sendable {
         log?.close()
     }
 
-    /// Runs `body` with an open session and always closes it.
+    /// Runs `body` with a session opened as `open` does, and always closes it.
     public static func with<T>(
         _ settings: Settings, environment: [String: String],
+        onEvent: @escaping @Sendable (RequestEvent) -> Void = { _ in },
         onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in },
+        callTimeout: Duration? = nil, retry: RetryPolicy = RetryPolicy(),
         _ body: (Session) async throws -> T
     ) async throws -> T {
-        let session = try await open(settings, environment: environment, onRetry: onRetry)
+        let session = try await open(settings, environment: environment, onEvent: onEvent, onRetry: onRetry,
+                                     callTimeout: callTimeout, retry: retry)
         do {
             let result = try await body(session)
             await session.close()

@@ -38,6 +38,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         "Which stored login to use or create (env SPARK_PORTAL_ACCOUNT; default 'default').", valueName: "name"))
     public var account: String?
 
+    @Flag(help: "Say each request (method, path, status, duration) and each retry wait on stderr.")
+    public var verbose = false
+
     public init() {}
 }
 
@@ -57,8 +60,11 @@ public struct Settings: Equatable, Sendable {
     /// Whether the endpoint was chosen (flag, environment or file) rather than defaulted: a stored login
     /// brings its own endpoint only when none was chosen.
     public var endpointIsExplicit: Bool = false
-    /// The longest one try of a request may take (env `SPARK_PORTAL_REQUEST_TIMEOUT`, in seconds).
+    /// The longest one try of a request may take (env `SPARK_PORTAL_REQUEST_TIMEOUT`, in seconds); on the command
+    /// line, also the longest a whole request may take, its retries included.
     public var requestTimeout: Duration = SparkClientConfiguration().requestTimeout
+    /// `--verbose`: every request and every retry wait on stderr.
+    public var verbose = false
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
@@ -86,6 +92,7 @@ public struct Settings: Equatable, Sendable {
         if let text = nonEmpty(environment["SPARK_PORTAL_REQUEST_TIMEOUT"]) {
             settings.requestTimeout = try requestTimeout(text)
         }
+        settings.verbose = options.verbose
         return settings
     }
 
