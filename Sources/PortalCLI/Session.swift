@@ -136,10 +136,21 @@ struct Access: Sendable {
             log?.redact([token])
             return Access(endpoint: settings.endpoint, tokens: StaticToken(token), source: "SPARK_ACCESS_TOKEN", kind: .environment)
         }
-        if let file = CredentialsFile(environment: environment), let login = try file.login(account: settings.account) {
-            return try stored(login, from: file, settings: settings, log: log)
-        }
-        throw CLIError.missingToken
+        guard let file = CredentialsFile(environment: environment) else { throw CLIError.missingToken }
+        let logins = try file.load()
+        if let login = logins[settings.account] { return try stored(login, from: file, settings: settings, log: log) }
+        throw missingLogin(settings.account, stored: logins.keys.sorted())
+    }
+
+    /// No token: the plain advice, or, when an account was named or others are stored, which account has no login.
+    static func missingLogin(_ account: String, stored: [String]) -> CLIError {
+        guard account != CredentialsFile.defaultAccount || !stored.isEmpty else { return CLIError.missingToken }
+        let others = stored.isEmpty ? "" : " (stored: \(stored.joined(separator: ", ")))"
+        let advice = account == CredentialsFile.defaultAccount
+            ? "pick one with --account, run `spark-portal login`"
+            : "run `spark-portal login --account \(account)`"
+        return CLIError("No stored login for account '\(account)'\(others): \(advice), or set SPARK_ACCESS_TOKEN.",
+                        status: .authentication)
     }
 
     /// The stored login of `settings.account`, at its own endpoint; an explicit other endpoint is refused rather
@@ -169,7 +180,7 @@ final class RequestLog: Sendable {
         do {
             sink = try FileLogHandler.Sink(path: path)
         } catch {
-            throw CLIError("Cannot write the log file \(path): \(error.localizedDescription)", status: .usage)
+            throw CLIError("Cannot write the log file \(path): \(error).", status: .usage)
         }
         self.sink = sink
         logger = Logger(label: "spark-portal") { FileLogHandler(label: $0, sink: sink) }

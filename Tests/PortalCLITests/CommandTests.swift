@@ -138,16 +138,6 @@ let seedGroupID = "20130919194721820379000000"
         }
     }
 
-    @Test func unknownGroupIsAnAPIError() async throws {
-        try await withDemoServer(DemoServerConfiguration(dataSet: .seed)) { baseURL in
-            let result = try await run(.use(groupID: "99999999999999999999999999"), ["--endpoint", baseURL.absoluteString],
-                                       environment: ["SPARK_ACCESS_TOKEN": DemoCredentials.seedAccessToken])
-            #expect(result.status == .api)
-            #expect(result.out.isEmpty)
-            #expect(result.err.hasPrefix("spark-portal: "))
-            #expect(!result.err.contains("\n"))
-        }
-    }
 
     @Test func aRefusedTokenIsAnAuthenticationError() async throws {
         try await withDemoServer(DemoServerConfiguration(dataSet: .seed)) { baseURL in
