@@ -18,6 +18,11 @@ struct SparkMockCommand: AsyncParsableCommand {
         who can sign in (and the owners of their groups):
         \(memberTable)
 
+        OAuth (spark-portal login --endpoint http://127.0.0.1:PORT): the demo client is
+          client id \(DemoCredentials.clientID), client secret \(DemoCredentials.clientSecret)
+        redirect URIs \(DemoCredentials.redirectURI) or any http://127.0.0.1 or http://localhost address;
+        /oauth2/authorize signs in the default user at once (add user=ID for another).
+
         --fault METHOD:PATH=EFFECT[:COUNT|:RATE] (repeatable; PATH may end in *):
           STATUS:CODE          answer this error instead; nothing is applied
           applied:STATUS:CODE  apply the write, then answer this error
