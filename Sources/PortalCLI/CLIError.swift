@@ -26,10 +26,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         switch self {
         case .success: "success"
         case .declined: "you answered no when asked to confirm: nothing was changed"
-        case .usage: "usage error: bad arguments, unknown or ambiguous cart, refused endpoint"
+        case .usage: "usage error: bad arguments, unknown or ambiguous cart, a group not among yours, refused endpoint"
         case .network: "network error: the Spark API could not be reached"
         case .internalError: "internal error (a bug: please report it)"
-        case .api: "API error: the Spark API refused the request or sent an unreadable answer"
+        case .api: "API error: the Spark API refused the request or sent an unreadable or oversized answer"
         case .authentication: "authentication error: no access token, or it was refused or expired"
         case .configuration: "configuration error: the configuration file or the credentials file is wrong or unsafe"
         case .interrupted: "interrupted"

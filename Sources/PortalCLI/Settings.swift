@@ -38,7 +38,7 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         "Which stored login to use or create (env SPARK_PORTAL_ACCOUNT; default 'default').", valueName: "name"))
     public var account: String?
 
-    @Flag(help: "Say each request (method, path, status, duration) and each retry wait on stderr.")
+    @Flag(help: "Say each request (method, path, status, duration) and each retry wait on stderr (the TUI shows them under L).")
     public var verbose = false
 
     public init() {}

@@ -18,9 +18,11 @@ struct SparkMockCommand: AsyncParsableCommand {
         who can sign in (and the owners of their groups):
         \(memberTable)
 
-        OAuth (spark-portal login --endpoint http://127.0.0.1:PORT): the demo client is
-          client id \(DemoCredentials.clientID), client secret \(DemoCredentials.clientSecret)
-        redirect URIs \(DemoCredentials.redirectURI) or any http://127.0.0.1 or http://localhost address;
+        The demo OAuth client, for spark-portal login --endpoint http://127.0.0.1:PORT:
+          client id      \(DemoCredentials.clientID)
+          client secret  \(DemoCredentials.clientSecret)
+          redirect URIs  \(DemoCredentials.redirectURI),
+                         http://127.0.0.1:PORT/..., http://localhost:PORT/...
         /oauth2/authorize signs in the default user at once (add user=ID for another).
 
         --fault METHOD:PATH=EFFECT[:COUNT|:RATE] (repeatable; PATH may end in *):

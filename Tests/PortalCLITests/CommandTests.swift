@@ -22,8 +22,6 @@ final class CapturedConsole: Sendable {
 
     var out: String { streams.withLock { $0.out.joined(separator: "\n") } }
     var err: String { streams.withLock { $0.err.joined(separator: "\n") } }
-    /// The stderr lines.
-    var errLines: [String] { streams.withLock { $0.err.flatMap { $0.split(separator: "\n").map(String.init) } } }
 }
 
 /// A command's clock in tests: every wait it asks for is recorded and ends at once (or when `until` says).

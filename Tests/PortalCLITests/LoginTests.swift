@@ -395,7 +395,7 @@ struct MockHelpTests {
             return (result.status, result.output)
         } }.get()
         #expect(help.status == 0)
-        #expect(help.output.contains("client id \(DemoCredentials.clientID), client secret \(DemoCredentials.clientSecret)"),
+        #expect(help.output.contains("  client id      \(DemoCredentials.clientID)\n  client secret  \(DemoCredentials.clientSecret)\n"),
                 "\(help.output)")
         let overview = help.output.components(separatedBy: "USAGE:").first ?? ""
         let widest = overview.split(separator: "\n").map { TextWidth.of(String($0)) }.max() ?? 0
