@@ -107,7 +107,7 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the server may have acted on the request although the client saw a failure: false only when the
     /// failure proves it did not — no connection was made (refused, unknown host, TLS), or the server answered
     /// with a refusal (a 4xx, an expired token, a rate limit, an error envelope in a 2xx). A timeout, a dropped
-    /// connection, a 5xx, an unreadable 2xx or a cancellation may each come after the write was applied.
+    /// connection, a 5xx, an unreadable or oversized answer or a cancellation may each come after the write was applied.
     public var mayHaveBeenApplied: Bool {
         switch self {
         case .transport(.connectionRefused, _, _), .transport(.hostNotFound, _, _), .transport(.tls, _, _): false
