@@ -169,7 +169,10 @@ let package = Package(
         .testTarget(
             name: "PortalCLITests",
             // The executables too: ConcurrentProcessTests runs the built spark-portal against the built spark-mock.
-            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TestSupport", "spark-portal", "spark-mock"]
+            // Hummingbird (already built for SparkMock) for ScriptedServer: answers the demo server does not give.
+            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TestSupport", "spark-portal", "spark-mock",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "TerminalPicturesTests",

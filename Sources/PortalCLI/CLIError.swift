@@ -30,10 +30,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .success: "success"
         case .declined: "you answered no when asked to confirm: nothing was changed"
         case .notAvailable: "not available for your API key or MLS (news feeds need a privileged key): nothing failed"
-        case .usage: "usage error: bad arguments, unknown or ambiguous cart, search or feed, refused endpoint"
+        case .usage: "usage error: bad arguments, unknown or ambiguous cart, search or feed, a group not among yours, refused endpoint"
         case .network: "network error: the Spark API could not be reached"
         case .internalError: "internal error (a bug: please report it)"
-        case .api: "API error: the Spark API refused the request or sent an unreadable answer"
+        case .api: "API error: the Spark API refused the request or sent an unreadable or oversized answer"
         case .authentication: "authentication error: no access token, or it was refused or expired"
         case .configuration: "configuration error: the configuration file or the credentials file is wrong or unsafe"
         case .interrupted: "interrupted"
@@ -67,7 +67,7 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
         case .insecureEndpoint: status = .usage
         case .missingToken, .oauth: status = .authentication
         case .cancelled: status = .interrupted
-        case .api, .http, .malformedBody:
+        case .api, .http, .malformedBody, .answerTooLarge:
             status = error.needsLogin ? .authentication : error.isNotAvailableForKeyOrMLS ? .notAvailable : .api
         }
     }

@@ -8,7 +8,7 @@ import TerminalUI
 // answered, and a command over several listings names each failure and keeps what succeeded.
 extension CommandContext {
     func carts(json: Bool) async throws {
-        let carts = try await client.listingCarts()
+        let carts = try await every(client.listingCartPages(), of: "carts")
         if json { return try printJSON(carts) }
         guard !carts.isEmpty else { return console.out("No listing carts.") }
         console.out(Output.table(
@@ -21,7 +21,8 @@ extension CommandContext {
         // An Id is read directly (also a cart of another of your groups, which is readable by Id); a name is looked
         // up among the workspace's carts.
         let cartID = Choice.looksLikeAnId(text) ? text : try Choice.cart.resolve(text, among: try await client.listingCarts()).id
-        try printListings(try await client.listings(inCart: cartID), json: json, none: "No listings in this cart.")
+        try printListings(try await every(client.listingPages(inCart: cartID), of: "listings"), json: json,
+                          none: "No listings in this cart.")
     }
 
     /// Listings as JSON, or as a table (address, city, price, beds, baths, status, Id); `none` when there are none.

@@ -4,21 +4,26 @@ import PortalApp
 import SparkAPI
 import TerminalUI
 
-/// Where command output goes; tests capture it, the executable uses the process's streams.
+/// The world a command runs in: where its output goes, its environment, and how it waits (retry waits, the login's
+/// deadline). Tests capture the output and pass a `sleep` that returns at once; the executable uses the process's
+/// streams and real time.
 public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
     public var err: @Sendable (String) -> Void
     public var environment: [String: String]
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
+    public var sleep: @Sendable (Duration) async throws -> Void
 
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
-                environment: [String: String], stdoutIsTerminal: Bool, stderrIsTerminal: Bool) {
+                environment: [String: String], stdoutIsTerminal: Bool, stderrIsTerminal: Bool,
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.out = out
         self.err = err
         self.environment = environment
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stderrIsTerminal = stderrIsTerminal
+        self.sleep = sleep
     }
 
     /// The real process: stdout, stderr, environment, isatty.
@@ -108,5 +113,26 @@ struct CommandContext: Sendable {
     /// A line on stderr, sanitized, after the program's name: what went wrong with one part of a command.
     func warn(_ text: String) {
         console.err("spark-portal: \(sanitize(text))")
+    }
+
+    /// Every row of a paged list; when the list ends short of the pages the server claimed, a line on stderr says
+    /// so (nothing is left out silently).
+    func every<Item: Sendable>(_ pages: AsyncThrowingStream<ListProgress<Item>, any Error>, of what: String) async throws -> [Item] {
+        var items: [Item] = []
+        for try await page in pages {
+            items += page.items
+            if let cut = page.cut { warn(Self.cutNote(cut, at: page.page, of: what)) }
+        }
+        return items
+    }
+
+    static func cutNote(_ cut: ListCut, at page: Int, of what: String) -> String {
+        switch cut {
+        case .pageLimit(let claimed):
+            "The server says its \(what) fill \(claimed) pages; these are the first \(page), "
+                + "as the Spark API serves no page past \(Endpoints.maxPageNumber)."
+        case .emptyPage(let claimed):
+            "The server said its \(what) fill \(claimed) pages, but page \(page) came back empty; the list ends there."
+        }
     }
 }

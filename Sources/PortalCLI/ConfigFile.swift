@@ -124,11 +124,20 @@ public struct ConfigFile: Equatable, Sendable {
                 continue
             }
             switch (key, value) {
-            case ("endpoint", .string(let url)): config.endpoint = url
-            case ("user_agent", .string(let name)): config.userAgent = name
+            case ("endpoint", .string(let url)):
+                // Checked here, so a refused endpoint is named by file and line like every other mistake.
+                do { _ = try Settings.endpoint(url) } catch { throw fail(error.message) }
+                config.endpoint = url
+            case ("user_agent", .string(let name)):
+                if let problem = Settings.userAgentProblem(name) { throw fail("user_agent: \(problem)") }
+                config.userAgent = name
             case ("color", .bool(let flag)): config.color = flag
             case ("mouse", .bool(let flag)): config.mouse = flag
+            case ("endpoint", .bare(let word)), ("user_agent", .bare(let word)):
+                throw fail("'\(word)' is not a value: put text in double quotes, like \(key) = \"\(word)\"")
             case ("endpoint", _), ("user_agent", _): throw fail("\(key) must be a string in double quotes")
+            case (_, .bare(let word)) where ["color", "mouse"].contains(key) && ["true", "false"].contains(word.lowercased()):
+                throw fail("\(key) must be true or false, in lower case (not \(word))")
             case ("color", _), ("mouse", _): throw fail("\(key) must be true or false")
             default:
                 throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, and the [keys] table)")
@@ -170,6 +179,8 @@ enum TOMLValue: Equatable {
     case bool(Bool)
     case integer(Int)
     case strings([String])
+    /// A word that is none of the above (`yes`, `TRUE`, an unquoted URL): the setting says what it wanted instead.
+    case bare(String)
 }
 
 struct TOMLSyntaxError: Error {
@@ -233,7 +244,7 @@ struct TOMLScanner {
             case "": throw TOMLSyntaxError(message: "expected a value after '='")
             default:
                 if let number = Int(word) { return .integer(number) }
-                throw TOMLSyntaxError(message: "'\(word)' is not a value: put text in double quotes")
+                return .bare(String(word))
             }
         }
     }

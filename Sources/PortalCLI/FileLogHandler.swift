@@ -2,6 +2,12 @@ import Foundation
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A swift-log handler that appends lines to a file (`--log-file`, `SPARK_PORTAL_LOG`). Never the terminal:
 /// under the TUI anything written to stdout or stderr would land on the screen.
 public struct FileLogHandler: LogHandler {
@@ -11,17 +17,29 @@ public struct FileLogHandler: LogHandler {
         /// Strings that must never reach the file (the access token), replaced before writing.
         private let secrets: Mutex<[String]>
 
-        public init(path: String) throws {
-            let url = URL(fileURLWithPath: path)
-            if !FileManager.default.fileExists(atPath: path) {
-                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                    throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        /// Opens `path` for appending, creating it (mode 0600) when missing. Throws `OpenError` saying what is wrong.
+        public init(path: String) throws(OpenError) {
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw OpenError(path: path, errno: errno) }
+            self.handle = Mutex(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
+            self.secrets = Mutex([])
+        }
+
+        /// Why a log file could not be opened, in words that name the problem.
+        public struct OpenError: Error, CustomStringConvertible {
+            public var path: String
+            public var errno: Int32
+
+            public var description: String {
+                let folder = (path as NSString).deletingLastPathComponent
+                switch errno {
+                case ENOENT: return "the folder \(folder.isEmpty ? "." : folder) does not exist"
+                case ENOTDIR: return "\(folder) is not a folder"
+                case EISDIR: return "it is a folder"
+                case EACCES, EPERM: return "permission denied"
+                default: return String(cString: strerror(errno)).lowercased()
                 }
             }
-            let handle = try FileHandle(forWritingTo: url)
-            try handle.seekToEnd()
-            self.handle = Mutex(handle)
-            self.secrets = Mutex([])
         }
 
         /// Registers a secret to redact from every line.

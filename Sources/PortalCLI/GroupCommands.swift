@@ -5,7 +5,7 @@ import TerminalUI
 // `groups`, `current`, `use`, `leave`, `whoami`: who you are and which workspace you act for.
 extension CommandContext {
     func groups(json: Bool) async throws {
-        async let groups = client.groups()
+        async let groups = every(client.groupPages(), of: "groups")
         async let current = client.currentGroup()
         let (all, now) = try await (groups, current)
         if json { return try printJSON(all.map { Output.GroupJSON(group: $0, current: $0.id == now?.id) }) }
@@ -29,7 +29,16 @@ extension CommandContext {
     }
 
     func use(groupID id: String) async throws {
-        try await client.chooseGroup(id: id)
+        do {
+            try await client.chooseGroup(id: id)
+        } catch let error as SparkError where error.isRefusalOfTheRequest {
+            // A mistyped id and a group that is no longer valid may get the same answer (1025): the groups tell them
+            // apart. When they cannot be read, the server's own answer is the one to show.
+            if let groups = try? await client.groups(), !groups.contains(where: { $0.id == id }) {
+                throw CLIError("No group \(id) among yours; see `spark-portal groups`.", status: .usage)
+            }
+            throw error
+        }
         let group = try await client.currentGroup()
         guard let group, group.id == id else {
             throw CLIError("The server accepted the switch to \(sanitize(id)) but reports \(group.map { "group \($0.id)" } ?? "no group") as current.",
@@ -39,8 +48,17 @@ extension CommandContext {
     }
 
     func leave() async throws {
+        let group: PortalGroup?
+        do {
+            group = try await client.currentGroup()
+        } catch let error as SparkError where error.sparkCode == SparkError.codeGroupNotValid {
+            // The current group is no longer valid (the user was removed from it): leaving is the way out.
+            try await client.leaveGroup()
+            return console.out("Left the group, which was no longer available: acting for your own workspace.")
+        }
+        guard let group else { return console.out("No current group to leave: you already act for your own workspace.") }
         try await client.leaveGroup()
-        console.out("Left the group: acting for your own workspace.")
+        console.out("Left \(sanitize(group.ownerName))'s group: acting for your own workspace.")
     }
 
     func whoami(json: Bool) async throws {
@@ -68,5 +86,16 @@ extension CommandContext {
     func workspaceName() async throws -> String {
         guard let group = try await client.currentGroup() else { return "your own workspace" }
         return "\(group.ownerName)'s workspace"
+    }
+}
+
+private extension SparkError {
+    /// The server refused this request as such (a 4xx), not the token and not the rate.
+    var isRefusalOfTheRequest: Bool {
+        guard let status = httpStatus, (400..<500).contains(status) else { return false }
+        switch self {
+        case .api, .http: return !needsLogin && !isRateLimited
+        default: return false
+        }
     }
 }

@@ -20,7 +20,8 @@ public struct LoginRequest: Sendable, Equatable {
     public var portal: String?
     /// Where to send the browser instead of Spark's authorization page (testing, other environments).
     public var authorizeURL: String?
-    /// How long to wait for the browser's redirect.
+    /// How long to wait for the sign-in answer (the browser's redirect, or a pasted address or code); then login
+    /// ends with one line. Measured on `Console.sleep`.
     public var timeout: Duration
 
     public init(clientID: String? = nil, redirectURI: String? = nil, portal: String? = nil, authorizeURL: String? = nil,
@@ -105,20 +106,15 @@ public enum Login {
         console.err("Sign in to Spark at this address:\n  \(authorize.absoluteString)")
         if terminal.openBrowser(authorize) { console.err("(opened in your browser)") }
 
-        let answer: [String: String]
-        var pasted = false
-        if let listener {
+        if listener != nil {
             console.err("Waiting for the browser to come back to \(redirectURI) …\n"
                         + "(If it cannot reach this machine, paste the address it ends on here and press Enter.)")
-            (answer, pasted) = try await Self.redirectOrPaste(listener, timeout: request.timeout, terminal: terminal)
         } else {
             console.err("After signing in, the browser goes to \(redirectURI)?code=…\n"
                         + "Paste that whole address (or only the code) here and press Enter:")
-            guard let line = await terminal.readLine() else {
-                throw CLIError("No code was entered; nothing was stored.", status: .authentication)
-            }
-            answer = parseAnswer(line)
         }
+        let (answer, pasted) = try await Self.waitForAnswer(listener, timeout: request.timeout, sleep: console.sleep,
+                                                            terminal: terminal)
         // A redirect to the listener must carry our state (anyone on this machine could call it); an address the
         // user pasted is theirs, and a bare code has none.
         let code = try checkedCode(answer, expectedState: state, stateRequired: listener != nil && !pasted)
@@ -126,7 +122,11 @@ public enum Login {
         // Exchange the code, then ask who signed in (which also proves the token works).
         let token = PendingToken()
         let client = try SparkClient.live(
-            configuration: SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent), tokens: token)
+            configuration: SparkClientConfiguration(baseURL: endpoint, userAgent: settings.userAgent,
+                                                    requestTimeout: settings.requestTimeout,
+                                                    callTimeout: settings.requestTimeout, retry: RetryPolicy(sleep: console.sleep)),
+            tokens: token, onEvent: SparkPortalCommand.requestReporter(settings, console),
+            onRetry: SparkPortalCommand.retryReporter(settings, console))
         let tokens: OAuthTokens
         let name: String?
         do {
@@ -156,32 +156,50 @@ public enum Login {
                     + "in \(file.path). The token expires \(expires) and is renewed automatically.")
     }
 
-    /// Waits for whichever comes first: the browser's redirect to the listener, or an address (or code) pasted at
-    /// the terminal, for a browser on another machine (over ssh) that cannot reach this one's loopback address.
-    /// An empty or closed standard input leaves the listener to it. The read of standard input cannot be
-    /// cancelled; when the browser wins, it is left waiting and ends with the process.
-    static func redirectOrPaste(_ listener: RedirectListener, timeout: Duration,
-                                terminal: UserTerminal) async throws -> (answer: [String: String], pasted: Bool) {
+    /// Waits for whichever comes first: the browser's redirect to the listener (when there is one), an address (or
+    /// code) pasted at the terminal — also with a listener, for a browser on another machine (over ssh) that cannot
+    /// reach this one's loopback address — or the deadline, `timeout` on `sleep`'s clock: a sign-in page that failed
+    /// (a wrong client id) never redirects, and login must not wait for ever. The read of standard input cannot be
+    /// cancelled; when something else wins, it is left waiting and ends with the process.
+    static func waitForAnswer(_ listener: RedirectListener?, timeout: Duration,
+                              sleep: @escaping @Sendable (Duration) async throws -> Void,
+                              terminal: UserTerminal) async throws -> (answer: [String: String], pasted: Bool) {
         let (outcomes, outcome) = AsyncStream<Result<([String: String], Bool), any Error>>.makeStream()
-        let listening = Task {
-            do { outcome.yield(.success((try await listener.waitForRedirect(timeout: timeout), false))) } catch {
-                outcome.yield(.failure(error))
-            }
+        var racers: [Task<Void, Never>] = []
+        if let listener {
+            racers.append(Task {
+                do { outcome.yield(.success((try await listener.waitForRedirect(), false))) } catch { outcome.yield(.failure(error)) }
+            })
         }
-        let reading = Task {
+        racers.append(Task {
             while !Task.isCancelled, let line = await terminal.readLine() {
                 guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 outcome.yield(.success((parseAnswer(line), true)))
                 return
             }
-        }
+            // Standard input ended: a listener may still get the redirect; without one, nothing can come.
+            if listener == nil { outcome.yield(.failure(CLIError("No code was entered; nothing was stored.", status: .authentication))) }
+        })
+        racers.append(Task {
+            do { try await sleep(timeout) } catch { return }
+            outcome.yield(.failure(CLIError(
+                "No sign-in answer came within \(inWords(timeout)); nothing was stored. If the "
+                    + "sign-in page showed an error, check the client id (--client-id, SPARK_CLIENT_ID) and --redirect-uri, "
+                    + "then run spark-portal login again.", status: .authentication)))
+        })
         defer {
-            listening.cancel()
-            reading.cancel()
+            racers.forEach { $0.cancel() }
             outcome.finish()
         }
         for await result in outcomes { return try result.get() }
         throw CancellationError()
+    }
+
+    /// `5 minutes`, `1 minute`, `90 seconds`.
+    static func inWords(_ duration: Duration) -> String {
+        let seconds = Int(duration.components.seconds)
+        guard seconds >= 60, seconds % 60 == 0 else { return "\(seconds) second\(seconds == 1 ? "" : "s")" }
+        return "\(seconds / 60) minute\(seconds == 60 ? "" : "s")"
     }
 
     /// Runs `logout`: forgets the stored login of the account.

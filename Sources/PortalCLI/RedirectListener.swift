@@ -79,25 +79,21 @@ public final class RedirectListener: Sendable {
                  status: .usage)
     }
 
-    /// Waits for the redirect and returns its query parameters. Throws after `timeout`, or when cancelled.
-    public func waitForRedirect(timeout: Duration) async throws -> [String: String] {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        return try await withTaskCancellationHandler {
-            try await onOwnThread { [self] in Result { try self.acceptRedirect(until: deadline, clock: clock) } }.get()
+    /// Waits for the redirect and returns its query parameters; throws `CancellationError` when cancelled. The
+    /// caller keeps the deadline (`Login.waitForAnswer`).
+    public func waitForRedirect() async throws -> [String: String] {
+        try await withTaskCancellationHandler {
+            try await onOwnThread { [self] in Result { try self.acceptRedirect() } }.get()
         } onCancel: {
             stopped.store(true, ordering: .relaxed)
         }
     }
 
-    /// Blocking: accepts connections (polling so a stop or the deadline is noticed) until one brings the redirect.
-    private func acceptRedirect(until deadline: ContinuousClock.Instant, clock: ContinuousClock) throws -> [String: String] {
+    /// Blocking: accepts connections (polling so a stop is noticed) until one brings the redirect.
+    private func acceptRedirect() throws -> [String: String] {
+        let clock = ContinuousClock()
         while true {
             if stopped.load(ordering: .relaxed) { throw CancellationError() }
-            if clock.now >= deadline {
-                throw CLIError("No answer from the browser in time; nothing was stored. Run spark-portal login again.",
-                               status: .authentication)
-            }
             var poller = pollfd(fd: listeningSocket, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, 100)
             if ready <= 0 { continue }

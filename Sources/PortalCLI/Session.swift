@@ -37,11 +37,14 @@ public final class Session: Sendable {
         self.log = log
     }
 
-    /// Connects as the settings say. `onEvent` and `onRetry` see every request (the TUI's request log).
+    /// Connects as the settings say. `onEvent` and `onRetry` see every request (the TUI's request log). `callTimeout`
+    /// bounds each call, its retries included (`SparkClientConfiguration.callTimeout`; the command line passes the
+    /// request timeout); `retry` says how to wait between tries.
     public static func open(
         _ settings: Settings, environment: [String: String],
         onEvent: @escaping @Sendable (RequestEvent) -> Void = { _ in },
-        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in }
+        onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in },
+        callTimeout: Duration? = nil, retry: RetryPolicy = RetryPolicy()
     ) async throws -> Session {
         let log = try settings.logFile.map(RequestLog.init(path:))
         let access: Access
@@ -55,7 +58,8 @@ public final class Session: Sendable {
         do {
             let client = try SparkClient.live(
                 configuration: SparkClientConfiguration(baseURL: access.endpoint, userAgent: settings.userAgent,
-                                                        requestTimeout: settings.requestTimeout),
+                                                        requestTimeout: settings.requestTimeout, callTimeout: callTimeout,
+                                                        retry: retry),
                 tokens: access.tokens,
                 onEvent: { event in
                     log?.record(event)
@@ -90,13 +94,16 @@ public final class Session: Sendable {
         log?.close()
     }
 
-    /// Runs `body` with an open session and always closes it.
+    /// Runs `body` with a session opened as `open` does, and always closes it.
     public static func with<T>(
         _ settings: Settings, environment: [String: String],
+        onEvent: @escaping @Sendable (RequestEvent) -> Void = { _ in },
         onRetry: @escaping @Sendable (RetryNotice) -> Void = { _ in },
+        callTimeout: Duration? = nil, retry: RetryPolicy = RetryPolicy(),
         _ body: (Session) async throws -> T
     ) async throws -> T {
-        let session = try await open(settings, environment: environment, onRetry: onRetry)
+        let session = try await open(settings, environment: environment, onEvent: onEvent, onRetry: onRetry,
+                                     callTimeout: callTimeout, retry: retry)
         do {
             let result = try await body(session)
             await session.close()
@@ -129,10 +136,21 @@ struct Access: Sendable {
             log?.redact([token])
             return Access(endpoint: settings.endpoint, tokens: StaticToken(token), source: "SPARK_ACCESS_TOKEN", kind: .environment)
         }
-        if let file = CredentialsFile(environment: environment), let login = try file.login(account: settings.account) {
-            return try stored(login, from: file, settings: settings, log: log)
-        }
-        throw CLIError.missingToken
+        guard let file = CredentialsFile(environment: environment) else { throw CLIError.missingToken }
+        let logins = try file.load()
+        if let login = logins[settings.account] { return try stored(login, from: file, settings: settings, log: log) }
+        throw missingLogin(settings.account, stored: logins.keys.sorted())
+    }
+
+    /// No token: the plain advice, or, when an account was named or others are stored, which account has no login.
+    static func missingLogin(_ account: String, stored: [String]) -> CLIError {
+        guard account != CredentialsFile.defaultAccount || !stored.isEmpty else { return CLIError.missingToken }
+        let others = stored.isEmpty ? "" : " (stored: \(stored.joined(separator: ", ")))"
+        let advice = account == CredentialsFile.defaultAccount
+            ? "pick one with --account, run `spark-portal login`"
+            : "run `spark-portal login --account \(account)`"
+        return CLIError("No stored login for account '\(account)'\(others): \(advice), or set SPARK_ACCESS_TOKEN.",
+                        status: .authentication)
     }
 
     /// The stored login of `settings.account`, at its own endpoint; an explicit other endpoint is refused rather
@@ -162,7 +180,7 @@ final class RequestLog: Sendable {
         do {
             sink = try FileLogHandler.Sink(path: path)
         } catch {
-            throw CLIError("Cannot write the log file \(path): \(error.localizedDescription)", status: .usage)
+            throw CLIError("Cannot write the log file \(path): \(error).", status: .usage)
         }
         self.sink = sink
         logger = Logger(label: "spark-portal") { FileLogHandler(label: $0, sink: sink) }

@@ -38,6 +38,9 @@ public struct GlobalOptions: ParsableArguments, Sendable {
         "Which stored login to use or create (env SPARK_PORTAL_ACCOUNT; default 'default').", valueName: "name"))
     public var account: String?
 
+    @Flag(help: "Say each request (method, path, status, duration) and each retry wait on stderr (the TUI shows them under L).")
+    public var verbose = false
+
     public init() {}
 }
 
@@ -57,22 +60,34 @@ public struct Settings: Equatable, Sendable {
     /// Whether the endpoint was chosen (flag, environment or file) rather than defaulted: a stored login
     /// brings its own endpoint only when none was chosen.
     public var endpointIsExplicit: Bool = false
-    /// The longest one try of a request may take (env `SPARK_PORTAL_REQUEST_TIMEOUT`, in seconds).
+    /// The longest one try of a request may take (env `SPARK_PORTAL_REQUEST_TIMEOUT`, in seconds); on the command
+    /// line, also the longest a whole request may take, its retries included.
     public var requestTimeout: Duration = SparkClientConfiguration().requestTimeout
+    /// `--verbose`: every request and every retry wait on stderr.
+    public var verbose = false
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
     public static func resolve(_ options: GlobalOptions, environment: [String: String], file: ConfigFile,
                                outputIsTerminal: Bool) throws(CLIError) -> Settings {
         func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
-        let endpointText = nonEmpty(options.endpoint) ?? nonEmpty(environment["SPARK_API_ENDPOINT"])
-            ?? nonEmpty(file.endpoint) ?? SparkClientConfiguration.defaultBaseURL.absoluteString
-        let endpoint = try Self.endpoint(endpointText)
-        let endpointIsExplicit = (nonEmpty(options.endpoint) ?? nonEmpty(environment["SPARK_API_ENDPOINT"])
-            ?? nonEmpty(file.endpoint)) != nil
+        if options.demo, options.endpoint != nil {
+            throw CLIError("--demo runs its own server, so --endpoint has no place beside it: give one or the other.",
+                           status: .usage)
+        }
+        let chosenEndpoint = options.endpoint ?? nonEmpty(environment["SPARK_API_ENDPOINT"]) ?? nonEmpty(file.endpoint)
+        let endpoint = try Self.endpoint(chosenEndpoint ?? SparkClientConfiguration.defaultBaseURL.absoluteString)
         let account = nonEmpty(options.account) ?? nonEmpty(environment["SPARK_PORTAL_ACCOUNT"]) ?? CredentialsFile.defaultAccount
-        let userAgent = nonEmpty(options.userAgent) ?? nonEmpty(environment["SPARK_USER_AGENT"])
-            ?? nonEmpty(file.userAgent) ?? defaultUserAgent
+        let userAgent: String
+        if let flag = options.userAgent {
+            try checkUserAgent(flag, source: "--user-agent")
+            userAgent = flag
+        } else if let variable = nonEmpty(environment["SPARK_USER_AGENT"]) {
+            try checkUserAgent(variable, source: "SPARK_USER_AGENT")
+            userAgent = variable
+        } else {
+            userAgent = file.userAgent ?? defaultUserAgent
+        }
         let noColor = options.noColor || nonEmpty(environment["NO_COLOR"]) != nil || file.color == false
         var keyMap = KeyMap.standard
         for override in file.keys {
@@ -82,11 +97,29 @@ public struct Settings: Equatable, Sendable {
             endpoint: endpoint, userAgent: userAgent, color: !noColor && outputIsTerminal,
             mouse: file.mouse ?? true, keyMap: keyMap,
             logFile: nonEmpty(options.logFile) ?? nonEmpty(environment["SPARK_PORTAL_LOG"]),
-            demo: options.demo ? options.demoData : nil, account: account, endpointIsExplicit: endpointIsExplicit)
+            demo: options.demo ? options.demoData : nil, account: account, endpointIsExplicit: chosenEndpoint != nil)
         if let text = nonEmpty(environment["SPARK_PORTAL_REQUEST_TIMEOUT"]) {
             settings.requestTimeout = try requestTimeout(text)
         }
+        settings.verbose = options.verbose
         return settings
+    }
+
+    /// A user agent is required by the API (code 1016 without one) and goes into a header: not empty, no control
+    /// characters. The configuration file checks its own with file and line (ConfigFile).
+    static func checkUserAgent(_ text: String, source: String) throws(CLIError) {
+        if let problem = userAgentProblem(text) { throw CLIError("Invalid \(source): \(problem).", status: .usage) }
+    }
+
+    /// What is wrong with a user agent, or nil.
+    static func userAgentProblem(_ text: String) -> String? {
+        if text.trimmingCharacters(in: .whitespaces).isEmpty {
+            return "the Spark API requires a user agent (the name of your API key's application), so it cannot be empty"
+        }
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "a user agent cannot hold control characters"
+        }
+        return nil
     }
 
     /// Seconds, e.g. `20` or `0.5`: more than zero, at most an hour.
@@ -97,10 +130,18 @@ public struct Settings: Equatable, Sendable {
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
-    /// Checks an endpoint: a URL with a host, https (or http to a loopback host: `SparkClient.isAllowedEndpoint`).
+    /// Checks an endpoint: a URL with a host and a port that can exist, https (or http to a loopback host:
+    /// `SparkClient.isAllowedEndpoint`). A trailing `/v1` is dropped: every path spark-portal sends starts with it.
     static func endpoint(_ text: String) throws(CLIError) -> URL {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw CLIError("Invalid endpoint '\(text)': expected a URL like https://sparkapi.com.", status: .usage)
+        }
+        if let port = url.port, !(1...65535).contains(port) {
+            throw CLIError("Invalid endpoint '\(text)': port \(port) is out of range (ports are 1 to 65535).", status: .usage)
+        }
+        guard url.query == nil, url.fragment == nil else {
+            throw CLIError("Invalid endpoint '\(text)': the endpoint is a base URL, like https://sparkapi.com, without ? or #.",
+                           status: .usage)
         }
         guard SparkClient.isAllowedEndpoint(url) else {
             guard scheme == "http" else {
@@ -108,6 +149,11 @@ public struct Settings: Equatable, Sendable {
             }
             throw CLIError(SparkError.insecureEndpoint(text))
         }
-        return url
+        var path = url.path
+        while path.hasSuffix("/") { path.removeLast() }
+        guard path.lowercased().hasSuffix("/v1"), var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        else { return url }
+        components.path = String(path.dropLast(3))
+        return components.url ?? url
     }
 }

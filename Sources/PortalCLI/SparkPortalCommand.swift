@@ -74,9 +74,10 @@ public struct SparkPortalCommand: AsyncParsableCommand {
                                terminal: UserTerminal = .none) async -> ExitStatus {
         do {
             let settings = try resolveSettings(options, console: console)
-            // A wait (rate limit, server trouble, timeout) is said at once, so a silent pause is never a mystery.
+            // One request gets the request timeout, its retries included: a stalled server costs one timeout.
             try await Session.with(settings, environment: console.environment,
-                                   onRetry: { console.err("spark-portal: \(retryLine($0))") }) { session in
+                                   onEvent: requestReporter(settings, console), onRetry: retryReporter(settings, console),
+                                   callTimeout: settings.requestTimeout, retry: RetryPolicy(sleep: console.sleep)) { session in
                 try await command.run(in: session, console: console, terminal: terminal)
             }
             return .success
@@ -85,9 +86,31 @@ public struct SparkPortalCommand: AsyncParsableCommand {
         }
     }
 
-    /// `rate limited — retrying GET /v1/listingcarts in 1.0s (attempt 2)`.
-    static func retryLine(_ notice: RetryNotice) -> String {
-        sanitize(Format.retry(notice))
+    /// A retry wait shorter than this passes unsaid (unless `--verbose`): a pause a person would not notice.
+    static let noticeableWait: Duration = .seconds(2)
+
+    /// Says retry waits on stderr: each with `--verbose`, otherwise only one long enough to notice (a 429's
+    /// `Retry-After`), so a pause is never a mystery and a quick retry is not noise.
+    static func retryReporter(_ settings: Settings, _ console: Console) -> @Sendable (RetryNotice) -> Void {
+        let verbose = settings.verbose
+        return { notice in
+            if verbose || notice.delay >= noticeableWait { console.err("spark-portal: \(sanitize(Format.retry(notice)))") }
+        }
+    }
+
+    /// With `--verbose`, says each request on stderr as it ends: `GET /v1/listingcarts → 200, 12 ms`.
+    static func requestReporter(_ settings: Settings, _ console: Console) -> @Sendable (RequestEvent) -> Void {
+        guard settings.verbose else { return { _ in } }
+        return { event in console.err("spark-portal: \(sanitize(requestLine(event)))") }
+    }
+
+    /// `GET /v1/portal/groups?_limit=25&_pagination=1 → 200, 12 ms`, `GET /v1/listingcarts → 503 code 1040, 4 ms
+    /// (attempt 2)`, `GET /v1/my/account → connection refused, 1 ms`.
+    static func requestLine(_ event: RequestEvent) -> String {
+        let outcome = event.status.map { status in "\(status)\(event.sparkCode.map { " code \($0)" } ?? "")" }
+            ?? event.errorSummary ?? "no answer"
+        let attempt = event.attempt > 1 ? " (attempt \(event.attempt))" : ""
+        return "\(event.method) \(event.path) → \(outcome), \(Format.milliseconds(event.duration)) ms\(attempt)"
     }
 
     static func resolveSettings(_ options: GlobalOptions, console: Console) throws -> Settings {

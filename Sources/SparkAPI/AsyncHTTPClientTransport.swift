@@ -10,15 +10,19 @@ import NIOSSL
 /// the token): a 3xx comes back as `SparkError.http`. Call `shutdown()` when done.
 public final class AsyncHTTPClientTransport: SparkTransport {
     private let client: HTTPClient
-    /// Bodies larger than this are refused (a cart of 25 full listings is far below it).
-    private let maxBodyBytes = 32 << 20
+    /// Bodies larger than this are not read (`ResponseTooLarge`).
+    let maxBodyBytes: Int
+    /// 32 MiB: a page of 25 full listings is far below it.
+    public static let defaultMaxBodyBytes = 32 << 20
 
     /// - Parameters:
     ///   - proxy: default: from the environment for `endpoint` (see `ProxySettings`).
     ///   - tlsConfiguration: default: the system's trust roots and full certificate checks (tests pass their own
     ///     trust root here).
+    ///   - maxBodyBytes: a larger answer is not read: `send` throws `ResponseTooLarge`.
     public init(endpoint: URL, proxy: ProxySettings?? = nil, connectTimeout: Duration = .seconds(10),
-                tlsConfiguration: TLSConfiguration? = nil) {
+                tlsConfiguration: TLSConfiguration? = nil, maxBodyBytes: Int = defaultMaxBodyBytes) {
+        self.maxBodyBytes = maxBodyBytes
         var configuration = HTTPClient.Configuration()
         configuration.tlsConfiguration = tlsConfiguration
         configuration.redirectConfiguration = .disallow
@@ -45,8 +49,13 @@ public final class AsyncHTTPClientTransport: SparkTransport {
         let deadline = NIODeadline.now() + .nanoseconds(request.timeout.nanoseconds)
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
-            let body = try await Self.collect(response.body, upTo: maxBodyBytes, deadline: deadline,
+            let body: ByteBuffer
+            do {
+                body = try await Self.collect(response.body, upTo: maxBodyBytes, deadline: deadline,
                                               on: client.eventLoopGroup.any())
+            } catch is NIOTooManyBytesError {
+                throw ResponseTooLarge(status: Int(response.status.code), limit: maxBodyBytes)
+            }
             var headers: [String: String] = [:]
             for (name, value) in response.headers { headers[name.lowercased()] = value }
             return TransportResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
@@ -82,7 +91,7 @@ public final class AsyncHTTPClientTransport: SparkTransport {
     /// Maps NIO and AsyncHTTPClient errors onto the few failures a user can tell apart.
     static func failure(for error: any Error) -> any Error {
         if Task.isCancelled || error is CancellationError { return CancellationError() }
-        if let failure = error as? TransportFailure { return failure }
+        if error is TransportFailure || error is ResponseTooLarge { return error }
         if let error = error as? HTTPClientError {
             switch error {
             case .cancelled: return CancellationError()
@@ -93,7 +102,7 @@ public final class AsyncHTTPClientTransport: SparkTransport {
             case .remoteConnectionClosed: return TransportFailure.other("connection closed by the server")
             case .proxyAuthenticationRequired: return TransportFailure.other("the proxy wants credentials")
             case .invalidProxyResponse: return TransportFailure.other("the proxy refused the connection")
-            case .bodyLengthMismatch: return TransportFailure.other("response body too large")
+            case .bodyLengthMismatch: return TransportFailure.other("the body's length differs from its Content-Length")
             default: return TransportFailure.other(error.shortDescription)
             }
         }
@@ -113,7 +122,6 @@ public final class AsyncHTTPClientTransport: SparkTransport {
         }
         if error is SocketAddressError { return TransportFailure.hostNotFound }
         if error is ChannelError { return TransportFailure.other("connection closed") }
-        if error is NIOTooManyBytesError { return TransportFailure.other("response body too large") }
         switch error {
         case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError, is NIOSSLCloseTimedOutError, is NIOTLSUnwrappingError:
             return TransportFailure.tls(String(describing: type(of: error)))

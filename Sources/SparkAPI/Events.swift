@@ -38,12 +38,15 @@ public struct RetryNotice: Sendable, Hashable {
     public var delay: Duration
     /// Why: `rate limited`, `HTTP 503`, `timed out`, ...
     public var reason: String
+    /// How long the call has been going, its earlier tries included (for "attempt 2, 21 s").
+    public var elapsed: Duration
 
-    public init(method: String, path: String, attempt: Int, delay: Duration, reason: String) {
+    public init(method: String, path: String, attempt: Int, delay: Duration, reason: String, elapsed: Duration = .zero) {
         self.method = method
         self.path = path
         self.attempt = attempt
         self.delay = delay
         self.reason = reason
+        self.elapsed = elapsed
     }
 }

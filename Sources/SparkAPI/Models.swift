@@ -481,6 +481,42 @@ public struct Page<Item: Sendable>: Sendable {
 extension Page: Equatable where Item: Equatable {}
 extension Page: Hashable where Item: Hashable {}
 
+/// One page of a long list as it arrives (`SparkClient.pages(_:)`): its rows and how far the list has come.
+public struct ListProgress<Item: Sendable>: Sendable {
+    /// This page's rows, in server order.
+    public var items: [Item]
+    /// 1-based. Pages are delivered in order, each once.
+    public var page: Int
+    /// How many pages the list has, as known now: the server's `TotalPages`, at most `Endpoints.maxPageNumber`,
+    /// and fewer once a page comes back empty (then that page is the last).
+    public var pageCount: Int
+    /// The server's `TotalRows`, when it sent a count.
+    public var totalRows: Int?
+    /// Set on the last page when the list ends before the server's claimed page count.
+    public var cut: ListCut?
+
+    public init(items: [Item], page: Int, pageCount: Int, totalRows: Int? = nil, cut: ListCut? = nil) {
+        self.items = items
+        self.page = page
+        self.pageCount = pageCount
+        self.totalRows = totalRows
+        self.cut = cut
+    }
+
+    /// Whether this is the list's last page.
+    public var isLast: Bool { page == pageCount }
+}
+
+extension ListProgress: Equatable where Item: Equatable {}
+
+/// Why a list ended before the page count the server claimed (`ListProgress.cut`).
+public enum ListCut: Sendable, Hashable {
+    /// Spark serves no page past `Endpoints.maxPageNumber`; the server claimed `claimedPages`.
+    case pageLimit(claimedPages: Int)
+    /// This page came back empty although the server claimed `claimedPages`: its count was wrong.
+    case emptyPage(claimedPages: Int)
+}
+
 /// A decoded list that drops entries that cannot be read at all (for example a user without an id),
 /// so one broken record never hides the rest. It fails only when every entry is unreadable.
 struct LossyList<Item: Decodable>: Decodable {

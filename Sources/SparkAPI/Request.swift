@@ -70,6 +70,8 @@ func pathSegment(_ id: String) -> String {
 public enum Endpoints {
     /// Spark's largest page size.
     public static let maxPageSize = 25
+    /// Spark's largest `_page`.
+    public static let maxPageNumber = 100_000
 
     /// `GET /v1/portal/groups/current`: no items when no group is chosen.
     public static func currentGroup() -> Request<Page<PortalGroup>> {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// How often and how long the client waits before sending a failed call again.
-/// Tests inject `sleep` and `random` so no test really sleeps and jitter is predictable.
+/// Tests inject `sleep`, `now` and `random` so no test really sleeps, deadlines pass when the test says, and jitter
+/// is predictable.
 public struct RetryPolicy: Sendable {
     /// Tries per call, the first included. A refresh after 1020 is not counted.
     public var maxAttempts: Int
@@ -12,21 +13,29 @@ public struct RetryPolicy: Sendable {
     /// The share of each backoff taken away at random (0 = none, 1 = "full jitter"), so many
     /// clients do not retry in lockstep.
     public var jitter: Double
+    /// With a deadline for the whole call (`SparkClientConfiguration.callTimeout`), a wait is started only when at
+    /// least this much time is left after it: a try with less would hardly have a chance.
+    public var shortestTry: Duration
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// The clock call deadlines are measured on.
+    public var now: @Sendable () -> ContinuousClock.Instant
     /// A random number in 0..<1.
     public var random: @Sendable () -> Double
 
     public init(
         maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
-        jitter: Double = 0.5,
+        jitter: Double = 0.5, shortestTry: Duration = .seconds(1),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.jitter = jitter
+        self.shortestTry = shortestTry
         self.sleep = sleep
+        self.now = now
         self.random = random
     }
 
@@ -55,11 +64,14 @@ extension RetryPolicy {
     ///   (`SparkError.mayHaveBeenApplied` is false), `.never` ones not at all;
     /// - 1020 (token expired): refresh once, then send again;
     /// - 1550 or HTTP 429: wait `Retry-After` (or backoff), unless it is longer than `maxDelay`;
-    /// - 5xx and transport failures (but TLS): backoff;
-    /// - never after cancellation or `maxAttempts`.
+    /// - 5xx and transport failures: backoff — but not a failure that will still be there a second later: a TLS
+    ///   failure, a host name that does not resolve, a refused connection to this machine (nothing is listening
+    ///   there, and nothing will be in a second);
+    /// - never an answer too large to read, a 4xx, a cancellation, or after `maxAttempts`;
+    /// - with a deadline for the whole call, never a wait that leaves less than `shortestTry` of `timeLeft`.
     func decision(
         after error: SparkError, retryAfter: Duration?, resend: ResendRule, retriesSoFar: Int, refreshed: Bool,
-        canRefresh: Bool
+        canRefresh: Bool, timeLeft: Duration? = nil
     ) -> RetryDecision {
         switch resend {
         case .never: return .giveUp
@@ -69,23 +81,29 @@ extension RetryPolicy {
         if error.sparkCode == SparkError.codeTokenExpired {
             return canRefresh && !refreshed ? .refreshToken : .giveUp
         }
-        guard retriesSoFar + 1 < maxAttempts else { return .giveUp }
-        let retry = retriesSoFar + 1
+        guard retriesSoFar + 1 < maxAttempts, let (delay, reason) = wait(after: error, retryAfter: retryAfter, retry: retriesSoFar + 1)
+        else { return .giveUp }
+        if let timeLeft, delay + shortestTry > timeLeft { return .giveUp }
+        return .wait(delay, reason: reason)
+    }
+
+    /// How long to wait before retry number `retry` after `error`, and why; nil when the error is not worth a retry.
+    private func wait(after error: SparkError, retryAfter: Duration?, retry: Int) -> (Duration, String)? {
         switch error {
         case _ where error.isRateLimited:
-            if let retryAfter {
-                return retryAfter <= maxDelay ? .wait(retryAfter, reason: "rate limited") : .giveUp
-            }
-            return .wait(backoff(retry: retry), reason: "rate limited")
+            if let retryAfter { return retryAfter <= maxDelay ? (retryAfter, "rate limited") : nil }
+            return (backoff(retry: retry), "rate limited")
         case .api(let status, _, _, _) where status >= 500 && status != 501,
             .http(let status, _) where status >= 500 && status != 501:
-            return .wait(backoff(retry: retry), reason: "HTTP \(status)")
-        case .transport(.tls, _, _):
-            return .giveUp  // a certificate problem does not fix itself
+            return (backoff(retry: retry), "HTTP \(status)")
+        case .transport(.tls, _, _), .transport(.hostNotFound, _, _):
+            return nil
+        case .transport(.connectionRefused, let host, _) where SparkClient.isLoopback(host):
+            return nil
         case .transport(let failure, _, _):
-            return .wait(backoff(retry: retry), reason: failure.summary)
+            return (backoff(retry: retry), failure.summary)
         default:
-            return .giveUp
+            return nil
         }
     }
 }

@@ -8,22 +8,31 @@ public struct SparkClientConfiguration: Sendable {
     public var userAgent: String
     /// The longest one try may take, connection included.
     public var requestTimeout: Duration
+    /// The longest one call may take, every try and every wait between them included; nil: no limit beyond
+    /// `retry.maxAttempts` tries of `requestTimeout` each. Each try gets what is left (at most `requestTimeout`), and
+    /// a retry is not started when too little would be left (`RetryPolicy.shortestTry`): the call then fails with
+    /// the last try's error. The command line sets it to `requestTimeout`, so a stalled server costs one timeout,
+    /// not four; an interactive screen can set a longer one and show `RetryNotice.elapsed` meanwhile.
+    public var callTimeout: Duration?
     public var retry: RetryPolicy
     /// Rows per page for list calls (Spark allows at most 25).
     public var pageSize: Int
     /// How many pages of one list are fetched at the same time.
     public var maxConcurrentPages: Int
+    /// No page past this one is asked for (Spark's largest `_page`); lowered by tests.
+    var lastPageNumber = Endpoints.maxPageNumber
 
     public static let defaultBaseURL = URL(string: "https://sparkapi.com")!
 
     public init(
         baseURL: URL = SparkClientConfiguration.defaultBaseURL, userAgent: String = "spark-portal",
-        requestTimeout: Duration = .seconds(20), retry: RetryPolicy = RetryPolicy(), pageSize: Int = 25,
-        maxConcurrentPages: Int = 6
+        requestTimeout: Duration = .seconds(20), callTimeout: Duration? = nil, retry: RetryPolicy = RetryPolicy(),
+        pageSize: Int = 25, maxConcurrentPages: Int = 6
     ) {
         self.baseURL = baseURL
         self.userAgent = userAgent
         self.requestTimeout = requestTimeout
+        self.callTimeout = callTimeout
         self.retry = retry
         self.pageSize = pageSize
         self.maxConcurrentPages = maxConcurrentPages
@@ -72,6 +81,11 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.groups(page: $0, limit: $1) }
     }
 
+    /// All portal groups, a page at a time as they arrive (see `pages(_:)`).
+    public func groupPages() -> AsyncThrowingStream<ListProgress<PortalGroup>, any Error> {
+        pages { Endpoints.groups(page: $0, limit: $1) }
+    }
+
     public func groupsPage(_ page: Int, limit: Int) async throws -> Page<PortalGroup> {
         try await send(Endpoints.groups(page: page, limit: limit))
     }
@@ -91,6 +105,11 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.listingCarts(page: $0, limit: $1) }
     }
 
+    /// The workspace's carts, a page at a time as they arrive (see `pages(_:)`).
+    public func listingCartPages() -> AsyncThrowingStream<ListProgress<ListingCart>, any Error> {
+        pages { Endpoints.listingCarts(page: $0, limit: $1) }
+    }
+
     /// One cart of the workspace; with `withListingIds`, its `listingIds` too.
     public func listingCart(id: String, withListingIds: Bool = false) async throws -> ListingCart {
         try await first(Endpoints.listingCart(id: id, withListingIds: withListingIds))
@@ -99,6 +118,11 @@ public final class SparkClient: Sendable {
     /// Every listing in a cart, every page, in server order.
     public func listings(inCart cartId: String) async throws -> [Listing] {
         try await allPages { Endpoints.listings(inCart: cartId, page: $0, limit: $1) }
+    }
+
+    /// The listings in a cart, a page at a time as they arrive (see `pages(_:)`).
+    public func listingPages(inCart cartId: String) -> AsyncThrowingStream<ListProgress<Listing>, any Error> {
+        pages { Endpoints.listings(inCart: cartId, page: $0, limit: $1) }
     }
 
     public func listingsPage(inCart cartId: String, page: Int, limit: Int) async throws -> Page<Listing> {
@@ -125,30 +149,90 @@ public final class SparkClient: Sendable {
 
     // MARK: Paging
 
-    /// Page 1 first (it says how many pages there are), then pages 2...N at the same time, at most
-    /// `maxConcurrentPages` in flight; rows come back in server order.
+    /// Every page of a list, as a stream that delivers each page in server order as soon as it and the pages
+    /// before it are in: page 1 after one round trip, then the rest (fetched `maxConcurrentPages` at a time), each
+    /// saying which page it is of how many ("loading 12 of 80 pages"). The stream ends after the last page, or
+    /// throws the first failure (the pages delivered before it stay good). Stop iterating, or cancel the task that
+    /// iterates, to stop fetching.
+    ///
+    /// A list ends at the server's `TotalPages`, but never past Spark's largest `_page` (100,000) nor past a page
+    /// that comes back empty: a server that claims millions of pages costs at most that many requests, and one
+    /// whose count is wrong stops at its first empty page. The last delivery then says why (`ListProgress.cut`).
+    public func pages<Item: Sendable>(
+        _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
+    ) -> AsyncThrowingStream<ListProgress<Item>, any Error> {
+        AsyncThrowingStream { continuation in
+            let reading = Task {
+                do {
+                    try await readPages(request) { continuation.yield($0) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in reading.cancel() }
+        }
+    }
+
+    /// Every row of a list, in server order (`pages(_:)`, collected).
     func allPages<Item: Sendable>(
         _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
     ) async throws -> [Item] {
+        var items: [Item] = []
+        try await readPages(request) { items.append(contentsOf: $0.items) }
+        return items
+    }
+
+    /// Page 1 first (it says how many pages there are), then pages 2...N at the same time, at most
+    /// `maxConcurrentPages` in flight; each page goes to `deliver` in server order.
+    func readPages<Item: Sendable>(
+        _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>,
+        deliver: (ListProgress<Item>) -> Void
+    ) async throws {
         let limit = min(max(configuration.pageSize, 1), Endpoints.maxPageSize)
         let first = try await send(request(1, limit))
-        guard let totalPages = first.pagination?.totalPages, totalPages > 1 else { return first.items }
-        var pages: [Int: [Item]] = [1: first.items]
-        try await withThrowingTaskGroup(of: (Int, [Item]).self) { group in
+        let claimed = max(first.pagination?.totalPages ?? 1, 1)
+        let totalRows = first.pagination?.totalRows
+        // The last page to read: shrinks to the first page that comes back empty.
+        var last = first.items.isEmpty ? 1 : min(claimed, max(configuration.lastPageNumber, 1))
+        func progress(_ items: [Item], page: Int) -> ListProgress<Item> {
+            var cut: ListCut?
+            if page == last, last < claimed {
+                cut = items.isEmpty ? .emptyPage(claimedPages: claimed) : .pageLimit(claimedPages: claimed)
+            }
+            return ListProgress(items: items, page: page, pageCount: last, totalRows: totalRows, cut: cut)
+        }
+        deliver(progress(first.items, page: 1))
+        guard last > 1 else { return }
+        try await withThrowingTaskGroup(of: (Int, Result<[Item], any Error>).self) { group in
             var next = 2
+            var delivered = 1
+            var arrived: [Int: [Item]] = [:]
             func startNext() {
-                guard next <= totalPages else { return }
+                guard next <= last else { return }
                 let page = next
                 next += 1
-                group.addTask { (page, try await self.send(request(page, limit)).items) }
+                group.addTask {
+                    do { return (page, .success(try await self.send(request(page, limit)).items)) } catch { return (page, .failure(error)) }
+                }
             }
             for _ in 0..<max(configuration.maxConcurrentPages, 1) { startNext() }
-            while let (page, items) = try await group.next() {
-                pages[page] = items
+            while let (page, result) = try await group.next() {
+                guard page <= last else { continue }  // asked for before an earlier page came back empty: not needed
+                let items = try result.get()
+                if items.isEmpty { last = page }
+                arrived[page] = items
+                while let items = arrived.removeValue(forKey: delivered + 1) {
+                    delivered += 1
+                    deliver(progress(items, page: delivered))
+                    if delivered == last {
+                        group.cancelAll()
+                        return
+                    }
+                }
                 startNext()
             }
         }
-        return (1...totalPages).flatMap { pages[$0] ?? [] }
     }
 
     // MARK: Sending
@@ -165,6 +249,8 @@ public final class SparkClient: Sendable {
     func send<Response>(_ request: Request<Response>, resentAfterPossibleApply: inout Bool) async throws -> Response {
         let context = RequestContext(method: request.method, path: request.pathAndQuery)
         let policy = configuration.retry
+        let started = policy.now()
+        let deadline = configuration.callTimeout.map { started + $0 }
         var token: String?
         if request.isAuthorized { token = try await currentToken(context) }
         var secrets = request.secrets + (token.map { [$0] } ?? [])  // every secret this call used, kept out of errors
@@ -174,7 +260,11 @@ public final class SparkClient: Sendable {
         while true {
             attempt += 1
             if Task.isCancelled { throw SparkError.cancelled(context: context) }
-            let (result, retryAfter) = await attemptOnce(request, token: token, secrets: secrets, context: context, attempt: attempt)
+            // A try gets what is left of the call's time, at most requestTimeout (and at least shortestTry).
+            let timeout = deadline.map { min(configuration.requestTimeout, max(policy.now().duration(to: $0), policy.shortestTry)) }
+                ?? configuration.requestTimeout
+            let (result, retryAfter) = await attemptOnce(
+                request, token: token, secrets: secrets, context: context, attempt: attempt, timeout: timeout)
             let error: SparkError
             switch result {
             case .success(let response): return response
@@ -182,7 +272,7 @@ public final class SparkClient: Sendable {
             }
             let decision = policy.decision(
                 after: error, retryAfter: retryAfter, resend: request.resend, retriesSoFar: retries,
-                refreshed: refreshed, canRefresh: token != nil)
+                refreshed: refreshed, canRefresh: token != nil, timeLeft: deadline.map { policy.now().duration(to: $0) })
             if decision != .giveUp, error.mayHaveBeenApplied { resentAfterPossibleApply = true }
             switch decision {
             case .giveUp:
@@ -196,7 +286,8 @@ public final class SparkClient: Sendable {
                 secrets.append(fresh)
             case .wait(let delay, let reason):
                 retries += 1
-                onRetry(RetryNotice(method: request.method, path: context.path, attempt: attempt + 1, delay: delay, reason: reason))
+                onRetry(RetryNotice(method: request.method, path: context.path, attempt: attempt + 1, delay: delay,
+                                    reason: reason, elapsed: started.duration(to: policy.now())))
                 do {
                     try await policy.sleep(delay)
                 } catch {
@@ -208,7 +299,8 @@ public final class SparkClient: Sendable {
 
     /// One try: send, classify, decode, report. Returns the `Retry-After` wait when the server sent one.
     private func attemptOnce<Response>(
-        _ request: Request<Response>, token: String?, secrets: [String], context: RequestContext, attempt: Int
+        _ request: Request<Response>, token: String?, secrets: [String], context: RequestContext, attempt: Int,
+        timeout: Duration
     ) async -> (Result<Response, SparkError>, Duration?) {
         let clock = ContinuousClock()
         let start = clock.now
@@ -216,11 +308,12 @@ public final class SparkClient: Sendable {
         var retryAfter: Duration?
         let result: Result<Response, SparkError>
         do {
-            let response = try await transport.send(transportRequest(for: request, token: token))
+            let response = try await transport.send(transportRequest(for: request, token: token, timeout: timeout))
             status = response.status
             retryAfter = parseRetryAfter(response.header("Retry-After"))
             result = Self.interpret(response, with: request, context: context, secrets: secrets)
         } catch {
+            status = (error as? ResponseTooLarge)?.status
             result = .failure(Self.transportError(error, host: configuration.baseURL.host ?? "", context: context))
         }
         var failure: SparkError?
@@ -231,7 +324,7 @@ public final class SparkClient: Sendable {
         return (result, retryAfter)
     }
 
-    func transportRequest<Response>(for request: Request<Response>, token: String?) -> TransportRequest {
+    func transportRequest<Response>(for request: Request<Response>, token: String?, timeout: Duration) -> TransportRequest {
         var base = configuration.baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         var headers = [
@@ -243,7 +336,7 @@ public final class SparkClient: Sendable {
         if request.body != nil { headers["Content-Type"] = "application/json" }
         return TransportRequest(
             method: request.method, url: URL(string: base + request.pathAndQuery) ?? configuration.baseURL,
-            headers: headers, body: request.body, timeout: configuration.requestTimeout)
+            headers: headers, body: request.body, timeout: timeout)
     }
 
     /// Turns an HTTP answer into the typed response or the matching `SparkError`.
@@ -282,6 +375,7 @@ public final class SparkClient: Sendable {
         case let error as SparkError: error
         case _ where error is CancellationError || Task.isCancelled: .cancelled(context: context)
         case let failure as TransportFailure: .transport(failure, host: host, context: context)
+        case let tooLarge as ResponseTooLarge: .answerTooLarge(status: tooLarge.status, limit: tooLarge.limit, context: context)
         default: .transport(.other(String(describing: type(of: error))), host: host, context: context)
         }
     }

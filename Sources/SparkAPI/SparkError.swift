@@ -44,6 +44,8 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
     case http(status: Int, context: RequestContext)
     /// A 2xx answer the client could not read.
     case malformedBody(status: Int, reason: String, context: RequestContext)
+    /// An answer whose body was larger than the transport reads (`limit` bytes): not read, not retried.
+    case answerTooLarge(status: Int, limit: Int, context: RequestContext)
     case cancelled(context: RequestContext?)
     /// The endpoint is `http://` (or another scheme) to a host that is not loopback.
     case insecureEndpoint(String)
@@ -70,7 +72,7 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
     public var httpStatus: Int? {
         switch self {
         case .api(let status, _, _, _), .http(let status, _), .malformedBody(let status, _, _),
-            .oauth(_, _, let status):
+            .answerTooLarge(let status, _, _), .oauth(_, _, let status):
             status
         default: nil
         }
@@ -79,7 +81,7 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
     public var context: RequestContext? {
         switch self {
         case .transport(_, _, let context), .api(_, _, _, let context), .http(_, let context),
-            .malformedBody(_, _, let context):
+            .malformedBody(_, _, let context), .answerTooLarge(_, _, let context):
             context
         case .cancelled(let context): context
         case .insecureEndpoint, .oauth, .missingToken: nil
@@ -115,13 +117,13 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the server may have acted on the request although the client saw a failure: false only when the
     /// failure proves it did not — no connection was made (refused, unknown host, TLS), or the server answered
     /// with a refusal (a 4xx, an expired token, a rate limit, an error envelope in a 2xx). A timeout, a dropped
-    /// connection, a 5xx, an unreadable 2xx or a cancellation may each come after the write was applied.
+    /// connection, a 5xx, an unreadable or oversized answer or a cancellation may each come after the write was applied.
     public var mayHaveBeenApplied: Bool {
         switch self {
         case .transport(.connectionRefused, _, _), .transport(.hostNotFound, _, _), .transport(.tls, _, _): false
         case .transport: true
         case .api(let status, _, _, _), .http(let status, _): status >= 500 && !isRateLimited
-        case .malformedBody, .cancelled: true
+        case .malformedBody, .answerTooLarge, .cancelled: true
         case .insecureEndpoint, .oauth, .missingToken: false
         }
     }
@@ -145,6 +147,9 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
             Self.httpMessage(status: status)
         case .malformedBody:
             "The Spark API sent an answer spark-portal could not read. Try again; if it persists, report it."
+        case .answerTooLarge(_, let limit, let context):
+            "The answer to \(context) was larger than \(Self.bytes(limit)), more than any Spark answer should be; "
+                + "it was not read. Check --endpoint; if it persists, report it."
         case .cancelled:
             "The request was cancelled."
         case .insecureEndpoint(let endpoint):
@@ -190,6 +195,13 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `32 MiB`, `512 KiB`, `100 bytes`.
+    static func bytes(_ count: Int) -> String {
+        if count >= 1 << 20, count % (1 << 20) == 0 { return "\(count >> 20) MiB" }
+        if count >= 1 << 10, count % (1 << 10) == 0 { return "\(count >> 10) KiB" }
+        return "\(count) bytes"
+    }
+
     private static func httpMessage(status: Int) -> String {
         switch status {
         case 401: "The Spark API did not accept your credentials. Run spark-portal login again."
@@ -213,6 +225,8 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
             "\(context): HTTP \(status) without a Spark error body"
         case .malformedBody(let status, let reason, let context):
             "\(context): HTTP \(status), unreadable body: \(reason)"
+        case .answerTooLarge(let status, let limit, let context):
+            "\(context): HTTP \(status), body over \(limit) bytes"
         case .cancelled(let context):
             "\(context.map { "\($0): " } ?? "")cancelled"
         case .insecureEndpoint(let endpoint):
@@ -231,6 +245,7 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
         case .api(let status, let code, _, _): "HTTP \(status)\(code.map { ", Spark code \($0)" } ?? "")"
         case .http(let status, _): "HTTP \(status)"
         case .malformedBody(let status, _, _): "HTTP \(status), unreadable body"
+        case .answerTooLarge(let status, let limit, _): "HTTP \(status), body over \(Self.bytes(limit))"
         case .cancelled: "cancelled"
         case .insecureEndpoint: "insecure endpoint"
         case .oauth(let error, _, let status): "HTTP \(status), \(error)"

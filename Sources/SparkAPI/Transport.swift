@@ -48,9 +48,21 @@ public struct TransportResponse: Sendable, Hashable {
     }
 }
 
+/// An answer whose body is larger than the transport reads: it came, but was not read.
+public struct ResponseTooLarge: Error, Sendable, Hashable {
+    public var status: Int
+    /// The most the transport reads, in bytes.
+    public var limit: Int
+
+    public init(status: Int, limit: Int) {
+        self.status = status
+        self.limit = limit
+    }
+}
+
 /// Moves bytes: the client builds requests and reads answers; a transport only sends them.
-/// Throw `TransportFailure` for connection problems and `CancellationError` when cancelled;
-/// return every HTTP answer, whatever its status.
+/// Throw `TransportFailure` for connection problems, `ResponseTooLarge` for a body past the transport's limit and
+/// `CancellationError` when cancelled; return every HTTP answer, whatever its status.
 public protocol SparkTransport: Sendable {
     func send(_ request: TransportRequest) async throws -> TransportResponse
     /// Releases connections and threads; the transport must not be used afterwards.

@@ -633,9 +633,23 @@ struct DemoAPI: Sendable {
     /// Spark's login page. It signs in the data set's default user (or `user`) at once and redirects with a code.
     private func authorize(_ request: MockRequest) async -> MockResponse {
         let q = parseQuery(request.query)
-        guard q["response_type"] == "code", q["client_id"] == DemoCredentials.clientID,
-              let redirectURI = q["redirect_uri"], Self.isAcceptedRedirect(redirectURI) else {
-            return Self.oauthError(400, "invalid_request", "response_type=code, client_id and a registered redirect_uri are required")
+        // Each mistake named on its own, so whoever reads the page (or the login that never returns) knows which.
+        guard q["response_type"] == "code" else {
+            return Self.oauthError(400, "unsupported_response_type", "response_type must be code")
+        }
+        guard let clientID = q["client_id"], !clientID.isEmpty else {
+            return Self.oauthError(400, "invalid_request", "client_id is missing; the demo client is \(DemoCredentials.clientID)")
+        }
+        guard clientID == DemoCredentials.clientID else {
+            return Self.oauthError(400, "unauthorized_client",
+                                   "unknown client_id '\(clientID)'; the demo client is \(DemoCredentials.clientID) (spark-mock --help)")
+        }
+        guard let redirectURI = q["redirect_uri"], !redirectURI.isEmpty else {
+            return Self.oauthError(400, "invalid_request", "redirect_uri is missing")
+        }
+        guard Self.isAcceptedRedirect(redirectURI) else {
+            return Self.oauthError(400, "invalid_request", "redirect_uri '\(redirectURI)' is not registered for this client: "
+                                   + "use \(DemoCredentials.redirectURI) or an http://127.0.0.1 or http://localhost address")
         }
         let userID = q["user"] ?? world.defaultUserID
         guard world.accounts[userID] != nil else { return Self.oauthError(400, "invalid_request", "unknown user") }

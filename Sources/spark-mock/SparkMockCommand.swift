@@ -24,6 +24,13 @@ struct SparkMockCommand: AsyncParsableCommand {
         parentheses over the listings' standard fields, and anything else answers 400/1040. \
         --no-newsfeed-privilege makes every /v1/newsfeeds call answer 403/1500.
 
+        The demo OAuth client, for spark-portal login --endpoint http://127.0.0.1:PORT:
+          client id      \(DemoCredentials.clientID)
+          client secret  \(DemoCredentials.clientSecret)
+          redirect URIs  \(DemoCredentials.redirectURI),
+                         http://127.0.0.1:PORT/..., http://localhost:PORT/...
+        /oauth2/authorize signs in the default user at once (add user=ID for another).
+
         --fault METHOD:PATH=EFFECT[:COUNT|:RATE] (repeatable; PATH may end in *):
           STATUS:CODE          answer this error instead; nothing is applied
           applied:STATUS:CODE  apply the write, then answer this error

@@ -286,7 +286,8 @@ struct FaultsInTheTerminalTests {
     }
 
     static let cases: [Case] = [
-        Case(name: "429/1550", mock: ["--fault", "GET:/v1/listingcarts=429:1550:2"], command: ["carts"], status: 0,
+        // A 1 s wait is said only with --verbose (a wait of 2 s or more always is: QuietRetryTests).
+        Case(name: "429/1550", mock: ["--fault", "GET:/v1/listingcarts=429:1550:2"], command: ["carts", "--verbose"], status: 0,
              message: "rate limited"),
         Case(name: "1020", mock: ["--fault", "GET:/v1/portal/groups=401:1020"], command: ["groups"], status: 77,
              message: "Your session has expired. Run spark-portal login again."),

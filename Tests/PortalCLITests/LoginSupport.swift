@@ -96,10 +96,11 @@ func stateParameter(of url: URL) -> String? {
 
 /// Runs `spark-portal login` in-process.
 func runLogin(_ request: LoginRequest, _ arguments: [String], environment: [String: String],
-              user: ScriptedLoginUser) async throws -> (status: PortalCLI.ExitStatus, out: String, err: String) {
+              user: ScriptedLoginUser, clock: TestSleeps? = nil) async throws -> (status: PortalCLI.ExitStatus, out: String, err: String) {
     let captured = CapturedConsole()
     let options = try GlobalOptions.parse(arguments)
-    let status = await Login.execute(request, options: options, console: captured.console(environment: environment),
+    let status = await Login.execute(request, options: options,
+                                     console: captured.console(environment: environment, clock: clock),
                                      terminal: user.terminal)
     return (status, captured.out, captured.err)
 }

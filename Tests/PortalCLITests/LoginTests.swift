@@ -1,7 +1,9 @@
 import Foundation
 import SparkAPI
 import SparkMock
+import TerminalUI
 import Testing
+import TestSupport
 @testable import PortalCLI
 
 @Suite("spark-portal login, end to end against the demo server")
@@ -320,5 +322,80 @@ struct RefreshTests {
             #expect(groups.count > 1)
             #expect(events.paths.contains("/v1/oauth2/grant"))
         }
+    }
+}
+
+/// A sign-in that never comes back ends at login's deadline with one line (issue #21, item 11). The deadline is on
+/// the test clock: it passes when the test says.
+@Suite("login gives up at its deadline")
+struct LoginDeadlineTests {
+    static let deadlineLine = "spark-portal: No sign-in answer came within 5 minutes; nothing was stored. If the sign-in page "
+        + "showed an error, check the client id (--client-id, SPARK_CLIENT_ID) and --redirect-uri, then run spark-portal login again."
+
+    /// A wrong client id: the demo server's sign-in page answers 400 naming the client id, so no redirect ever comes.
+    /// The five minutes pass once the browser has shown that page.
+    @Test(.timeLimit(.minutes(1)))
+    func aWrongClientIDEndsAtTheDeadline() async throws {
+        let home = try ConfigHome()
+        try await withStartedDemoServer { server in
+            let user = ScriptedLoginUser(browser: .follow)
+            let clock = TestSleeps(until: { _ in
+                let deadline = ContinuousClock.now + .seconds(20)
+                while user.browsedStatuses.isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            })
+            let result = try await runLogin(
+                LoginRequest(redirectURI: "http://127.0.0.1:0/callback"), ["--endpoint", server.baseURL.absoluteString],
+                environment: home.environment.merging(["SPARK_CLIENT_ID": "not-the-demo-client", "SPARK_CLIENT_SECRET": "x"]) { $1 },
+                user: user, clock: clock)
+            #expect(user.browsedStatuses == [400], "the sign-in page refused the client")
+            #expect(result.status == .authentication)
+            #expect(result.err.split(separator: "\n").last.map(String.init) == Self.deadlineLine, "\(result.err)")
+            #expect(clock.recorded == [.seconds(300)])
+            #expect(!FileManager.default.fileExists(atPath: home.file.path))
+            #expect(await server.journal.requests(method: "POST", path: "/v1/oauth2/grant").isEmpty)
+        }
+    }
+
+    /// No loopback redirect, and nobody pastes anything: the same deadline.
+    @Test(.timeLimit(.minutes(1)))
+    func nobodyPastingEndsAtTheDeadline() async throws {
+        let home = try ConfigHome()
+        try await withStartedDemoServer { server in
+            let user = ScriptedLoginUser(browser: .none, paste: { _ in
+                try? await Task.sleep(for: .seconds(3600))  // a person who never answers (ends when cancelled)
+                return nil
+            })
+            let clock = TestSleeps()
+            let result = try await runLogin(
+                LoginRequest(), ["--endpoint", server.baseURL.absoluteString],
+                environment: home.environment.merging(
+                    ["SPARK_CLIENT_ID": DemoCredentials.clientID, "SPARK_CLIENT_SECRET": DemoCredentials.clientSecret]) { $1 },
+                user: user, clock: clock)
+            #expect(result.status == .authentication)
+            #expect(result.err.split(separator: "\n").last.map(String.init) == Self.deadlineLine, "\(result.err)")
+            #expect(clock.recorded == [.seconds(300)])
+        }
+    }
+
+    @Test func theDeadlineIsSaidInWords() {
+        #expect(Login.inWords(.seconds(300)) == "5 minutes")
+        #expect(Login.inWords(.seconds(60)) == "1 minute")
+        #expect(Login.inWords(.seconds(90)) == "90 seconds")
+    }
+}
+
+/// `spark-mock --help` names the demo OAuth client, so a login against it can be typed from the help alone.
+@Suite("spark-mock --help")
+struct MockHelpTests {
+    @Test(.timeLimit(.minutes(1)))
+    func listsTheDemoClient() async throws {
+        let binary = Executable.product("spark-mock")
+        let help = try await Executable.run(binary, ["--help"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("  client id      \(DemoCredentials.clientID)\n  client secret  \(DemoCredentials.clientSecret)\n"),
+                "\(help.output)")
+        let overview = help.output.components(separatedBy: "USAGE:").first ?? ""
+        let widest = overview.split(separator: "\n").map { TextWidth.of(String($0)) }.max() ?? 0
+        #expect(widest <= 80, "the overview fits 80 columns")
     }
 }

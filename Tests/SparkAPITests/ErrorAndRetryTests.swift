@@ -216,7 +216,7 @@ struct RetryTests {
         #expect(parseRetryAfter("soon") == nil)
     }
 
-    @Test(arguments: [TransportFailure.connectionRefused, .timedOut, .hostNotFound, .other("reset")])
+    @Test(arguments: [TransportFailure.connectionRefused, .timedOut, .other("reset")])
     func transportFailuresOnGetAreRetried(_ failure: TransportFailure) async throws {
         let transport = ScriptedTransport([.failure(failure), .success(noGroupBody)])
         let notices = Recorder<RetryNotice>()
@@ -224,6 +224,22 @@ struct RetryTests {
         #expect(try await client.currentGroup() == nil)
         #expect(transport.requests.count == 2)
         #expect(notices.values.map(\.reason) == [failure.summary])
+    }
+
+    /// What will still be so a second later is not retried: a name that does not resolve, a refused connection to
+    /// this machine (nothing listens there), a TLS failure.
+    @Test(arguments: [("https://spark.test", TransportFailure.hostNotFound), ("http://127.0.0.1:9", .connectionRefused),
+                      ("http://localhost:9", .connectionRefused), ("https://spark.test", .tls("certificate expired"))])
+    func failuresThatWillStillBeThereAreNotRetried(endpoint: String, failure: TransportFailure) async throws {
+        let transport = ScriptedTransport([.failure(failure)])
+        let waits = Recorder<Duration>()
+        let client = try makeClient(baseURL: endpoint, retry: recordingRetry(waits)) { try transport.handle($0) }
+        let error = await #expect(throws: SparkError.self) { try await client.currentGroup() }
+        guard case .transport(failure, _, _)? = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
+        #expect(transport.requests.count == 1 && waits.count == 0)
     }
 
     @Test func tlsFailuresAreNotRetried() async throws {

@@ -107,3 +107,153 @@ struct PagingTests {
         ])
     }
 }
+
+/// A page of one group (`g<page>`) from a server that claims `totalPages` pages; pages from `emptyFrom` on are empty.
+private func claimedPage(_ request: TransportRequest, totalPages: Int, emptyFrom: Int = .max) -> TransportResponse {
+    let page = Int(queryValue(request, "_page") ?? "1")!
+    let results = page >= emptyFrom ? "" : #"{"Id":"g\#(page)","ContactId":"u","Users":[{"Id":"u","Name":"Owner"}]}"#
+    return TransportResponse(json: #"""
+        {"D":{"Success":true,"Results":[\#(results)],
+         "Pagination":{"TotalRows":\#(totalPages),"PageSize":1,"TotalPages":\#(totalPages),"CurrentPage":\#(page)}}}
+        """#)
+}
+
+/// Lists whose answers cannot be right end where they must, and long lists arrive page by page.
+@Suite("Paging: limits and pages as they arrive")
+struct PagingLimitTests {
+    @Test func theLastPageAskedForIsSparksLargest() {
+        #expect(Endpoints.maxPageNumber == 100_000)
+        #expect(SparkClientConfiguration().lastPageNumber == Endpoints.maxPageNumber)
+    }
+
+    /// A server that claims four million pages: the client stops at its last page number (lowered here from 100,000
+    /// so the test sends 40 requests, not 100,000), each page asked once, and the last page says the list was cut.
+    @Test func aServerClaimingMillionsOfPagesStopsAtTheLimit() async throws {
+        let pages = Recorder<Int>()
+        let client = try makeClient(lastPageNumber: 40) { request in
+            pages.append(Int(queryValue(request, "_page") ?? "1")!)
+            return claimedPage(request, totalPages: 4_000_000)
+        }
+        var delivered: [ListProgress<PortalGroup>] = []
+        for try await page in client.groupPages() { delivered.append(page) }
+        #expect(pages.values.sorted() == Array(1...40))
+        #expect(delivered.map(\.page) == Array(1...40))
+        #expect(delivered.flatMap(\.items).map(\.id) == (1...40).map { "g\($0)" })
+        #expect(delivered.allSatisfy { $0.pageCount == 40 && $0.totalRows == 4_000_000 })
+        #expect(delivered.last?.cut == .pageLimit(claimedPages: 4_000_000) && delivered.last?.isLast == true)
+        #expect(delivered.dropLast().allSatisfy { $0.cut == nil })
+        #expect(try await client.groups().count == 40, "the collected list ends there too")
+    }
+
+    /// One page at a time: the page that came back empty is the last one asked for.
+    @Test func nothingIsAskedPastAnEmptyPage() async throws {
+        let pages = Recorder<Int>()
+        let client = try makeClient(maxConcurrentPages: 1) { request in
+            pages.append(Int(queryValue(request, "_page") ?? "1")!)
+            return claimedPage(request, totalPages: 50, emptyFrom: 5)
+        }
+        var delivered: [ListProgress<PortalGroup>] = []
+        for try await page in client.groupPages() { delivered.append(page) }
+        #expect(pages.values == [1, 2, 3, 4, 5])
+        #expect(delivered.flatMap(\.items).map(\.id) == ["g1", "g2", "g3", "g4"])
+        #expect(delivered.last?.page == 5 && delivered.last?.items.isEmpty == true && delivered.last?.isLast == true)
+        #expect(delivered.last?.cut == .emptyPage(claimedPages: 50))
+    }
+
+    /// Several pages at a time: pages asked for before the empty one came back may be past it; they are never
+    /// delivered, and they are cancelled when the list ends. (That nothing is asked for after the empty page has come
+    /// back is shown one page at a time, above.) Pages past 5 are held until cancelled, so the run is the same every time.
+    @Test(.timeLimit(.minutes(1)))
+    func pagesInFlightPastAnEmptyOneAreDroppedAndCancelled() async throws {
+        let asked = Recorder<Int>()
+        let cancelled = Recorder<Int>()
+        let client = try makeClient(maxConcurrentPages: 6) { request in
+            let page = Int(queryValue(request, "_page") ?? "1")!
+            asked.append(page)
+            if page > 5 {
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(2)) }
+                cancelled.append(page)
+                throw CancellationError()
+            }
+            return claimedPage(request, totalPages: 1000, emptyFrom: 5)
+        }
+        var delivered: [ListProgress<PortalGroup>] = []
+        for try await page in client.groupPages() { delivered.append(page) }
+        #expect(delivered.map(\.page) == [1, 2, 3, 4, 5])
+        #expect(delivered.flatMap(\.items).map(\.id) == ["g1", "g2", "g3", "g4"])
+        #expect(delivered.last?.cut == .emptyPage(claimedPages: 1000))
+        try await eventually("every page past 5 cancelled") { Set(cancelled.values) == Set(asked.values.filter { $0 > 5 }) }
+        // Pages 2...7 first; each of pages 2, 3 and 4 answering before page 5 may start one more (8, 9, 10).
+        #expect((asked.values.max() ?? 0) <= 10, "\(asked.values)")
+    }
+
+    @Test func anEmptyFirstPageEndsTheList() async throws {
+        let requests = Recorder<TransportRequest>()
+        let client = try makeClient { request in
+            requests.append(request)
+            return claimedPage(request, totalPages: 9, emptyFrom: 1)
+        }
+        var delivered: [ListProgress<PortalGroup>] = []
+        for try await page in client.groupPages() { delivered.append(page) }
+        #expect(requests.count == 1)
+        #expect(delivered.map(\.page) == [1] && delivered.first?.cut == .emptyPage(claimedPages: 9))
+    }
+
+    /// The first page is in the caller's hands after one round trip: page 2 is held until the test has page 1.
+    @Test(.timeLimit(.minutes(1)))
+    func theFirstPageArrivesBeforeTheRest() async throws {
+        let firstDelivered = NIOLockedValueBox(false)
+        let client = try makeClient(pageSize: 10) { request in
+            if queryValue(request, "_page") != nil {
+                try await eventually("page 1 delivered") { firstDelivered.withLockedValue { $0 } }
+            }
+            return pagedGroups(rows: 35, request: request)
+        }
+        var delivered: [(page: Int, of: Int, ids: [String])] = []
+        for try await page in client.groupPages() {
+            delivered.append((page.page, page.pageCount, page.items.map(\.id)))
+            firstDelivered.withLockedValue { $0 = true }
+        }
+        #expect(delivered.map(\.page) == [1, 2, 3, 4], "in order, each once")
+        #expect(delivered.allSatisfy { $0.of == 4 })
+        #expect(delivered.flatMap(\.ids) == (1...35).map { "g\($0)" })
+    }
+
+    /// Pages delivered before a failure stay delivered; then the stream throws the failure.
+    @Test func aFailingPageEndsTheStreamAfterThePagesBeforeIt() async throws {
+        let client = try makeClient(pageSize: 10, maxConcurrentPages: 1) { request in
+            queryValue(request, "_page") == "3" ? sparkError(500, code: 9999) : pagedGroups(rows: 50, request: request)
+        }
+        var pages: [Int] = []
+        do {
+            for try await page in client.groupPages() { pages.append(page.page) }
+            Issue.record("the stream ended without the failure")
+        } catch let error as SparkError {
+            #expect(error.httpStatus == 500)
+        }
+        #expect(pages == [1, 2])
+    }
+
+    /// Stopping the iteration stops the fetching: the request in flight is cancelled, no further page is asked for.
+    @Test(.timeLimit(.minutes(1)))
+    func leavingTheStreamCancelsTheRest() async throws {
+        let cancelled = NIOLockedValueBox(false)
+        let pages = Recorder<Int>()
+        let client = try makeClient(pageSize: 10, maxConcurrentPages: 1) { request in
+            let page = Int(queryValue(request, "_page") ?? "1")!
+            pages.append(page)
+            if page == 2 {
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(2)) }
+                cancelled.withLockedValue { $0 = true }
+                throw CancellationError()
+            }
+            return pagedGroups(rows: 50, request: request)
+        }
+        for try await page in client.groupPages() where page.page == 1 {
+            try await eventually("page 2 asked for") { pages.values.contains(2) }
+            break
+        }
+        try await eventually("page 2's request cancelled") { cancelled.withLockedValue { $0 } }
+        #expect(pages.values == [1, 2])
+    }
+}

@@ -69,24 +69,46 @@ func eventually(_ what: Comment, timeout: Duration = .seconds(5), _ condition: (
     }
 }
 
-/// A retry policy that never sleeps: it records the waits it was asked for.
+/// A clock for call deadlines that moves only when told: `sleep` records each wait and moves it on, and a
+/// transport can move it to play a slow answer.
+final class DeadlineClock: Sendable {
+    private let start = ContinuousClock.now
+    private let offset = NIOLockedValueBox<Duration>(.zero)
+    let waits = Recorder<Duration>()
+
+    var now: ContinuousClock.Instant { start + offset.withLockedValue { $0 } }
+    func advance(_ duration: Duration) { offset.withLockedValue { $0 += duration } }
+
+    /// A retry policy on this clock (backoff 1 s, 2 s, ... with half jittered away at `random` 0.5).
+    func policy(maxAttempts: Int = 4, random: Double = 0.5) -> RetryPolicy {
+        RetryPolicy(
+            maxAttempts: maxAttempts, baseDelay: .seconds(1), maxDelay: .seconds(30), jitter: 0.5,
+            sleep: { self.waits.append($0); self.advance($0) }, now: { self.now }, random: { random })
+    }
+}
+
+/// A retry policy that never sleeps: it records the waits it was asked for (on a clock that stands still).
 func recordingRetry(_ waits: Recorder<Duration>, maxAttempts: Int = 4, random: Double = 0.5) -> RetryPolicy {
-    RetryPolicy(
+    let frozen = ContinuousClock.now
+    return RetryPolicy(
         maxAttempts: maxAttempts, baseDelay: .seconds(1), maxDelay: .seconds(30), jitter: 0.5,
-        sleep: { waits.append($0) }, random: { random })
+        sleep: { waits.append($0) }, now: { frozen }, random: { random })
 }
 
 /// A client on a closure transport at a fake https endpoint.
 func makeClient(
-    retry: RetryPolicy = .none, tokens: any AccessTokenProvider = StaticToken(secretToken), pageSize: Int = 25,
+    baseURL: String = "https://spark.test", retry: RetryPolicy = .none, callTimeout: Duration? = nil,
+    tokens: any AccessTokenProvider = StaticToken(secretToken), pageSize: Int = 25, maxConcurrentPages: Int = 6,
+    lastPageNumber: Int = Endpoints.maxPageNumber,
     events: Recorder<RequestEvent>? = nil, notices: Recorder<RetryNotice>? = nil,
     _ handler: @escaping @Sendable (TransportRequest) async throws -> TransportResponse
 ) throws -> SparkClient {
-    try SparkClient(
-        configuration: SparkClientConfiguration(
-            baseURL: URL(string: "https://spark.test")!, userAgent: "spark-portal-tests",
-            retry: retry, pageSize: pageSize),
-        tokens: tokens, transport: ClosureTransport(handler),
+    var configuration = SparkClientConfiguration(
+        baseURL: URL(string: baseURL)!, userAgent: "spark-portal-tests", callTimeout: callTimeout,
+        retry: retry, pageSize: pageSize, maxConcurrentPages: maxConcurrentPages)
+    configuration.lastPageNumber = lastPageNumber
+    return try SparkClient(
+        configuration: configuration, tokens: tokens, transport: ClosureTransport(handler),
         onEvent: { events?.append($0) }, onRetry: { notices?.append($0) })
 }
 

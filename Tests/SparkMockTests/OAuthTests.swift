@@ -76,6 +76,27 @@ struct OAuthTests {
         }
     }
 
+    /// The sign-in page names what is wrong, each mistake on its own: a wrong client id is not blamed on the redirect.
+    @Test(arguments: [
+        ("response_type=token&client_id=spark-portal-demo&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb",
+         "unsupported_response_type", "response_type must be code"),
+        ("response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb",
+         "invalid_request", "client_id is missing; the demo client is spark-portal-demo"),
+        ("response_type=code&client_id=mine&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb",
+         "unauthorized_client", "unknown client_id 'mine'; the demo client is spark-portal-demo (spark-mock --help)"),
+        ("response_type=code&client_id=spark-portal-demo", "invalid_request", "redirect_uri is missing"),
+        ("response_type=code&client_id=spark-portal-demo&redirect_uri=https%3A%2F%2Fevil.example%2Fcb",
+         "invalid_request", "redirect_uri 'https://evil.example/cb' is not registered for this client"),
+    ])
+    func authorizeNamesTheProblem(query: String, error: String, description: String) async throws {
+        try await withRouter { api throws in
+            let reply = try await api.call(.get, "/oauth2/authorize?" + query, token: nil)
+            #expect(reply.status == 400)
+            #expect(reply.object["error"] as? String == error)
+            #expect((reply.object["error_description"] as? String)?.hasPrefix(description) == true, "\(reply.object)")
+        }
+    }
+
     @Test func fixedRefreshTokenWorksOnceAndAuthorizeRedirectsWithACode() async throws {
         try await withRouter(DemoServerConfiguration(dataSet: .demo)) { api throws in
             let body = form(client.merging(["grant_type": "refresh_token", "refresh_token": DemoCredentials.demoRefreshToken]) { $1 })
