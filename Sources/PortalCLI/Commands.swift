@@ -65,7 +65,8 @@ public enum PortalCommand: Sendable, Equatable {
     /// `<cart>`: an Id or a name (any case).
     case listings(cart: String, json: Bool)
     case whoami(json: Bool)
-    case listing(id: String, json: Bool)
+    /// `photo`: draw the primary photo above the facts when the console can (`--no-photo` turns it off).
+    case listing(id: String, json: Bool, photo: Bool = true)
     case createCart(name: String, listingIds: [String], json: Bool)
     case renameCart(cart: String, newName: String, json: Bool)
     /// Without `yes`, asks on a terminal; with no terminal, refuses.
@@ -96,7 +97,7 @@ public enum PortalCommand: Sendable, Equatable {
         case .carts(let json): try await context.carts(json: json)
         case .listings(let cart, let json): try await context.listings(cart: cart, json: json)
         case .whoami(let json): try await context.whoami(json: json)
-        case .listing(let id, let json): try await context.listing(id: id, json: json)
+        case .listing(let id, let json, let photo): try await context.listing(id: id, json: json, photo: photo)
         case .createCart(let name, let ids, let json): try await context.createCart(name: name, listingIds: ids, json: json)
         case .renameCart(let cart, let name, let json): try await context.renameCart(cart, to: name, json: json)
         case .deleteCart(let cart, let yes, let json): try await context.deleteCart(cart, yes: yes, json: json)
