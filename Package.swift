@@ -109,10 +109,11 @@ let package = Package(
             dependencies: ["SparkAPI", "TerminalUI"]
         ),
         // The command line: parsing, configuration, output, logging, wiring. A library so tests reach it all.
+        // `listing <id>` prints the listing's photo (TerminalPictures, PhotoCodec) sized to the terminal (CTerminal).
         .target(
             name: "PortalCLI",
             dependencies: [
-                "PortalApp", "SparkAPI", "SparkMock", "TerminalUI",
+                "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TerminalPictures", "PhotoCodec", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -170,7 +171,8 @@ let package = Package(
             name: "PortalCLITests",
             // The executables too: ConcurrentProcessTests runs the built spark-portal against the built spark-mock.
             // Hummingbird (already built for SparkMock) for ScriptedServer: answers the demo server does not give.
-            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TestSupport", "spark-portal", "spark-mock",
+            dependencies: ["PortalCLI", "PortalApp", "SparkAPI", "SparkMock", "TerminalUI", "TerminalPictures", "PhotoCodec",
+                           "TestSupport", "spark-portal", "spark-mock",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")]
         ),

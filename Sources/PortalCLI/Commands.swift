@@ -1,12 +1,16 @@
 import ArgumentParser
+import CTerminal
 import Foundation
+import PhotoCodec
 import PortalApp
 import SparkAPI
+import TerminalPictures
 import TerminalUI
 
-/// The world a command runs in: where its output goes, its environment, and how it waits (retry waits, the login's
-/// deadline). Tests capture the output and pass a `sleep` that returns at once; the executable uses the process's
-/// streams and real time.
+/// The world a command runs in: where its output goes, its environment, the terminal it prints on (its size, the
+/// size of its cells), and how it waits (retry waits, the login's deadline, the photo's deadline). Tests capture the
+/// output, say what terminal it is, and pass a `sleep` that returns at once; the executable uses the process's
+/// streams, its terminal and real time.
 public struct Console: Sendable {
     public var out: @Sendable (String) -> Void
     public var err: @Sendable (String) -> Void
@@ -14,25 +18,38 @@ public struct Console: Sendable {
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// The columns and rows of the terminal stdout is on; nil when it is none or does not say.
+    public var terminalSize: Size?
+    /// The size of that terminal's character cells in pixels, when it reports one (most do not: then a photo is
+    /// fitted to `CellGeometry.fallback`).
+    public var cellPixels: PixelSize?
 
     public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void,
                 environment: [String: String], stdoutIsTerminal: Bool, stderrIsTerminal: Bool,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                terminalSize: Size? = nil, cellPixels: PixelSize? = nil) {
         self.out = out
         self.err = err
         self.environment = environment
         self.stdoutIsTerminal = stdoutIsTerminal
         self.stderrIsTerminal = stderrIsTerminal
         self.sleep = sleep
+        self.terminalSize = terminalSize
+        self.cellPixels = cellPixels
     }
 
-    /// The real process: stdout, stderr, environment, isatty.
+    /// The real process: stdout, stderr, environment, isatty, and stdout's terminal size (TIOCGWINSZ).
     public static var process: Console {
-        Console(
+        var rows: Int32 = 0, columns: Int32 = 0
+        let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+        let size = stdoutIsTerminal && tui_terminal_size(STDOUT_FILENO, &rows, &columns) == 0
+            ? Size(width: Int(columns), height: Int(rows)) : nil
+        return Console(
             out: { text in try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8)) },  // a closed pipe (| head) is not a crash
             err: { text in try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8)) },
             environment: ProcessInfo.processInfo.environment,
-            stdoutIsTerminal: isatty(STDOUT_FILENO) == 1, stderrIsTerminal: isatty(STDERR_FILENO) == 1)
+            stdoutIsTerminal: stdoutIsTerminal, stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+            terminalSize: size, cellPixels: stdoutIsTerminal ? CellGeometry.reported(fd: STDOUT_FILENO) : nil)
     }
 }
 
@@ -48,7 +65,8 @@ public enum PortalCommand: Sendable, Equatable {
     /// `<cart>`: an Id or a name (any case).
     case listings(cart: String, json: Bool)
     case whoami(json: Bool)
-    case listing(id: String, json: Bool)
+    /// `photo`: draw the primary photo above the facts when the console can (`--no-photo` turns it off).
+    case listing(id: String, json: Bool, photo: Bool = true)
     case createCart(name: String, listingIds: [String], json: Bool)
     case renameCart(cart: String, newName: String, json: Bool)
     /// Without `yes`, asks on a terminal; with no terminal, refuses.
@@ -79,7 +97,7 @@ public enum PortalCommand: Sendable, Equatable {
         case .carts(let json): try await context.carts(json: json)
         case .listings(let cart, let json): try await context.listings(cart: cart, json: json)
         case .whoami(let json): try await context.whoami(json: json)
-        case .listing(let id, let json): try await context.listing(id: id, json: json)
+        case .listing(let id, let json, let photo): try await context.listing(id: id, json: json, photo: photo)
         case .createCart(let name, let ids, let json): try await context.createCart(name: name, listingIds: ids, json: json)
         case .renameCart(let cart, let name, let json): try await context.renameCart(cart, to: name, json: json)
         case .deleteCart(let cart, let yes, let json): try await context.deleteCart(cart, yes: yes, json: json)

@@ -1,5 +1,6 @@
 import Foundation
 import PortalApp
+import TerminalPictures
 import TerminalUI
 
 /// A mistake in the configuration file, named by path and line so the user can fix it.
@@ -22,6 +23,7 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 /// user_agent = "my-brokerage-portal"
 /// color = true
 /// mouse = false
+/// photos = "cells"
 ///
 /// [keys]
 /// quit = "x"
@@ -32,6 +34,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var userAgent: String?
     public var color: Bool?
     public var mouse: Bool?
+    /// `photos = "cells" | "auto" | "off"`.
+    public var photos: PhotoMode?
     /// Key overrides, in file order: each replaces the keys of one command.
     public var keys: [(command: Command, keys: [Key], label: String)] = []
 
@@ -39,6 +43,7 @@ public struct ConfigFile: Equatable, Sendable {
 
     public static func == (a: ConfigFile, b: ConfigFile) -> Bool {
         a.endpoint == b.endpoint && a.userAgent == b.userAgent && a.color == b.color && a.mouse == b.mouse
+            && a.photos == b.photos
             && a.keys.map(\.command) == b.keys.map(\.command) && a.keys.map(\.keys) == b.keys.map(\.keys)
     }
 
@@ -139,13 +144,21 @@ public struct ConfigFile: Equatable, Sendable {
             case (_, .bare(let word)) where ["color", "mouse"].contains(key) && ["true", "false"].contains(word.lowercased()):
                 throw fail("\(key) must be true or false, in lower case (not \(word))")
             case ("color", _), ("mouse", _): throw fail("\(key) must be true or false")
+            case ("photos", .string(let word)):
+                guard let mode = PhotoMode(rawValue: word) else { throw fail("\(photoChoices) (not \"\(word)\")") }
+                config.photos = mode
+            case ("photos", .bare(let word)): throw fail("\(photoChoices), in double quotes (not \(word))")
+            case ("photos", _): throw fail(photoChoices)
             default:
-                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, and the [keys] table)")
+                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, photos, and the [keys] table)")
             }
         }
         return config
     }
 }
+
+/// What `photos` may be.
+private let photoChoices = #"photos must be "cells", "auto" or "off""#
 
 /// Key names as written in the configuration file.
 public enum KeySpec {

@@ -3,15 +3,22 @@ import PortalApp
 import SparkAPI
 import TerminalUI
 
-// `listing <id>` (its facts and the carts holding it) and `favorite`/`reject` (one mark per listing, exclusive of
-// the other: SparkClient.mark).
+// `listing <id>` (its photo on a terminal, its facts and the carts holding it) and `favorite`/`reject` (one mark per
+// listing, exclusive of the other: SparkClient.mark).
 extension CommandContext {
-    func listing(id: String, json: Bool) async throws {
-        async let listing = client.listing(id: id)
+    /// `photo`: draw the primary photo above the facts where the console can (ListingPicture); `--json` carries the
+    /// photo objects instead (`StandardFields.Photos`, with their URIs).
+    func listing(id: String, json: Bool, photo: Bool) async throws {
+        let picture: ListingPicture.Plan = json ? .skip
+            : ListingPicture.plan(wanted: photo, mode: session.settings.photos, console: console, colorsOff: !color)
         async let holders = client.carts(holding: [id])
-        let (record, carts) = try await (listing, holders)
+        let record = try await client.listing(id: id, expand: json || picture.wantsPhotos ? ["Photos"] : [])
+        // The photo loads while the carts are read.
+        async let pictureLines = ListingPicture.lines(for: record, plan: picture, console: console)
+        let carts = try await holders
         if json { return try printJSON(Output.ListingJSON(listing: record, carts: carts)) }
-        console.out(ListingSheet(listing: record, carts: carts).lines.map(sanitize).joined(separator: "\n"))
+        let facts = ListingSheet(listing: record, carts: carts).lines.map(sanitize)
+        console.out((await pictureLines + facts).joined(separator: "\n"))
     }
 
     func mark(_ listingIds: [String], as mark: ListingMark, json: Bool) async throws {

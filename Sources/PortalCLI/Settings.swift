@@ -3,6 +3,7 @@ import Foundation
 import PortalApp
 import SparkAPI
 import SparkMock
+import TerminalPictures
 
 /// The version `--version` prints and the default user agent carries.
 public let sparkPortalVersion = "0.1.0"
@@ -65,6 +66,9 @@ public struct Settings: Equatable, Sendable {
     public var requestTimeout: Duration = SparkClientConfiguration().requestTimeout
     /// `--verbose`: every request and every retry wait on stderr.
     public var verbose = false
+    /// How listing photos are drawn (config `photos`, default `auto`): `listing <id>` and the TUI's listing details
+    /// read it; with `PhotoDisplay.decide(colors:mode:)` it says what a photo's place shows.
+    public var photos: PhotoMode = .auto
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
@@ -102,6 +106,7 @@ public struct Settings: Equatable, Sendable {
             settings.requestTimeout = try requestTimeout(text)
         }
         settings.verbose = options.verbose
+        settings.photos = file.photos ?? .auto
         return settings
     }
 

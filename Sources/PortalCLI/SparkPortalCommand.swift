@@ -221,13 +221,22 @@ extension SparkPortalCommand {
 
     struct Listing: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one listing: its facts, and which carts of the workspace hold it.",
-            discussion: "Example: spark-portal listing 20060608231713000089000000 --json")
+            abstract: "Show one listing: its photo (on a terminal), its facts, and which carts of the workspace hold it.",
+            discussion: """
+                On a terminal with 256 colours or more, the listing's primary photo is drawn above the facts in \
+                character cells (config photos = "off" or --no-photo to skip it). A photo that cannot be loaded \
+                costs one line saying why, never the facts. --json carries the photo objects (StandardFields.Photos).
+
+                Example: spark-portal listing 20060608231713000089000000 --json
+                """)
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The listing's Id.") var listingID: String
         @Flag(help: jsonHelp) var json = false
+        @Flag(name: .customLong("no-photo"), help: "Do not draw the listing's photo.") var noPhoto = false
         func validate() throws { try checkListingIDs([listingID]) }
-        func run() async throws { try await SparkPortalCommand.execute(.listing(id: listingID, json: json), options) }
+        func run() async throws {
+            try await SparkPortalCommand.execute(.listing(id: listingID, json: json, photo: !noPhoto), options)
+        }
     }
 
     struct Cart: AsyncParsableCommand {
