@@ -112,7 +112,7 @@ func makeListing(_ index: Int) -> MockListing {
     let place = cities[index % cities.count]
     let streetNumber = String(100 + (index * 7919) % 9800)
     let street = streetNames[(index / 3) % streetNames.count]
-    let beds = 1 + (index * 5) % 5
+    let beds = 1 + (index * 7) % 5
     let bathsTotal = Double(1 + (index * 3) % 4) + (index % 2 == 0 ? 0.0 : 0.5)
     let price = 89_000 + ((index * 104_729) % 1_400) * 1_000
     let restricted: JSONValue = .string("********")
