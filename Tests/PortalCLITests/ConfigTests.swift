@@ -14,7 +14,7 @@ import TerminalUI
             mouse = true
 
             [keys]
-            quit = "x"
+            quit = "Q"
             down = ["j", "ctrl-n", "down"]
             """, path: "config.toml")
         #expect(config.endpoint == "https://sparkapi.com")
@@ -103,10 +103,12 @@ import TerminalUI
     }
 
     @Test func keyOverridesFromTheFileReachTheKeyMap() throws {
-        let file = try ConfigFile.parse("[keys]\nquit = \"x\"", path: "c")
+        let file = try ConfigFile.parse("[keys]\nquit = \"Q\"", path: "c")
         let settings = try Settings.resolve(options([]), environment: [:], file: file, outputIsTerminal: true)
-        #expect(settings.keyMap.command(for: .char("x")) == .quit)
-        #expect(settings.keyMap.command(for: .char("q")) == nil)
+        for context in KeyContext.allCases {
+            #expect(settings.keyMap.command(for: .char("Q"), in: context) == .quit)
+            #expect(settings.keyMap.command(for: .char("q"), in: context) == nil)
+        }
     }
 
     @Test(arguments: ["http://example.com", "http://10.0.0.1:8080", "ftp://sparkapi.com", "sparkapi.com", "https://"])
