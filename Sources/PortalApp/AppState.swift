@@ -145,6 +145,9 @@ public struct AppState: Equatable, Sendable {
     /// A group switch the user asked for while changes were in flight: it starts when they are answered, so that
     /// no change lands in a workspace the user is leaving.
     public var switchWaiting: Workspace?
+    /// A switch was answered and the current group is being read again: until it is, where a write would land is
+    /// not known (a switch that failed may still have been applied), so none is sent.
+    public var switchSettling = false
     /// `q` was pressed while changes were in flight: the app quits once they are answered.
     public var quitWhenIdle = false
     public var overlayScroll = 0

@@ -33,6 +33,7 @@ func loadMoreListingsIfNeeded(_ state: inout AppState) -> [AppEffect] {
     let remaining = state.rowCount(.listings) - (state.cursor(.listings).selected ?? 0)
     guard remaining <= height + 5 || next == 1 else { return [] }
     view.loadingPage = next
+    view.pageTick = state.writes.tick
     state.listings = view
     return [.loadListingsPage(source: view.source, page: next)]
 }
@@ -47,7 +48,10 @@ func listingsPageLoaded(_ source: ListingSource, page: Int, _ result: Result<Pag
         // A listing this session took out while the page was on its way stays out; paging after a change may
         // repeat a listing, which is shown once.
         let known = Set(view.listings.map(\.id))
-        let fresh = received.items.filter { view.removed[$0.id] == nil && !known.contains($0.id) }
+        let fresh = received.items.filter { listing in
+            !known.contains(listing.id)
+                && !(view.removed[listing.id] != nil && state.writes.isStale(.listing(listing.id), since: view.pageTick))
+        }
         view.listings.append(contentsOf: fresh)
         view.error = nil
         if let pagination = received.pagination {
@@ -112,6 +116,9 @@ func syncRow(_ listingId: String, inCart cartId: String, isMember: Bool, _ state
         view.listings.remove(at: index)
         view.removed[listingId] = index
         view.totalRows = view.totalRows.map { max($0 - 1, 0) }
+    } else if !isMember, view.removed[listingId] == nil, view.loadingPage != nil {
+        // Not on screen (the view is being read again): a page on its way must not bring it back.
+        view.removed[listingId] = view.listings.count
     } else if isMember, view.index(of: listingId) == nil, let index = view.removed[listingId], let listing {
         view.listings.insert(listing, at: min(index, view.listings.count))
         view.removed[listingId] = nil

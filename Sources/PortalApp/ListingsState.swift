@@ -25,6 +25,8 @@ public struct ListingsView: Equatable, Sendable {
     /// The next page to ask for, or nil when every page is in.
     public var nextPage: Int? = 1
     public var loadingPage: Int?
+    /// `WriteLedger.tick` when the page in flight was asked for.
+    public var pageTick = 0
     public var error: SparkError?
     /// Listings this session took out of the source while the view was open, with the row each had: a page asked
     /// for before the removal reached the server may still hold them, and must not bring them back; undo puts them

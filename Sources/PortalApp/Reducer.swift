@@ -41,6 +41,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
 
     case .currentGroupLoaded(let request, let result):
         guard request == state.currentGroupRequest else { return [] }
+        state.switchSettling = false
         let firstAnswer = state.currentGroup.value == nil
         state.currentGroup = state.currentGroup.finished(result)
         if case .failure(let error) = result {
@@ -67,6 +68,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             // Changes this session made since the request went out are newer than the answer: keep them.
             let merged = shown == state.cartsWorkspace
                 ? mergeCarts(carts, local: state.carts.value ?? [], since: state.cartsRequestTick, state.writes) : carts
+            if let previous = state.cartsWorkspace, previous != shown { forgetCarts(&state) }
             state.cartsWorkspace = shown
             state.carts = .loaded(merged)
             cartsChanged(&state)
@@ -218,6 +220,7 @@ private func finishSwitch(to workspace: Workspace, _ result: Result<Empty, Spark
         return [.switchGroup(to: queued)]
     }
     state.groupSwitch = nil
+    state.switchSettling = true
     if case .success = result {
         forgetCarts(&state)
     } else {

@@ -96,7 +96,8 @@ private func writableWorkspace(_ state: inout AppState) -> Workspace? {
         state.status = StatusMessage("Switching to \(state.displayName(of: target)): changes wait until it is done. Nothing was changed.")
         return nil
     }
-    guard let current = state.currentWorkspace, !state.currentGroup.isLoading, state.currentGroup.error == nil,
+    // A refresh (`r`) does not stop writes: the screen's workspace is the server's until an answer says otherwise.
+    guard let current = state.currentWorkspace, !state.switchSettling, state.currentGroup.error == nil,
           state.cartsWorkspace == current, state.carts.value != nil else {
         state.status = StatusMessage("The workspace is still loading (or failed to: r reads it again). Nothing was changed.")
         return nil
@@ -381,7 +382,7 @@ private func finished(_ sentence: String, _ pending: PendingWrite, undo: UndoEnt
         return
     }
     state.writes.pushUndo(undo)
-    state.status = StatusMessage(undoHint.map { "\(sentence) (\($0).)" } ?? sentence)
+    state.status = StatusMessage(undoHint.map { "\(sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence); \($0)." } ?? sentence)
 }
 
 private func applyMark(_ result: MarkResult, listing: Listing, _ pending: PendingWrite, here: Bool,

@@ -292,9 +292,9 @@ import TerminalUI
 
     @Test func reboundKeysDriveCommands() {
         var state = Fixture.loadedState()
-        state.keyMap.rebind(.quit, to: [.char("x")], label: "x")
+        state.keyMap.rebind(.quit, to: [.char("Q")], label: "Q")
         #expect(state.press(.char("q")).isEmpty)
-        #expect(state.press(.char("x")) == [.quit])
+        #expect(state.press(.char("Q")) == [.quit])
     }
 
     @Test func resizingKeepsTheHighlightVisible() throws {

@@ -172,6 +172,16 @@ let seedGroupID = "20130919194721820379000000"
         #expect(result.err.contains("config.toml:1:"))
     }
 
+    @Test func aKeyBoundTwiceInOnePlaceIsAConfigurationError() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sp-\(UUID())")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("spark-portal"), withIntermediateDirectories: true)
+        try "[keys]\nquit = \"j\"\n".write(to: directory.appendingPathComponent("spark-portal/config.toml"), atomically: true, encoding: .utf8)
+        let result = try await run(.groups(json: true), ["--demo"], environment: ["XDG_CONFIG_HOME": directory.path])
+        #expect(result.status == .configuration)
+        #expect(result.status.rawValue == 78)
+        #expect(result.err.contains("config.toml:2: \"j\" would be the key of both quit and down everywhere"))
+    }
+
     @Test func theLogFileHasTheRequestsAndNotTheToken() async throws {
         try await withDemoServer(DemoServerConfiguration(dataSet: .seed)) { baseURL in
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("sp-\(UUID()).log").path

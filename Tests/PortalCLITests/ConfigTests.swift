@@ -46,6 +46,41 @@ import TerminalUI
         }
     }
 
+    /// A key that would run two commands in one place is a mistake: the line of the override that made the clash,
+    /// both commands, where they clash, and the two ways out.
+    @Test(arguments: [
+        ("[keys]\nquit = \"j\"", 2, #""j" would be the key of both quit and down everywhere"#),
+        ("[keys]\nhelp = \"?\"\nfilter = \"?\"", 3, #""?" would be the key of both filter and help in the groups pane, the members pane, the carts pane, the listings"#),
+        ("[keys]\n\ndown = [\"n\", \"ctrl-n\"]", 3, #""n" would be the key of both down and new-cart in the carts pane"#),
+        ("[keys]\nremove = \"x\"", 2, #""x" would be the key of both remove and reject in the listings"#),
+    ])
+    func aKeyForTwoCommandsInOnePlaceNamesTheLine(text: String, line: Int, message: String) {
+        #expect {
+            _ = try ConfigFile.parse(text, path: "/c.toml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.line == line && error.message.hasPrefix(message)
+                && error.message.contains("a key does one thing in one place")
+        }
+    }
+
+    @Test func aKeyMayDoDifferentThingsInDifferentPlaces() throws {
+        // d: remove in the listings, delete in the carts; x may delete a cart while it rejects a listing.
+        let config = try ConfigFile.parse("[keys]\ndelete = \"x\"\nquit = \"j\"\ndown = [\"down\", \"ctrl-n\"]", path: "c")
+        #expect(config.keys.map(\.command) == [.delete, .quit, .moveDown])
+        #expect(config.keys.map(\.line) == [2, 3, 4])
+    }
+
+    @Test func theClashMessageSuggestsTheOtherCommandsRemainingKeys() {
+        #expect {
+            _ = try ConfigFile.parse("[keys]\nquit = \"j\"", path: "/c.toml")
+        } throws: { error in
+            (error as? ConfigError)?.description == #"/c.toml:2: "j" would be the key of both quit and down everywhere: "#
+                + #"a key does one thing in one place. Choose another key for quit, or give down other keys too "#
+                + #"(e.g. down = ["down"])."#
+        }
+    }
+
     @Test func pathFollowsXDGThenHome() {
         #expect(ConfigFile.path(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]) == "/x/spark-portal/config.toml")
         #expect(ConfigFile.path(environment: ["HOME": "/h"]) == "/h/.config/spark-portal/config.toml")
