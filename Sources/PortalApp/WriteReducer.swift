@@ -513,10 +513,16 @@ enum WriteWords {
         }
     }
 
-    /// In the status line while the write is on its way.
+    /// In the status line while the write is on its way: "Favoriting 123 Birch St…".
     static func progress(_ write: WorkspaceWrite) -> String {
-        let task = task(write)
-        return task.prefix(1).uppercased() + task.dropFirst() + "…"
+        switch write {
+        case .mark(let listing, let mark, _, _): "\(gerund(mark).capitalized) \(Format.name(of: listing))…"
+        case .add(let listing, let cart): "Adding \(Format.name(of: listing)) to \(Format.quoted(cart.name))…"
+        case .remove(let listing, let cart): "Removing \(Format.name(of: listing)) from \(Format.quoted(cart.name))…"
+        case .createCart(let name, _): "Creating \(Format.quoted(name))…"
+        case .renameCart(let cart, let name): "Renaming \(Format.quoted(cart.name)) to \(Format.quoted(name))…"
+        case .deleteCart(let cart): "Deleting \(Format.quoted(cart.name))…"
+        }
     }
 
     /// "favorite 123 Birch St", "create 'Weekend cabins'": what the write does, after "Couldn't ".

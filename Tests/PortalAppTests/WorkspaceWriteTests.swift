@@ -21,7 +21,7 @@ private typealias W = Workspace15
         let effects = state.press(.char("f"))
         #expect(effects.writes == [.mark(W.l3, .favorite, favorites: W.favorites, rejects: W.rejects)])
         #expect(state.writes.inFlight(for: .listing("L3")) != nil)
-        #expect(state.status == StatusMessage("Favorite 103 Birch…", kind: .progress))
+        #expect(state.status == StatusMessage("Favoriting 103 Birch…", kind: .progress))
         #expect(state.marks(of: "L3")! == (favorite: false, reject: false), "nothing shown before the server says so")
 
         let result = MarkResult(listingId: "L3", requested: .favorite, favorites: W.counted(W.favorites, 3), rejects: W.rejects,
