@@ -48,6 +48,11 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
             state.status = StatusMessage("Couldn't read the current group: \(error.userMessage) Press r to retry.", kind: .error)
         }
         if firstAnswer, let current = state.currentWorkspace { highlight(current, &state) }
+        // Carts that came first, asked for before any workspace was known, are the current workspace's: the two
+        // requests went out together.
+        if case .success = result, state.cartsWorkspace == nil, !state.carts.isLoading, state.carts.value != nil {
+            state.cartsWorkspace = state.currentWorkspace
+        }
         // The carts on screen came for another workspace than the server now says is current: not this
         // group's carts. (Carts still on their way are checked when they arrive.)
         if case .success = result, !state.carts.isLoading, let shown = state.cartsWorkspace, shown != state.currentWorkspace {

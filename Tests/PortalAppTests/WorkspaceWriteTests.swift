@@ -393,6 +393,18 @@ private typealias W = Workspace15
 
 /// Writes and group switches never cross: a write goes to the workspace on screen, a switch waits for writes.
 @Suite struct WritesAndSwitchesTests {
+    @Test func cartsThatCameBeforeTheCurrentGroupAreItsAndCanBeWrittenTo() {
+        var state = AppState(size: Size(width: 120, height: 40), endpointHost: "h")
+        _ = reduce(&state, .started)                             // carts asked for before any workspace is known
+        _ = reduce(&state, .groupsLoaded(.success(Fixture.groups)))
+        _ = reduce(&state, .cartsLoaded(forGroup: nil, request: state.cartsRequest, .success(W.carts)))
+        #expect(state.cartsWorkspace == nil)
+        _ = reduce(&state, .currentGroupLoaded(request: state.currentGroupRequest, .success(Fixture.ozzy)))
+        #expect(state.cartsWorkspace == W.ozzy)
+        _ = state.press(.tab, .tab, .char("n"))
+        #expect(state.dialog != nil, "n works: the workspace is settled")
+    }
+
     @Test func noWriteWhileASwitchIsOnItsWay() {
         var state = W.listingsState()
         _ = state.press(.escape, .backTab, .backTab, .home, .down, .down, .enter)   // Carl Contact: switching
