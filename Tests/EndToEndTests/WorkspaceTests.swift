@@ -82,10 +82,12 @@ import TestSupport
             shown = try await screen.waitFor("the carts") { isQuiet($0) && paneTitle($0, pane: 2).contains("Listing carts · my own ━") }
             try await expectCartsPaneEqualsServer(shown, server)
 
-            // The CLI reads the same: the listing is rejected.
-            let rejects = try #require(holders.first { $0.portalCartType == .rejects })
-            let cli = try await withClient(server) { try await $0.listings(inCart: rejects.id) }
-            #expect(cli.contains { $0.id == first.id })
+            // The command line reads the same from the server: the listing is in Rejects, not in Favorites.
+            let cli = try await runPortal(["--endpoint", server.baseURL.absoluteString, "listing", first.id, "--json"])
+            #expect(cli.status == 0, "\(cli.error)")
+            let object = try JSONSerialization.jsonObject(with: Data(cli.output.utf8)) as? [String: Any]
+            let types = (object?["ListingCarts"] as? [[String: Any]])?.compactMap { $0["PortalCartType"] as? String } ?? []
+            #expect(types.contains("Rejects") && !types.contains("Favorites"), "\(types)")
         }
     }
 
