@@ -360,10 +360,10 @@ public struct AppState: Equatable, Sendable {
 }
 
 extension AppState {
-    /// How many lines the open overlay has (its scroll range).
+    /// How many scroll positions the open overlay has.
     public var overlayLineCount: Int {
         switch overlay {
-        case .help: helpLines(keyMap).count
+        case .help: helpScrollLimit(self) + 1
         case .requestLog: requestLog.count
         case nil: 0
         }

@@ -421,11 +421,22 @@ func helpLines(_ keyMap: KeyMap) -> [Paragraph.Line] {
     return lines
 }
 
+/// The help popup: every key by where it works, scrolled.
+func helpPopup(_ state: AppState, scroll: Int = 0) -> Popup {
+    let screen = Rect(size: state.size)
+    return Popup(title: "Keys", lines: helpLines(state.keyMap), footer: "Esc close",
+                 maxSize: Size(width: 80, height: max(screen.height - 2, 6)), scroll: scroll)
+}
+
+/// How far the help scrolls: until its last line is at the bottom of the popup.
+func helpScrollLimit(_ state: AppState) -> Int {
+    let popup = helpPopup(state)
+    let inner = popup.area(in: Rect(size: state.size)).inset(by: 1).inset(horizontal: 1, vertical: 0)
+    return max(Paragraph(lines: popup.lines).layout(width: inner.width).count - inner.height, 0)
+}
+
 private func renderHelp(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {
-    let lines = helpLines(state.keyMap)
-    Popup(title: "Keys", lines: lines, footer: "Esc close", maxSize: Size(width: 80, height: max(screen.height - 2, 6)),
-          scroll: min(state.overlayScroll, max(lines.count - 1, 0)))
-        .render(in: screen, into: &buffer)
+    helpPopup(state, scroll: min(state.overlayScroll, helpScrollLimit(state))).render(in: screen, into: &buffer)
 }
 
 private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {

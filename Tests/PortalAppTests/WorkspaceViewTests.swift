@@ -358,4 +358,27 @@ private typealias W = Workspace15
             " ↑↓/jk move  Enter details  f favorite  ? help          ⠋ Favoriting 102 Birch… ",
         ])
     }
+
+    @Test func helpGroupsKeysByWhereTheyWorkAndScrollsToItsLastLineOnly() {
+        let state = Self.press(W.cartsState(size: Size(width: 80, height: 24)), .char("?"))
+        let text = Self.screen(state).joined(separator: "\n")
+        for heading in ["Everywhere", "In the panes"] { #expect(text.contains("┃ \(heading) ")) }
+        let bottom = Self.screen(Self.press(state, .char("G")))
+        #expect(bottom[21].hasPrefix("│┃ Mouse: click to focus and select, wheel to scroll."), "\(bottom[21])")
+        #expect(bottom[19].contains("→/l        next listing"), "the last key just above: \(bottom[19])")
+        for heading in ["Listings and listing details", "Listing details"] {
+            #expect(bottom.contains { $0.contains("┃ \(heading) ") }, "\(heading)")
+        }
+        #expect(Self.screen(Self.press(state, .char("G"), .char("k"))) != bottom, "one step up is one line up")
+    }
+
+    @Test func thePhotosPlaceIsBesideTheFactsWhenWideAndAboveThemWhenNarrow() throws {
+        let wide = DetailsLayout(size: Size(width: 160, height: 40), photo: true)
+        let photo = try #require(wide.photo)
+        #expect(photo.y == wide.text.y && photo.right < wide.text.x, "beside")
+        let narrow = DetailsLayout(size: Size(width: 80, height: 40), photo: true)
+        let above = try #require(narrow.photo)
+        #expect(above.bottom < narrow.text.y && above.width >= narrow.text.width, "above")
+        #expect(DetailsLayout(size: Size(width: 80, height: 24)).photo == nil, "no photo asked for: the facts take it all")
+    }
 }
