@@ -245,7 +245,11 @@ private func forgetCarts(_ state: inout AppState) {
     state.cartsWorkspace = nil
     state.holders = [:]
     state.details = nil
-    state.dialog = nil
+    if state.dialog != nil {
+        // Its carts were the other workspace's: what it would have done no longer applies.
+        state.dialog = nil
+        state.status = StatusMessage("The group you act for changed on the server; nothing was changed. Try again here.", kind: .error)
+    }
     state.rebuildCartRows()
     if state.listings != nil {
         state.listings = nil
