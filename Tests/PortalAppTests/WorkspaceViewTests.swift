@@ -381,4 +381,17 @@ private typealias W = Workspace15
         #expect(above.bottom < narrow.text.y && above.width >= narrow.text.width, "above")
         #expect(DetailsLayout(size: Size(width: 80, height: 24)).photo == nil, "no photo asked for: the facts take it all")
     }
+
+    @Test(arguments: [Size(width: 1, height: 1), Size(width: 10, height: 3), Size(width: 20, height: 6), Size(width: 40, height: 12),
+                      Size(width: 60, height: 15), Size(width: 99, height: 30), Size(width: 200, height: 50)])
+    func detailsAndDialogsDrawWholeAtEverySize(size: Size) {
+        let states = [Self.detailsState(size: size), Self.press(W.listingsState(size: size), .char("a")),
+                      Self.press(W.cartsState(size: size), .char("n")), Self.press(W.cartsState(size: size), .end, .char("d")),
+                      Self.press(W.cartsState(size: size), .char("?"), .char("G"))]
+        for state in states {
+            let lines = Self.screen(state)
+            #expect(lines.count == size.height)
+            #expect(lines.allSatisfy { TextWidth.of($0) == size.width })
+        }
+    }
 }
