@@ -454,9 +454,11 @@ private func applyCreation(_ creation: CartCreation, name: String, listingIds: [
         state.status = StatusMessage("Couldn't create \(Format.quoted(name)): \(reason)\(checked)", kind: .error)
         if let undoing = pending.undoing {
             state.writes.pushUndo(undoing)
-        } else if state.dialog == nil, state.details == nil || !listingIds.isEmpty {
+        } else if state.dialog == nil {
             // Nothing typed is lost: the name comes back, with the reason, for another try.
-            let holding = listingIds.count == 1 ? (state.listings?.listings.first { $0.id == listingIds[0] }).map(Format.name(of:)) : nil
+            let shown = [state.details?.listing].compactMap { $0 } + (state.listings?.listings ?? [])
+            let listing = listingIds.count == 1 ? shown.first { $0.id == listingIds[0] } : nil
+            let holding = listing.map(Format.name(of:)) ?? (listingIds.isEmpty ? nil : Format.listings(listingIds.count))
             state.dialog = .cartName(CartNameDialog(purpose: .create(listingIds: listingIds, holding: holding), text: name,
                                                     error: reason))
         }

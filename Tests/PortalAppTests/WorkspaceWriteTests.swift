@@ -156,6 +156,19 @@ private typealias W = Workspace15
         #expect(state.status?.text == "Created 'Weekend cabins' with 1 listing.")
     }
 
+    @Test func aNewCartRefusedByTheServerComesBackStillHoldingTheListing() {
+        var state = W.listingsState()
+        _ = state.press(.char("a"), .end, .enter)
+        _ = state.type("Cabins")
+        _ = state.press(.enter)
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .created(.notCreated(W.error(409, code: 1055)))))
+        guard case .cartName(let dialog)? = state.dialog else { Issue.record("the name was lost"); return }
+        #expect(dialog.purpose == .create(listingIds: ["L1"], holding: "101 Birch"))
+        #expect(dialog.editor.text == "Cabins")
+        _ = state.press(.char("2"))
+        #expect(state.press(.enter).writes == [.createCart(name: "Cabins2", listingIds: ["L1"])])
+    }
+
     @Test func addingToACartGoneMeanwhileSaysSoAndReReads() {
         var state = W.listingsState()
         _ = state.press(.char("a"), .enter)
