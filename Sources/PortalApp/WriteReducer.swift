@@ -579,7 +579,7 @@ enum WriteWords {
     static func reason(_ failure: WriteFailure, write: WorkspaceWrite) -> String {
         let cart: String = switch write {
         case .add(_, let cart), .remove(_, let cart), .renameCart(let cart, _), .deleteCart(let cart): Format.quoted(cart.name)
-        case .mark: "That cart"
+        case .mark(_, _, let favorites, let rejects): "\(Format.quoted(favorites.name)) or \(Format.quoted(rejects.name))"
         case .createCart(let name, _): Format.quoted(name)
         }
         switch failure {

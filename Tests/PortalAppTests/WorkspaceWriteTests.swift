@@ -83,7 +83,7 @@ private typealias W = Workspace15
         _ = state.press(.char("f"))
         let gone = W.error(404, code: 404, "DELETE", "/v1/listingcarts/K1/listings/L1")
         let effects = reduce(&state, .writeFinished(id: state.onlyWriteID!, .failed(.spark(gone))))
-        #expect(state.status?.text == "Couldn't unmark 101 Birch: That cart is not there any more: another member may have deleted it. The carts were re-read.")
+        #expect(state.status?.text == "Couldn't unmark 101 Birch: 'Favorites' or 'Rejects' is not there any more: another member may have deleted it. The carts were re-read.")
         #expect(effects.contains(.loadCarts(forGroup: W.ozzy, request: state.cartsRequest)))
         #expect(effects.contains(.loadHolders(listingIds: ["L1"], workspace: W.ozzy, tick: state.writes.tick)))
     }
