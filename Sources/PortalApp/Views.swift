@@ -224,8 +224,6 @@ private struct ListPane {
     var loading: String? = nil
     var failure: SparkError? = nil
     var emptyText: String
-    /// The marker column's width (the highlight's ▸, a ● or a ★).
-    var markerWidth = 1
     var row: (Int) -> ListWidget.Row
 
     func render(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
@@ -256,7 +254,7 @@ private struct ListPane {
                                            maxWidth: column.maxWidth)
         }
         ListWidget(
-            count: state.rowCount(list), columns: listColumns, state: state.cursor(list), markerWidth: markerWidth,
+            count: state.rowCount(list), columns: listColumns, state: state.cursor(list),
             highlightStyle: focused ? Theme.focusedHighlight : Theme.unfocusedHighlight,
             emptyText: emptyText, header: ListWidget.Row(columns.map(\.header)),
             compactHeader: ListWidget.Row(columns.map { $0.compactHeader ?? $0.header }), headerStyle: Theme.header, row: row
