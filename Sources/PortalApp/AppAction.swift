@@ -14,7 +14,14 @@ public enum AppAction: Sendable {
     case currentGroupLoaded(request: Int, Result<PortalGroup?, SparkError>)
     /// The carts of the workspace expected to be current when request `request` was made (nil: not yet known).
     case cartsLoaded(forGroup: Workspace?, request: Int, Result<[ListingCart], SparkError>)
-    case listingsPageLoaded(cartID: String, page: Int, Result<Page<Listing>, SparkError>)
+    case listingsPageLoaded(source: ListingSource, page: Int, Result<Page<Listing>, SparkError>)
+    /// The workspace's carts holding any of `listingIds` (with their Ids), asked for in `workspace` at `tick`
+    /// (`WriteLedger.tick`).
+    case holdersLoaded(listingIds: [String], workspace: Workspace, tick: Int, Result<[ListingCart], SparkError>)
+    /// One listing's full record, for its details.
+    case listingLoaded(id: String, Result<Listing, SparkError>)
+    /// The server answered write `id` (see `AppEffect.write`).
+    case writeFinished(id: Int, WriteOutcome)
 
     /// The server answered the PUT (or DELETE) that made `workspace` current.
     case groupSwitched(to: Workspace, Result<Empty, SparkError>)
@@ -37,7 +44,13 @@ public enum AppEffect: Equatable, Sendable {
     case loadCarts(forGroup: Workspace?, request: Int)
     /// PUT the group as current, or DELETE the current group for `.own`.
     case switchGroup(to: Workspace)
-    case loadListingsPage(cartID: String, page: Int)
+    case loadListingsPage(source: ListingSource, page: Int)
+    /// Which carts hold these listings (`/listingcarts/for/`, with each cart's listing Ids): one request per page.
+    case loadHolders(listingIds: [String], workspace: Workspace, tick: Int)
+    case loadListing(id: String)
+    /// A change to the workspace. Never cancelled (a write cut off half way leaves the server's state unknown): the
+    /// reducer sends one per listing or cart at a time instead.
+    case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
 
@@ -50,12 +63,14 @@ public enum AppEffect: Equatable, Sendable {
         case .loadCurrentGroup: .currentGroup
         case .loadCarts: .carts
         case .loadListingsPage: .listings
-        case .switchGroup, .quit, .suspend: nil
+        case .loadListing: .details
+        // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
+        case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
         }
     }
 }
 
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
-    case account, groups, currentGroup, carts, listings
+    case account, groups, currentGroup, carts, listings, details
 }

@@ -40,6 +40,15 @@ public enum Loadable<Value: Sendable & Equatable>: Sendable, Equatable {
         return nil
     }
 
+    /// The same state with another value (a write's answer changed what the server last said).
+    public func replacingValue(_ value: Value) -> Loadable {
+        switch self {
+        case .idle, .loaded: .loaded(value)
+        case .loading: .loading(previous: value)
+        case .failed(let error, _): .failed(error, previous: value)
+        }
+    }
+
     /// The same data, now being refreshed.
     public var reloading: Loadable { .loading(previous: value) }
 
@@ -85,22 +94,6 @@ public struct GroupSwitch: Hashable, Sendable {
     public var queued: Workspace?
 }
 
-/// The drill-down from a listing cart to the listings in it, paged in as the user scrolls.
-public struct CartListings: Equatable, Sendable {
-    public var cart: ListingCart
-    public var listings: [Listing] = []
-    /// The total the server reported, once known.
-    public var totalRows: Int?
-    /// The next page to ask for, or nil when every page is in.
-    public var nextPage: Int? = 1
-    public var loadingPage: Int?
-    public var error: SparkError?
-
-    public init(cart: ListingCart) {
-        self.cart = cart
-    }
-}
-
 /// A line in the status bar.
 public struct StatusMessage: Equatable, Sendable {
     public enum Kind: Sendable { case info, progress, error }
@@ -129,7 +122,10 @@ public struct AppState: Equatable, Sendable {
     /// The workspace the carts in `carts` belong to (as the request that brought them expected); nil when
     /// they were asked for before the current group was known, or there are none.
     public var cartsWorkspace: Workspace?
-    public var listings: CartListings?
+    /// The listings view (a cart's listings), open in the carts pane.
+    public var listings: ListingsView?
+    /// Which carts of the workspace hold each listing shown, by Id (`/listingcarts/for/`): the ★ and ✗ of the rows.
+    public var holders: [String: Set<String>] = [:]
 
     // What the user is doing.
     public var focus: Pane = .groups
@@ -140,6 +136,20 @@ public struct AppState: Equatable, Sendable {
     public var editingFilter: ListID?
     public var groupSwitch: GroupSwitch?
     public var overlay: Overlay?
+    /// A listing's details, over the panes.
+    public var details: ListingDetails?
+    /// A question over the screen (a chooser, a name, a confirmation); it takes the keys.
+    public var dialog: Dialog?
+    /// The changes to the workspace this session sent, sends, queued and can undo.
+    public var writes = WriteLedger()
+    /// A group switch the user asked for while changes were in flight: it starts when they are answered, so that
+    /// no change lands in a workspace the user is leaving.
+    public var switchWaiting: Workspace?
+    /// A switch was answered and the current group is being read again: until it is, where a write would land is
+    /// not known (a switch that failed may still have been applied), so none is sent.
+    public var switchSettling = false
+    /// `q` was pressed while changes were in flight: the app quits once they are answered.
+    public var quitWhenIdle = false
     public var overlayScroll = 0
     public var status: StatusMessage?
 
@@ -154,6 +164,8 @@ public struct AppState: Equatable, Sendable {
     // Request bookkeeping: answers to anything but the latest request of a kind are dropped.
     public var currentGroupRequest = 0
     public var cartsRequest = 0
+    /// `writes.tick` when the latest carts request was made (see `WriteLedger`).
+    public var cartsRequestTick = 0
     public var requestLog: [RequestEvent] = []
     public var retry: RetryNotice?
 
@@ -205,6 +217,17 @@ public struct AppState: Equatable, Sendable {
 
     public var focusedList: ListID { list(in: focus) }
 
+    /// Where the keys are: the listing's details, or the focused pane's list.
+    public var keyContext: KeyContext {
+        if details != nil { return .details }
+        switch focusedList {
+        case .groups: return .groups
+        case .members: return .members
+        case .carts: return .carts
+        case .listings: return .listings
+        }
+    }
+
     /// The group whose row is highlighted in the picker, if it is a group.
     public var highlightedGroup: PortalGroup? {
         guard case .group(let index)? = highlightedPickerRow, let groups = groups.value else { return nil }
@@ -246,7 +269,8 @@ public struct AppState: Equatable, Sendable {
     /// Whether anything is in flight (drives the spinner and the loop's tick).
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
-            || groupSwitch != nil || listings?.loadingPage != nil
+            || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
+            || details?.loading == true
     }
 
     // MARK: - Keeping derived rows in step
@@ -336,10 +360,10 @@ public struct AppState: Equatable, Sendable {
 }
 
 extension AppState {
-    /// How many lines the open overlay has (its scroll range).
+    /// How many scroll positions the open overlay has.
     public var overlayLineCount: Int {
         switch overlay {
-        case .help: keyMap.bindings.count
+        case .help: helpScrollLimit(self) + 1
         case .requestLog: requestLog.count
         case nil: 0
         }

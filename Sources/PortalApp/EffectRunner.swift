@@ -146,12 +146,58 @@ public final class EffectRunner: Sendable {
                 return Empty()
             }
             return .groupSwitched(to: workspace, result)
-        case .loadListingsPage(let cartID, let page):
-            return .listingsPageLoaded(cartID: cartID, page: page, await capture {
-                try await client.listingsPage(inCart: cartID, page: page, limit: listingsPageSize)
+        case .loadListingsPage(let source, let page):
+            return .listingsPageLoaded(source: source, page: page, await capture {
+                switch source {
+                case .cart(let id): try await client.listingsPage(inCart: id, page: page, limit: listingsPageSize)
+                }
             })
+        case .loadHolders(let listingIds, let workspace, let tick):
+            return .holdersLoaded(listingIds: listingIds, workspace: workspace, tick: tick, await capture {
+                try await client.carts(holding: listingIds, withListingIds: true)
+            })
+        case .loadListing(let id):
+            return .listingLoaded(id: id, await capture { try await client.listing(id: id) })
+        case .write(let id, let write):
+            return .writeFinished(id: id, await perform(write, with: client))
         case .quit, .suspend:
             return nil
+        }
+    }
+}
+
+extension EffectRunner {
+    /// Sends one write. The client's own rules apply (a create is never sent twice; adds, removes, renames and
+    /// deletes may be re-sent after a failure that may have applied them); every failure comes back as data.
+    static func perform(_ write: WorkspaceWrite, with client: SparkClient) async -> WriteOutcome {
+        do {
+            switch write {
+            case .mark(let listing, let mark, let favorites, let rejects):
+                return .marked(try await client.mark(listing.id, as: mark, workspaceCarts: [favorites, rejects]))
+            case .add(let listing, let cart):
+                return .cartChanged(try await client.addListing(listing.id, toCart: cart.id))
+            case .remove(let listing, let cart):
+                return .cartChanged(try await client.removeListing(listing.id, fromCart: cart.id))
+            case .createCart(let name, let listingIds):
+                return .created(await client.createCart(named: name, listingIds: listingIds))
+            case .renameCart(let cart, let name):
+                try await client.renameCart(id: cart.id, to: name)
+                return .renamed
+            case .deleteCart(let cart):
+                // Its listings first: they are what undo puts back. Without them, nothing is deleted.
+                let full: ListingCart
+                do {
+                    full = try await client.listingCart(id: cart.id, withListingIds: true)
+                } catch {
+                    return .failed(.notSent(SparkError(error)))
+                }
+                try await client.deleteCart(id: cart.id)
+                return .deleted(full)
+            }
+        } catch let error as WorkspaceError {
+            return .failed(.workspace(error))
+        } catch {
+            return .failed(.spark(SparkError(error)))
         }
     }
 }

@@ -43,6 +43,22 @@ public enum Format {
         }
     }
 
+    /// What a listing is called in messages: its address, else its MLS number, else its Id.
+    public static func name(of listing: Listing) -> String {
+        if case .value(let address) = listing.address, !address.isEmpty { return address }
+        if case .value(let number) = listing.listingNumber, !number.isEmpty { return "MLS # \(number)" }
+        return "listing \(listing.id)"
+    }
+
+    /// A name in quotes, as messages about carts write it: 'Weekend cabins'.
+    public static func quoted(_ name: String) -> String { "'\(name)'" }
+
+    /// "1 listing", "3 listings", "? listings".
+    public static func listings(_ count: Int?) -> String {
+        guard let count else { return "? listings" }
+        return count == 1 ? "1 listing" : "\(count) listings"
+    }
+
     /// `3 bd 2 ba`, with `?` standing in for what is restricted or missing.
     public static func bedsAndBaths(_ listing: Listing) -> String {
         func short(_ text: String) -> String { text == restricted || text == missing ? "?" : text }

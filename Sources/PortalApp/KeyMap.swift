@@ -1,6 +1,7 @@
 import TerminalUI
 
-/// What a key asks the app to do, independent of which key it was.
+/// What a key asks the app to do, independent of which key it was. The raw value is the command's name in the
+/// configuration file's `[keys]` table.
 public enum Command: String, CaseIterable, Hashable, Sendable {
     case moveUp = "up"
     case moveDown = "down"
@@ -8,37 +9,94 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case pageDown = "page-down"
     case top
     case bottom
+    case activate
+    case open
+    case favorite
+    case reject
+    case addToCart = "add-to-cart"
+    case remove
+    case previousListing = "previous-listing"
+    case nextListing = "next-listing"
+    case newCart = "new-cart"
+    case rename
+    case delete
+    case undo
+    case back
     case nextPane = "next-pane"
     case previousPane = "previous-pane"
-    case activate
-    case back
     case refresh
     case filter
-    case help
     case requestLog = "request-log"
+    case help
     case quit
     case suspend
 }
 
-/// One row of the key table: the keys, how they are written, and what they do.
+/// Where the user is, as far as keys are concerned: a pane's list, or a listing's details.
+public enum KeyContext: Hashable, Sendable, CaseIterable {
+    case groups, members, carts, listings, details
+}
+
+/// Where a binding works: a named set of contexts. Two bindings may share a key only where their scopes do not
+/// overlap (`d` removes a listing in the listings and deletes a cart in the carts pane); the help screen lists
+/// the keys under these names.
+public struct KeyScope: Hashable, Sendable {
+    /// The help screen's heading for the keys of this scope.
+    public var name: String
+    public var contexts: Set<KeyContext>
+
+    public init(_ name: String, _ contexts: Set<KeyContext>) {
+        self.name = name
+        self.contexts = contexts
+    }
+
+    public static let everywhere = KeyScope("Everywhere", Set(KeyContext.allCases))
+    public static let panes = KeyScope("In the panes", [.groups, .members, .carts, .listings])
+    public static let groupsAndCarts = KeyScope("Portal groups and listing carts", [.groups, .carts])
+    public static let carts = KeyScope("Listing carts", [.carts])
+    public static let listings = KeyScope("Listings", [.listings])
+    public static let listingsAndDetails = KeyScope("Listings and listing details", [.listings, .details])
+    public static let details = KeyScope("Listing details", [.details])
+
+    /// The order of the help screen's sections.
+    public static let all: [KeyScope] = [.everywhere, .panes, .groupsAndCarts, .carts, .listings, .listingsAndDetails, .details]
+
+    public func overlaps(_ other: KeyScope) -> Bool { !contexts.isDisjoint(with: other.contexts) }
+}
+
+/// One row of the key table: the keys, where they work, how they are written, and what they do.
 public struct KeyBinding: Equatable, Sendable {
     public var command: Command
     public var keys: [Key]
-    /// How the keys are written in hints and help, e.g. "↑↓/jk".
+    public var scope: KeyScope
+    /// How the keys are written in help, e.g. "↑/k".
     public var label: String
     /// What the help screen says the command does.
     public var summary: String
+    /// The word in the status bar's hints ("favorite"); nil for a command only the help screen lists.
+    public var hint: String?
 
-    public init(_ command: Command, keys: [Key], label: String, summary: String) {
+    public init(_ command: Command, keys: [Key], scope: KeyScope, label: String, summary: String, hint: String? = nil) {
         self.command = command
         self.keys = keys
+        self.scope = scope
         self.label = label
         self.summary = summary
+        self.hint = hint
     }
 }
 
-/// The one key table: it decides what keys do, and it writes the status-bar hints and the `?` help,
-/// so the three can never disagree.
+/// Two commands that one key would run in the same place (a configuration mistake).
+public struct KeyConflict: Equatable, Sendable {
+    public var key: Key
+    public var first: Command
+    public var second: Command
+    /// Where both would work.
+    public var contexts: Set<KeyContext>
+}
+
+/// The one key table: it decides what keys do where, and it writes the status-bar hints (in its order) and the
+/// `?` help (grouped by scope), so the three can never disagree.
 public struct KeyMap: Equatable, Sendable {
     public var bindings: [KeyBinding]
 
@@ -47,74 +105,128 @@ public struct KeyMap: Equatable, Sendable {
     }
 
     public static let standard = KeyMap(bindings: [
-        KeyBinding(.moveUp, keys: [.up, .char("k")], label: "↑/k", summary: "move up"),
-        KeyBinding(.moveDown, keys: [.down, .char("j")], label: "↓/j", summary: "move down"),
-        KeyBinding(.pageUp, keys: [.pageUp, .ctrl("b")], label: "PgUp", summary: "page up"),
-        KeyBinding(.pageDown, keys: [.pageDown, .ctrl("f")], label: "PgDn", summary: "page down"),
-        KeyBinding(.top, keys: [.home, .char("g")], label: "g/Home", summary: "first row"),
-        KeyBinding(.bottom, keys: [.end, .char("G")], label: "G/End", summary: "last row"),
-        KeyBinding(.nextPane, keys: [.tab, .right, .char("l")], label: "Tab/→/l", summary: "next pane"),
-        KeyBinding(.previousPane, keys: [.backTab, .left, .char("h")], label: "S-Tab/←/h", summary: "previous pane"),
-        KeyBinding(.activate, keys: [.enter], label: "Enter", summary: "use the group / open the cart"),
-        KeyBinding(.back, keys: [.escape], label: "Esc", summary: "back / clear filter / close"),
-        KeyBinding(.refresh, keys: [.char("r")], label: "r", summary: "refresh everything (retry)"),
-        KeyBinding(.filter, keys: [.char("/")], label: "/", summary: "filter the focused list"),
-        KeyBinding(.requestLog, keys: [.char("L")], label: "L", summary: "request log"),
-        KeyBinding(.help, keys: [.char("?"), .function(1)], label: "?", summary: "help"),
-        KeyBinding(.quit, keys: [.char("q"), .ctrl("c")], label: "q", summary: "quit"),
-        KeyBinding(.suspend, keys: [.ctrl("z")], label: "^Z", summary: "suspend (fg to return)"),
+        KeyBinding(.moveUp, keys: [.up, .char("k")], scope: .everywhere, label: "↑/k", summary: "move up (scroll in details)"),
+        KeyBinding(.moveDown, keys: [.down, .char("j")], scope: .everywhere, label: "↓/j", summary: "move down (scroll in details)"),
+        KeyBinding(.pageUp, keys: [.pageUp, .ctrl("b")], scope: .everywhere, label: "PgUp/^B", summary: "page up"),
+        KeyBinding(.pageDown, keys: [.pageDown, .ctrl("f")], scope: .everywhere, label: "PgDn/^F", summary: "page down"),
+        KeyBinding(.top, keys: [.home, .char("g")], scope: .everywhere, label: "g/Home", summary: "first row (top)"),
+        KeyBinding(.bottom, keys: [.end, .char("G")], scope: .everywhere, label: "G/End", summary: "last row (bottom)"),
+        KeyBinding(.activate, keys: [.enter], scope: .groupsAndCarts, label: "Enter", summary: "use the group / open the cart"),
+        KeyBinding(.open, keys: [.enter], scope: .listings, label: "Enter", summary: "the listing's details", hint: "details"),
+        KeyBinding(.favorite, keys: [.char("f")], scope: .listingsAndDetails, label: "f",
+                   summary: "favorite: into Favorites, out of Rejects; again takes it out", hint: "favorite"),
+        KeyBinding(.reject, keys: [.char("x")], scope: .listingsAndDetails, label: "x",
+                   summary: "reject: into Rejects, out of Favorites; again takes it out", hint: "reject"),
+        KeyBinding(.addToCart, keys: [.char("a")], scope: .listingsAndDetails, label: "a",
+                   summary: "add the listing to a cart (or a new cart)", hint: "add"),
+        KeyBinding(.remove, keys: [.char("d")], scope: .listings, label: "d", summary: "remove the listing from this cart",
+                   hint: "remove"),
+        KeyBinding(.previousListing, keys: [.left, .char("h")], scope: .details, label: "←/h", summary: "previous listing",
+                   hint: "prev"),
+        KeyBinding(.nextListing, keys: [.right, .char("l")], scope: .details, label: "→/l", summary: "next listing",
+                   hint: "next"),
+        KeyBinding(.newCart, keys: [.char("n")], scope: .carts, label: "n", summary: "new cart", hint: "new"),
+        KeyBinding(.rename, keys: [.char("R")], scope: .carts, label: "R", summary: "rename the cart (your own carts)",
+                   hint: "rename"),
+        KeyBinding(.delete, keys: [.char("d")], scope: .carts, label: "d", summary: "delete the cart (your own carts; asks first)",
+                   hint: "delete"),
+        KeyBinding(.undo, keys: [.char("u")], scope: .everywhere, label: "u", summary: "undo the last change of this session",
+                   hint: "undo"),
+        KeyBinding(.back, keys: [.escape], scope: .everywhere, label: "Esc", summary: "back / clear the filter / close"),
+        KeyBinding(.nextPane, keys: [.tab, .right, .char("l")], scope: .panes, label: "Tab/→/l", summary: "next pane",
+                   hint: "pane"),
+        KeyBinding(.previousPane, keys: [.backTab, .left, .char("h")], scope: .panes, label: "S-Tab/←/h",
+                   summary: "previous pane"),
+        KeyBinding(.refresh, keys: [.char("r")], scope: .everywhere, label: "r", summary: "refresh everything (retry)",
+                   hint: "refresh"),
+        KeyBinding(.filter, keys: [.char("/")], scope: .panes, label: "/", summary: "filter the focused list", hint: "filter"),
+        KeyBinding(.requestLog, keys: [.char("L")], scope: .everywhere, label: "L", summary: "request log", hint: "requests"),
+        KeyBinding(.help, keys: [.char("?"), .function(1)], scope: .everywhere, label: "?/F1", summary: "help", hint: "help"),
+        KeyBinding(.quit, keys: [.char("q"), .ctrl("c")], scope: .everywhere, label: "q/^C", summary: "quit", hint: "quit"),
+        KeyBinding(.suspend, keys: [.ctrl("z")], scope: .everywhere, label: "^Z", summary: "suspend (fg to return)"),
     ])
 
-    public func command(for key: Key) -> Command? {
-        bindings.first { $0.keys.contains(key) }?.command
+    /// The command a key runs where the user is.
+    public func command(for key: Key, in context: KeyContext) -> Command? {
+        bindings.first { $0.scope.contexts.contains(context) && $0.keys.contains(key) }?.command
     }
 
     public func binding(_ command: Command) -> KeyBinding? {
         bindings.first { $0.command == command }
     }
 
-    /// Replaces the keys of one command (from the configuration file); other commands lose those keys.
+    /// Replaces the keys of one command (from the configuration file). A key that now runs two commands in one
+    /// place is a mistake the caller reports (`conflicts`).
     public mutating func rebind(_ command: Command, to keys: [Key], label: String) {
-        for index in bindings.indices {
-            bindings[index].keys.removeAll { keys.contains($0) }
-        }
         if let index = bindings.firstIndex(where: { $0.command == command }) {
             bindings[index].keys = keys
             bindings[index].label = label
         }
     }
 
-    /// The hints for the status bar, most useful first, phrased for what Enter does where the user is.
-    public func hints(for state: AppState) -> [(key: String, label: String)] {
-        func label(_ command: Command) -> String? { binding(command)?.label }
-        var hints: [(key: String, label: String)] = []
-        if state.editingFilter != nil {
-            return [("Enter", "keep filter"), ("Esc", "clear filter")]
-        }
-        if state.overlay != nil {
-            return [("Esc", "close"), ("↑↓", "scroll")]
-        }
-        if let up = binding(.moveUp), let down = binding(.moveDown) {
-            let arrows = up.keys.contains(.up) && down.keys.contains(.down) ? "↑↓" : ""
-            let letters = [down, up].compactMap { binding in
-                binding.keys.compactMap { if case .char(let c) = $0 { String(c) } else { nil } }.first
-            }.joined()
-            hints.append(([arrows, letters].filter { !$0.isEmpty }.joined(separator: "/"), "move"))
-        }
-        if let key = binding(.nextPane)?.keys.first.map(Self.describe) { hints.append((key, "pane")) }
-        if let key = label(.activate) {
-            switch state.focusedList {
-            case .groups: hints.append((key, "use group"))
-            case .carts: hints.append((key, "open cart"))
-            case .members, .listings: break
+    /// Every key bound to two commands whose scopes overlap, in table order.
+    public func conflicts() -> [KeyConflict] {
+        var found: [KeyConflict] = []
+        for (i, first) in bindings.enumerated() {
+            for second in bindings[(i + 1)...] where first.scope.overlaps(second.scope) {
+                for key in first.keys where second.keys.contains(key) {
+                    found.append(KeyConflict(key: key, first: first.command, second: second.command,
+                                             contexts: first.scope.contexts.intersection(second.scope.contexts)))
+                }
             }
         }
-        if state.listings != nil, state.focus == .carts, let key = label(.back) { hints.append((key, "back")) }
-        for (command, text) in [(Command.refresh, "refresh"), (.filter, "filter"), (.requestLog, "requests"),
-                                (.help, "help"), (.quit, "quit")] {
-            if let key = label(command) { hints.append((key, text)) }
+        return found
+    }
+
+    /// The hints for the status bar in `context`, in the table's order: what the keys that work there do, with
+    /// Enter phrased for where the user is. Up and down make one hint ("↑↓/jk move").
+    public func hints(in context: KeyContext) -> [KeyHint] {
+        var hints: [KeyHint] = []
+        for binding in bindings where binding.scope.contexts.contains(context) && !binding.keys.isEmpty {
+            let key = Self.describe(binding.keys[0])
+            switch binding.command {
+            case .moveDown:
+                if let move = moveHint(in: context) { hints.append(move) }
+            case .activate:
+                switch context {
+                case .groups: hints.append(KeyHint(key: key, label: "use group"))
+                case .carts: hints.append(KeyHint(key: key, label: "open cart"))
+                default: break
+                }
+            case .back:
+                if context == .listings || context == .details { hints.append(KeyHint(key: key, label: "back")) }
+            default:
+                if let hint = binding.hint { hints.append(KeyHint(key: key, label: hint)) }
+            }
         }
         return hints
+    }
+
+    /// "↑↓/jk move" (or "↑↓ scroll" in details): the arrows when both commands keep them, and their letters — as the
+    /// pair "jk" when they are vi's, otherwise each named ("↑↓/k/n"), so a rebinding never reads as a word.
+    private func moveHint(in context: KeyContext) -> KeyHint? {
+        guard let up = binding(.moveUp), let down = binding(.moveDown) else { return nil }
+        func letter(_ binding: KeyBinding) -> String? {
+            binding.keys.lazy.compactMap { if case .char(let c) = $0 { String(c) } else { nil } }.first
+        }
+        var parts: [String] = []
+        if up.keys.contains(.up), down.keys.contains(.down) { parts.append("↑↓") }
+        switch (letter(up), letter(down)) {
+        case ("k"?, "j"?): parts.append("jk")
+        case (let u?, let d?): parts.append("\(u)/\(d)")
+        default: break
+        }
+        if parts.isEmpty, let u = up.keys.first, let d = down.keys.first { parts = [Self.describe(u), Self.describe(d)] }
+        guard !parts.isEmpty else { return nil }
+        return KeyHint(key: parts.joined(separator: "/"), label: context == .details ? "scroll" : "move")
+    }
+
+    /// The help screen's sections: each scope's name and its bindings (label and summary), in table order.
+    public var helpSections: [(scope: KeyScope, bindings: [KeyBinding])] {
+        KeyScope.all.compactMap { scope in
+            let members = bindings.filter { $0.scope == scope && !$0.keys.isEmpty }
+            return members.isEmpty ? nil : (scope, members)
+        }
     }
 
     /// How a key is written for people.

@@ -3,6 +3,9 @@ import TerminalUI
 
 /// The one update function: applies an action to the state and says what work to do next.
 /// Pure and synchronous — every behaviour of the app can be tested by calling it.
+///
+/// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
+/// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
 public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
@@ -14,6 +17,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
     case .resized(let size):
         state.size = size
         for list in ListID.allCases { state.clampCursor(list) }
+        clampDetailsScroll(&state)
         return []
 
     case .tick:
@@ -37,12 +41,18 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
 
     case .currentGroupLoaded(let request, let result):
         guard request == state.currentGroupRequest else { return [] }
+        state.switchSettling = false
         let firstAnswer = state.currentGroup.value == nil
         state.currentGroup = state.currentGroup.finished(result)
         if case .failure(let error) = result {
             state.status = StatusMessage("Couldn't read the current group: \(error.userMessage) Press r to retry.", kind: .error)
         }
         if firstAnswer, let current = state.currentWorkspace { highlight(current, &state) }
+        // Carts that came first, asked for before any workspace was known, are the current workspace's: the two
+        // requests went out together.
+        if case .success = result, state.cartsWorkspace == nil, !state.carts.isLoading, state.carts.value != nil {
+            state.cartsWorkspace = state.currentWorkspace
+        }
         // The carts on screen came for another workspace than the server now says is current: not this
         // group's carts. (Carts still on their way are checked when they arrive.)
         if case .success = result, !state.carts.isLoading, let shown = state.cartsWorkspace, shown != state.currentWorkspace {
@@ -57,35 +67,34 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         if let workspace, !state.currentGroup.isLoading, let current = state.currentWorkspace, workspace != current {
             return reloadCarts(&state)
         }
-        if case .success = result { state.cartsWorkspace = workspace ?? state.currentWorkspace }
-        state.carts = state.carts.finished(result)
-        if case .failure(let error) = result {
+        switch result {
+        case .success(let carts):
+            let shown = workspace ?? state.currentWorkspace
+            // Changes this session made since the request went out are newer than the answer: keep them.
+            let merged = shown == state.cartsWorkspace
+                ? mergeCarts(carts, local: state.carts.value ?? [], since: state.cartsRequestTick, state.writes) : carts
+            if let previous = state.cartsWorkspace, previous != shown { forgetCarts(&state) }
+            state.cartsWorkspace = shown
+            state.carts = .loaded(merged)
+            cartsChanged(&state)
+        case .failure(let error):
+            state.carts = state.carts.finished(.failure(error))
             state.status = StatusMessage("Couldn't load the listing carts: \(error.userMessage) Press r to retry.", kind: .error)
         }
         state.rebuildCartRows()
         return []
 
-    case .listingsPageLoaded(let cartID, let page, let result):
-        guard var drill = state.listings, drill.cart.id == cartID, drill.loadingPage == page else { return [] }
-        drill.loadingPage = nil
-        switch result {
-        case .success(let received):
-            drill.listings.append(contentsOf: received.items)
-            drill.error = nil
-            if let pagination = received.pagination {
-                drill.totalRows = pagination.totalRows
-                drill.nextPage = pagination.currentPage < pagination.totalPages ? page + 1 : nil
-            } else {
-                drill.totalRows = drill.listings.count
-                drill.nextPage = nil
-            }
-        case .failure(let error):
-            drill.error = error
-            state.status = StatusMessage("Couldn't load the listings of \(drill.cart.name): \(error.userMessage)", kind: .error)
-        }
-        state.listings = drill
-        state.rebuildListingRows()
-        return loadMoreListingsIfNeeded(&state)
+    case .listingsPageLoaded(let source, let page, let result):
+        return listingsPageLoaded(source, page: page, result, &state)
+
+    case .holdersLoaded(let listingIds, let workspace, let tick, let result):
+        return holdersLoaded(listingIds, workspace: workspace, tick: tick, result, &state)
+
+    case .listingLoaded(let id, let result):
+        return listingLoaded(id, result, &state)
+
+    case .writeFinished(let id, let outcome):
+        return finishWrite(id, outcome, &state)
 
     case .groupSwitched(let workspace, let result):
         return finishSwitch(to: workspace, result, &state)
@@ -97,7 +106,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         }
         if let retry = state.retry, retry.method == event.method, retry.path == event.path {
             state.retry = nil
-            if state.status?.kind == .progress, state.groupSwitch == nil { state.status = nil }
+            if state.status?.kind == .progress, state.groupSwitch == nil, state.writes.inFlight.isEmpty { state.status = nil }
         }
         return []
 
@@ -116,38 +125,72 @@ private func refreshAll(_ state: inout AppState) -> [AppEffect] {
     state.currentGroup = state.currentGroup.reloading
     state.carts = state.carts.reloading
     state.currentGroupRequest += 1
-    state.cartsRequest += 1
     if state.status?.kind == .error { state.status = nil }
     var effects: [AppEffect] = [
         .loadCurrentGroup(request: state.currentGroupRequest),
         .loadGroups,
-        .loadCarts(forGroup: state.currentWorkspace, request: state.cartsRequest),
+        nextCartsRequest(&state),
         .loadAccount,
     ]
-    if let cart = state.listings?.cart {
-        state.listings = CartListings(cart: cart)
-        state.rebuildListingRows()
-        effects += loadMoreListingsIfNeeded(&state)
+    effects += reloadListings(&state)
+    if let details = state.details {
+        state.details?.loading = true
+        effects += detailEffects(for: details.listingId, &state)
     }
     return effects
 }
 
-/// Asks for the next page of listings when the highlight comes near the end of what is loaded.
-private func loadMoreListingsIfNeeded(_ state: inout AppState) -> [AppEffect] {
-    guard var drill = state.listings, drill.loadingPage == nil, drill.error == nil,
-          let next = drill.nextPage else { return [] }
-    let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: .listings)
-    let remaining = state.rowCount(.listings) - (state.cursor(.listings).selected ?? 0)
-    guard remaining <= height + 5 || next == 1 else { return [] }
-    drill.loadingPage = next
-    state.listings = drill
-    return [.loadListingsPage(cartID: drill.cart.id, page: next)]
+/// A carts request, numbered, remembering the write tick it was asked at; for the workspace expected to be current
+/// (by default the one the server says is).
+func nextCartsRequest(_ state: inout AppState, expecting workspace: Workspace?? = .none) -> AppEffect {
+    state.cartsRequest += 1
+    state.cartsRequestTick = state.writes.tick
+    return .loadCarts(forGroup: workspace ?? state.currentWorkspace, request: state.cartsRequest)
+}
+
+/// Reads the carts again, keeping them (and the open listings) on screen meanwhile: after a failed write, the
+/// server's counts and names replace what the screen showed.
+func rereadCarts(_ state: inout AppState) -> [AppEffect] {
+    state.carts = state.carts.reloading
+    return [nextCartsRequest(&state)]
+}
+
+/// The carts of a fresh answer, with what this session changed since the request went out kept as the writes'
+/// answers left it: a cart touched since is the screen's version, a cart this session deleted since stays gone,
+/// and one it created since stays (see `WriteLedger.isStale`).
+func mergeCarts(_ server: [ListingCart], local: [ListingCart], since tick: Int, _ writes: WriteLedger) -> [ListingCart] {
+    let localByID = Dictionary(local.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    var merged: [ListingCart] = []
+    var seen = Set<String>()
+    for cart in server {
+        seen.insert(cart.id)
+        guard writes.isStale(.cart(cart.id), since: tick) else {
+            merged.append(cart)
+            continue
+        }
+        if let mine = localByID[cart.id] { merged.append(mine) }  // else: deleted here since
+    }
+    for cart in local where !seen.contains(cart.id) && writes.isStale(.cart(cart.id), since: tick) {
+        merged.append(cart)  // created here since
+    }
+    return merged
+}
+
+/// The carts changed: the open listings' title follows its cart's name.
+private func cartsChanged(_ state: inout AppState) {
+    if let cart = state.openCart { state.listings?.name = cart.name }
 }
 
 // MARK: - Switching groups
 
-private func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) -> [AppEffect] {
+func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) -> [AppEffect] {
     let name = state.displayName(of: workspace)
+    if !state.writes.isIdle {
+        // A change in flight landed, or will land, in the workspace it was sent to: switch once it is answered.
+        state.switchWaiting = workspace
+        state.status = StatusMessage("Switching to \(name) once the changes in flight are answered…", kind: .progress)
+        return []
+    }
     if var pending = state.groupSwitch {
         // One switch at a time; remember only the latest wish.
         pending.queued = pending.inFlight == workspace ? nil : workspace
@@ -182,6 +225,7 @@ private func finishSwitch(to workspace: Workspace, _ result: Result<Empty, Spark
         return [.switchGroup(to: queued)]
     }
     state.groupSwitch = nil
+    state.switchSettling = true
     if case .success = result {
         forgetCarts(&state)
     } else {
@@ -190,16 +234,22 @@ private func finishSwitch(to workspace: Workspace, _ result: Result<Empty, Spark
     // Either way, re-read what the server now has.
     state.currentGroup = state.currentGroup.reloading
     state.currentGroupRequest += 1
-    state.cartsRequest += 1
     let expected: Workspace? = result.isFailure ? state.currentWorkspace : workspace
-    return [.loadCurrentGroup(request: state.currentGroupRequest),
-            .loadCarts(forGroup: expected, request: state.cartsRequest)]
+    return [.loadCurrentGroup(request: state.currentGroupRequest), nextCartsRequest(&state, expecting: expected)]
 }
 
-/// The old carts belong to another group: never show them (or one of them, open) under this one.
+/// The old carts belong to another workspace: never show them (or one of them, open, or what they hold) under
+/// this one.
 private func forgetCarts(_ state: inout AppState) {
     state.carts = .loading(previous: nil)
     state.cartsWorkspace = nil
+    state.holders = [:]
+    state.details = nil
+    if state.dialog != nil {
+        // Its carts were the other workspace's: what it would have done no longer applies.
+        state.dialog = nil
+        state.status = StatusMessage("The group you act for changed on the server; nothing was changed. Try again here.", kind: .error)
+    }
     state.rebuildCartRows()
     if state.listings != nil {
         state.listings = nil
@@ -210,11 +260,10 @@ private func forgetCarts(_ state: inout AppState) {
 /// Asks again for the carts, those of the workspace the server says is current.
 private func reloadCarts(_ state: inout AppState) -> [AppEffect] {
     forgetCarts(&state)
-    state.cartsRequest += 1
-    return [.loadCarts(forGroup: state.currentWorkspace, request: state.cartsRequest)]
+    return [nextCartsRequest(&state)]
 }
 
-private extension Result {
+extension Result {
     var isFailure: Bool {
         if case .failure = self { return true }
         return false
@@ -234,6 +283,10 @@ private func highlight(_ workspace: Workspace, _ state: inout AppState) {
 
 private func handleKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
     if key == .ctrl("c") { return [.quit] }
+    if state.dialog != nil {
+        if case .mouse = key, !state.mouseEnabled { return [] }
+        return handleDialogKey(key, &state)
+    }
     if case .mouse(let event) = key {
         return state.mouseEnabled ? handleMouse(event, &state) : []
     }
@@ -243,11 +296,12 @@ private func handleKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
     if state.overlay != nil {
         return handleOverlayKey(key, &state)
     }
-    guard let command = state.keyMap.command(for: key) else { return [] }
+    guard let command = state.keyMap.command(for: key, in: state.keyContext) else { return [] }
     return perform(command, &state)
 }
 
 private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect] {
+    if state.details != nil, let effects = performInDetails(command, &state) { return effects }
     let list = state.focusedList
     let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: list)
     switch command {
@@ -270,14 +324,12 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
             return chooseWorkspace(state.workspace(of: row), &state)
         case .carts:
             guard let cart = state.highlightedCart else { return [] }
-            state.listings = CartListings(cart: cart)
-            state.cursors[.listings] = ListState()
-            state.filters[.listings] = nil
-            state.rebuildListingRows()
-            return loadMoreListingsIfNeeded(&state)
+            return openListings(ListingsView(cart: cart), &state)
         case .members, .listings:
             return []
         }
+    case .open:
+        return openDetails(&state)
     case .back:
         if !state.filter(list).isEmpty {
             state.filters[list] = nil
@@ -288,6 +340,14 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         } else if state.status != nil {
             state.status = nil
         }
+        return []
+    case .favorite, .reject, .addToCart, .remove:
+        return listingCommand(command, &state)
+    case .newCart, .rename, .delete:
+        return cartCommand(command, &state)
+    case .undo:
+        return undoLast(&state)
+    case .previousListing, .nextListing:
         return []
     case .refresh:
         return refreshAll(&state)
@@ -303,17 +363,26 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         state.overlayScroll = 0
         return []
     case .quit:
-        return [.quit]
+        return quit(&state)
     case .suspend:
         return [.suspend]
     }
 }
 
-private func move(_ list: ListID, by delta: Int, _ state: inout AppState) -> [AppEffect] {
+/// `q`: at once, unless changes are in flight — then once they are answered (a write cut off half way leaves the
+/// server's state unknown); `q` again quits at once.
+private func quit(_ state: inout AppState) -> [AppEffect] {
+    if state.writes.inFlight.isEmpty || state.quitWhenIdle { return [.quit] }
+    state.quitWhenIdle = true
+    state.status = StatusMessage("Quitting once the changes in flight are answered (q again quits now)…", kind: .progress)
+    return []
+}
+
+func move(_ list: ListID, by delta: Int, _ state: inout AppState) -> [AppEffect] {
     move(list, to: (state.cursor(list).selected ?? 0) + delta, &state)
 }
 
-private func move(_ list: ListID, to index: Int, _ state: inout AppState) -> [AppEffect] {
+func move(_ list: ListID, to index: Int, _ state: inout AppState) -> [AppEffect] {
     let before = state.cursor(list).selected
     state.cursors[list, default: ListState()].selected = index
     state.clampCursor(list)
@@ -354,7 +423,7 @@ private func editFilter(of list: ListID, _ key: Key, _ state: inout AppState) ->
 
 private func handleOverlayKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
     let last = max(state.overlayLineCount - 1, 0)
-    switch state.keyMap.command(for: key) {
+    switch state.keyMap.command(for: key, in: state.keyContext) {
     case .moveUp: state.overlayScroll = max(state.overlayScroll - 1, 0)
     case .moveDown: state.overlayScroll = min(state.overlayScroll + 1, last)
     case .pageUp: state.overlayScroll = max(state.overlayScroll - 10, 0)
@@ -362,13 +431,21 @@ private func handleOverlayKey(_ key: Key, _ state: inout AppState) -> [AppEffect
     case .top: state.overlayScroll = 0
     case .bottom: state.overlayScroll = last
     case .suspend: return [.suspend]
-    case .back, .help, .requestLog, .quit, .activate: state.overlay = nil
+    case .back, .help, .requestLog, .quit, .activate, .open: state.overlay = nil
     default: break
     }
     return []
 }
 
 private func handleMouse(_ event: MouseEvent, _ state: inout AppState) -> [AppEffect] {
+    if state.details != nil, state.overlay == nil {
+        switch event.kind {
+        case .wheelUp: scrollDetails(by: -3, &state)
+        case .wheelDown: scrollDetails(by: 3, &state)
+        case .press, .release: break
+        }
+        return []
+    }
     let layout = AppLayout(size: state.size, focus: state.focus)
     if event.kind == .press, let tab = layout.tab(atX: event.x, y: event.y) {
         state.focus = tab

@@ -12,16 +12,21 @@ public func render(_ state: AppState, into buffer: inout Buffer) {
         return
     }
     renderTitleBar(state, in: layout.titleBar, into: &buffer)
-    if let tabs = layout.tabs { renderTabs(state, in: tabs, into: &buffer) }
-    for (pane, rect) in layout.panes {
-        switch pane {
-        case .groups: renderPicker(state, in: rect, into: &buffer)
-        case .members: renderMembers(state, in: rect, into: &buffer)
-        case .carts: state.listings == nil ? renderCarts(state, in: rect, into: &buffer)
-                                           : renderListings(state, in: rect, into: &buffer)
+    if let details = state.details {
+        renderDetails(details, state, into: &buffer)
+    } else {
+        if let tabs = layout.tabs { renderTabs(state, in: tabs, into: &buffer) }
+        for (pane, rect) in layout.panes {
+            switch pane {
+            case .groups: renderPicker(state, in: rect, into: &buffer)
+            case .members: renderMembers(state, in: rect, into: &buffer)
+            case .carts: state.listings == nil ? renderCarts(state, in: rect, into: &buffer)
+                                               : renderListings(state, in: rect, into: &buffer)
+            }
         }
     }
     renderStatusBar(state, in: layout.statusBar, into: &buffer)
+    if let dialog = state.dialog { renderDialog(dialog, state, in: screen, into: &buffer) }
     switch state.overlay {
     case .help: renderHelp(state, in: screen, into: &buffer)
     case .requestLog: renderRequestLog(state, in: screen, into: &buffer)
@@ -57,8 +62,8 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     buffer.fill(area, style: Theme.title)
     let who = state.account.value?.name ?? (state.account.isLoading ? "…" : "unknown user")
     let label: String, group: String
-    if let pending = state.groupSwitch {
-        (label, group) = ("switching to ", "\(state.displayName(of: pending.queued ?? pending.inFlight))…")
+    if let target = state.switchWaiting ?? state.groupSwitch.map({ $0.queued ?? $0.inFlight }) {
+        (label, group) = ("switching to ", "\(state.displayName(of: target))…")
     } else if let workspace = state.currentWorkspace {
         (label, group) = ("acting for: ", state.displayName(of: workspace))
     } else {
@@ -91,6 +96,7 @@ private func renderStatusBar(_ state: AppState, in area: Rect, into buffer: inou
     guard !area.isEmpty else { return }
     var message = ""
     var style = Style.plain
+    var isRequestSummary = false
     if let list = state.editingFilter {
         message = "filter \(listName(list)): \(state.filter(list))▏"
         style = Theme.accent
@@ -103,9 +109,53 @@ private func renderStatusBar(_ state: AppState, in area: Rect, into buffer: inou
     } else if let last = state.requestLog.last {
         message = requestSummary(last)
         style = Theme.dim
+        isRequestSummary = true
     }
-    StatusBar(hints: state.keyMap.hints(for: state), message: message, messageStyle: style)
-        .render(in: area, into: &buffer)
+    let all = statusHints(state)
+    // `? help` is the last hint to go (it leads to every other key); the last request's summary yields to hints.
+    // Widths count each hint with the two spaces after it; the bar starts one column in.
+    func width(_ hint: KeyHint) -> Int { TextWidth.of(hint.key) + 1 + TextWidth.of(hint.label) + 2 }
+    let help = all.first { $0.label == state.keyMap.binding(.help)?.hint }
+    let helpWidth = help.map(width) ?? 0
+    if isRequestSummary, TextWidth.of(message) + 2 + all.map(width).reduce(0, +) - 1 > area.width { message = "" }
+    let messageRoom = max(area.width - 1 - helpWidth, 0)
+    if TextWidth.of(message) > messageRoom { message = TextWidth.truncate(message, to: messageRoom) }
+    let room = area.width + 1 - (message.isEmpty ? 0 : TextWidth.of(message) + 2)
+    var hints: [KeyHint] = []
+    var used = helpWidth
+    for hint in all where hint != help {
+        if used + width(hint) > room { break }
+        hints.append(hint)
+        used += width(hint)
+    }
+    if let help, helpWidth <= room {
+        // In its place in the table's order.
+        let index = hints.firstIndex { hint in all.firstIndex(of: hint)! > all.firstIndex(of: help)! } ?? hints.count
+        hints.insert(help, at: index)
+    }
+    StatusBar(hints: hints, message: message, messageStyle: style).render(in: area, into: &buffer)
+}
+
+/// The hints for where the user is: a dialog's own keys, the overlay's, the filter's, or the key table's for the
+/// context (`u undo` only while there is something to undo).
+private func statusHints(_ state: AppState) -> [KeyHint] {
+    switch state.dialog {
+    case .addToCart?: return [KeyHint(key: "Enter", label: "add"), KeyHint(key: "↑↓", label: "choose"),
+                              KeyHint(key: "type", label: "filter"), KeyHint(key: "Esc", label: "cancel")]
+    case .cartName(let dialog)?:
+        let verb = if case .rename = dialog.purpose { "rename" } else { "create" }
+        return [KeyHint(key: "Enter", label: verb), KeyHint(key: "Esc", label: "cancel")]
+    case .confirmDelete?: return [KeyHint(key: "y", label: "delete"), KeyHint(key: "n/Esc", label: "keep")]
+    case nil: break
+    }
+    if state.editingFilter != nil {
+        return [KeyHint(key: "Enter", label: "keep filter"), KeyHint(key: "Esc", label: "clear filter")]
+    }
+    if state.overlay != nil {
+        return [KeyHint(key: "Esc", label: "close"), KeyHint(key: "↑↓", label: "scroll")]
+    }
+    let undo = state.keyMap.binding(.undo)?.hint
+    return state.keyMap.hints(in: state.keyContext).filter { $0.label != undo || !state.writes.undoStack.isEmpty }
 }
 
 private func listName(_ list: ListID) -> String {
@@ -288,52 +338,103 @@ private func cartsOwnerName(_ state: AppState) -> String? {
 
 private func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     let carts = state.carts.value ?? []
+    let frame = spinner(state)
+    let creating = state.writes.inFlight(for: .cartList).flatMap { pending -> String? in
+        guard case .createCart(let name, _) = pending.write else { return nil }
+        return "creating \(Format.quoted(name))…"
+    }
     ListPane(
         pane: .carts, list: .carts,
         title: cartsOwnerName(state).map { "\(Pane.carts.title) · \($0)" } ?? Pane.carts.title,
         count: carts.isEmpty ? nil : String(carts.count),
-        columns: [PaneColumn(header: "Name"), PaneColumn(header: "Listings", compactHeader: "#", alignment: .right, priority: 1),
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""),
+                  PaneColumn(header: "Listings", compactHeader: "#", alignment: .right, priority: 1),
                   PaneColumn(header: "Type", priority: 2)],
-        loading: state.groupSwitch != nil ? "switching…" : state.carts.isLoading ? "loading carts…" : nil,
+        loading: state.groupSwitch != nil ? "switching…" : creating ?? (state.carts.isLoading ? "loading carts…" : nil),
         failure: state.carts.error,
         emptyText: state.filter(.carts).isEmpty ? "no listing carts" : "no cart matches the filter"
     ) { index in
         let cart = carts[state.cartRows[index]]
-        return ListWidget.Row([cart.name, cart.listingCount.map(String.init) ?? "?", Format.kind(of: cart)])
+        let pending = pendingLabel(state.writes, .cart(cart.id))
+        return ListWidget.Row([cart.name, pending ?? "", cart.listingCount.map(String.init) ?? "?", Format.kind(of: cart)],
+                              marker: pending == nil ? "" : frame, style: pending == nil ? .plain : Theme.progress)
     }.render(state, in: area, into: &buffer)
 }
 
+/// "favoriting…", "removing… +1": the write in flight on a row, and how many key presses wait behind it.
+private func pendingLabel(_ writes: WriteLedger, _ key: WriteSubject) -> String? {
+    guard let pending = writes.inFlight(for: key) else { return nil }
+    let waiting = writes.queuedCount(for: key)
+    return WriteWords.rowLabel(pending.write) + (waiting > 0 ? " +\(waiting)" : "")
+}
+
+/// ★ in Favorites, ✗ in Rejects (! in both, after a failure half way), nothing when neither or not known yet.
+private func markSymbol(_ state: AppState, _ listingId: String) -> String {
+    switch state.marks(of: listingId).map({ ($0.favorite, $0.reject) }) {
+    case (true, false)?: "★"
+    case (false, true)?: "✗"
+    case (true, true)?: "!"
+    default: ""
+    }
+}
+
 private func renderListings(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
-    guard let drill = state.listings else { return }
-    let loaded = drill.listings.count
-    let listings = drill.listings
+    guard let view = state.listings else { return }
+    let loaded = view.listings.count
+    let listings = view.listings
+    let frame = spinner(state)
     ListPane(
-        pane: .carts, list: .listings, title: "\(drill.cart.name) · listings",
-        count: drill.totalRows.map { loaded < $0 ? "\(loaded) of \($0)" : "\($0)" } ?? (loaded > 0 ? "\(loaded)" : nil),
-        // Address first, then price, status (a long one cut: "Active Under…"), beds/baths and city as they fit.
-        columns: [PaneColumn(header: "Address"), PaneColumn(header: "City", priority: 4),
+        pane: .carts, list: .listings, title: "\(view.name) · listings",
+        count: view.totalRows.map { loaded < $0 ? "\(loaded) of \($0)" : "\($0)" } ?? (loaded > 0 ? "\(loaded)" : nil),
+        // Address first, then what is being done to it, price, status (a long one cut: "Active Under…"), beds/baths
+        // and city as they fit.
+        columns: [PaneColumn(header: "Address"), PaneColumn(header: ""), PaneColumn(header: "City", priority: 4),
                   PaneColumn(header: "Price", alignment: .right, priority: 1),
                   PaneColumn(header: "Beds/baths", priority: 3), PaneColumn(header: "Status", priority: 2, maxWidth: 13)],
-        loading: drill.loadingPage.map { $0 == 1 ? "loading listings…" : "loading more…" }, failure: drill.error,
-        emptyText: "no listings in this cart"
+        loading: view.loadingPage.map { $0 == 1 ? "loading listings…" : "loading more…" }, failure: view.error,
+        emptyText: state.filter(.listings).isEmpty ? "no listings in this cart" : "no listing matches the filter"
     ) { index in
         let listing = listings[state.listingRows[index]]
-        return ListWidget.Row([Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
-                               Format.bedsAndBaths(listing), Format.text(listing.status)])
+        let pending = pendingLabel(state.writes, .listing(listing.id))
+        return ListWidget.Row([Format.text(listing.address), pending ?? "", Format.text(listing.city), Format.price(listing.listPrice),
+                               Format.bedsAndBaths(listing), Format.text(listing.status)],
+                              marker: pending == nil ? markSymbol(state, listing.id) : frame,
+                              style: pending == nil ? .plain : Theme.progress)
     }.render(state, in: area, into: &buffer)
 }
 
 // MARK: - Overlays
 
-private func renderHelp(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {
-    let labelWidth = state.keyMap.bindings.map { TextWidth.of($0.label) }.max() ?? 0
-    var lines = state.keyMap.bindings.map { binding in
-        Paragraph.Line(TextWidth.pad(binding.label, to: labelWidth) + "  " + binding.summary)
+/// The help screen's lines: the keys grouped by where they work, each section under its scope's name.
+func helpLines(_ keyMap: KeyMap) -> [Paragraph.Line] {
+    let labelWidth = keyMap.bindings.map { TextWidth.of($0.label) }.max() ?? 0
+    var lines: [Paragraph.Line] = []
+    for (scope, bindings) in keyMap.helpSections {
+        if !lines.isEmpty { lines.append("") }
+        lines.append(Paragraph.Line(scope.name, style: Theme.title))
+        lines += bindings.map { Paragraph.Line("  " + TextWidth.pad($0.label, to: labelWidth) + "  " + $0.summary) }
     }
     lines.append("")
     lines.append(Paragraph.Line("Mouse: click to focus and select, wheel to scroll.", style: Theme.dim))
-    Popup(title: "Keys", lines: lines, footer: "Esc close", scroll: min(state.overlayScroll, max(lines.count - 1, 0)))
-        .render(in: screen, into: &buffer)
+    return lines
+}
+
+/// The help popup: every key by where it works, scrolled.
+func helpPopup(_ state: AppState, scroll: Int = 0) -> Popup {
+    let screen = Rect(size: state.size)
+    return Popup(title: "Keys", lines: helpLines(state.keyMap), footer: "Esc close",
+                 maxSize: Size(width: 80, height: max(screen.height - 2, 6)), scroll: scroll)
+}
+
+/// How far the help scrolls: until its last line is at the bottom of the popup.
+func helpScrollLimit(_ state: AppState) -> Int {
+    let popup = helpPopup(state)
+    let inner = popup.area(in: Rect(size: state.size)).inset(by: 1).inset(horizontal: 1, vertical: 0)
+    return max(Paragraph(lines: popup.lines).layout(width: inner.width).count - inner.height, 0)
+}
+
+private func renderHelp(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {
+    helpPopup(state, scroll: min(state.overlayScroll, helpScrollLimit(state))).render(in: screen, into: &buffer)
 }
 
 private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {

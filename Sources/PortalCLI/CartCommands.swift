@@ -46,7 +46,7 @@ extension CommandContext {
         let creation = await client.createCart(named: name, listingIds: listingIds)
         if let cart = creation.cart {
             if json { try printJSON(cart) } else {
-                say("Created the cart \(cart.name) with \(listingCount(cart.listingCount ?? listingIds.count)): id \(cart.id).")
+                say("Created the cart \(cart.name) with \(Format.listings(cart.listingCount ?? listingIds.count)): id \(cart.id).")
             }
         }
         switch creation {
@@ -90,11 +90,11 @@ extension CommandContext {
         let cart = try Choice.cart.resolve(text, among: try await client.listingCarts())
         try cart.checkRenamable("deleted")
         if !yes {
-            try await confirm("Delete the cart \(cart.name) (\(listingCount(cart.listingCount))) from \(try await workspaceName())? [y/N] ")
+            try await confirm("Delete the cart \(cart.name) (\(Format.listings(cart.listingCount))) from \(try await workspaceName())? [y/N] ")
         }
         try await client.deleteCart(id: cart.id)
         if json { return try printJSON(cart) }
-        say("Deleted the cart \(cart.name) (\(listingCount(cart.listingCount))).")
+        say("Deleted the cart \(cart.name) (\(Format.listings(cart.listingCount))).")
     }
 
     /// `cart add` and `cart remove`: "Added 2 listings to Weekend cabins (now 5); 1 was already there."
@@ -115,7 +115,7 @@ extension CommandContext {
             let note = unchanged == 0 ? "" : "; \(unchanged) \(unchanged == 1 ? "was" : "were") \(edit.unchangedWords)"
             say(changed.isEmpty
                 ? "Nothing to \(edit): \(unchanged == 1 ? "the listing is" : "the \(unchanged) listings are") \(edit.unchangedPlace) \(cart.name)\(count)."
-                : "\(edit.done.capitalized) \(listingCount(changed.count)) \(edit.preposition) \(cart.name)\(count)\(note).")
+                : "\(edit.done.capitalized) \(Format.listings(changed.count)) \(edit.preposition) \(cart.name)\(count)\(note).")
         }
         try report(change, edit, cart: cart, total: listingIds.count)
     }
@@ -191,12 +191,6 @@ extension Array where Element: Hashable {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }
-}
-
-/// "1 listing", "3 listings", "? listings".
-func listingCount(_ count: Int?) -> String {
-    guard let count else { return "? listings" }
-    return count == 1 ? "1 listing" : "\(count) listings"
 }
 
 extension ListingCart {

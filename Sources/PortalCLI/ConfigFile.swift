@@ -36,8 +36,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var mouse: Bool?
     /// `photos = "cells" | "auto" | "off"`.
     public var photos: PhotoMode?
-    /// Key overrides, in file order: each replaces the keys of one command.
-    public var keys: [(command: Command, keys: [Key], label: String)] = []
+    /// Key overrides, in file order: each replaces the keys of one command (`line`: where the file says so).
+    public var keys: [(command: Command, keys: [Key], label: String, line: Int)] = []
 
     public init() {}
 
@@ -125,7 +125,7 @@ public struct ConfigFile: Equatable, Sendable {
                     }
                     keys.append(key)
                 }
-                config.keys.append((command, keys, keys.map(KeyMap.describe).joined(separator: "/")))
+                config.keys.append((command, keys, keys.map(KeyMap.describe).joined(separator: "/"), number))
                 continue
             }
             switch (key, value) {
@@ -153,7 +153,42 @@ public struct ConfigFile: Equatable, Sendable {
                 throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, photos, and the [keys] table)")
             }
         }
+        try config.checkKeys(path: path)
         return config
+    }
+
+    /// The key table with the file's overrides must not give one key two commands where both work (`d` may remove a
+    /// listing and delete a cart: never in the same place). The error names the line of the override that made the
+    /// clash (the later one when both commands are overridden) and both ways out.
+    func checkKeys(path: String) throws(ConfigError) {
+        guard !keys.isEmpty else { return }
+        var keyMap = KeyMap.standard
+        for override in keys { keyMap.rebind(override.command, to: override.keys, label: override.label) }
+        guard let clash = keyMap.conflicts().first else { return }
+        let lines = Dictionary(keys.map { ($0.command, $0.line) }, uniquingKeysWith: { _, last in last })
+        let first = lines[clash.first] ?? 0, second = lines[clash.second] ?? 0
+        let (mine, other) = first >= second ? (clash.first, clash.second) : (clash.second, clash.first)
+        let place = clash.contexts == Set(KeyContext.allCases) ? "everywhere"
+            : "in " + KeyContext.allCases.filter(clash.contexts.contains).map(\.placeName).joined(separator: ", ")
+        let otherKeys = keyMap.binding(other)?.keys.filter { $0 != clash.key }.map { "\"\(KeySpec.name(of: $0))\"" } ?? []
+        let suggestion = otherKeys.isEmpty ? "" : " (e.g. \(other.rawValue) = [\(otherKeys.joined(separator: ", "))])"
+        throw ConfigError(path: path, line: max(first, second), message:
+            "\"\(KeySpec.name(of: clash.key))\" would be the key of both \(mine.rawValue) and \(other.rawValue) \(place): "
+            + "a key does one thing in one place. Choose another key for \(mine.rawValue), or give \(other.rawValue) "
+            + "other keys too\(suggestion).")
+    }
+}
+
+extension KeyContext {
+    /// Where the keys of a context work, in words.
+    var placeName: String {
+        switch self {
+        case .groups: "the groups pane"
+        case .members: "the members pane"
+        case .carts: "the carts pane"
+        case .listings: "the listings"
+        case .details: "a listing's details"
+        }
     }
 }
 
@@ -162,6 +197,31 @@ private let photoChoices = #"photos must be "cells", "auto" or "off""#
 
 /// Key names as written in the configuration file.
 public enum KeySpec {
+    /// How the file writes a key (the inverse of `parse`).
+    public static func name(of key: Key) -> String {
+        switch key {
+        case .char(" "): "space"
+        case .char(let c): String(c)
+        case .ctrl(let c): "ctrl-\(c)"
+        case .function(let n): "f\(n)"
+        case .up: "up"
+        case .down: "down"
+        case .left: "left"
+        case .right: "right"
+        case .home: "home"
+        case .end: "end"
+        case .pageUp: "pgup"
+        case .pageDown: "pgdn"
+        case .tab: "tab"
+        case .backTab: "shift-tab"
+        case .enter: "enter"
+        case .escape: "esc"
+        case .backspace: "backspace"
+        case .delete: "delete"
+        case .mouse, .paste, .resize, .unknown: KeyMap.describe(key)
+        }
+    }
+
     public static func parse(_ spec: String) -> Key? {
         let lower = spec.lowercased()
         let named: [String: Key] = [

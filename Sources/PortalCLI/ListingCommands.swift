@@ -62,7 +62,7 @@ extension CommandContext {
         let chosen = mark == .reject ? result.rejects : result.favorites
         guard let added = result.addedTo else {
             if result.removedFrom.isEmpty {
-                return "\(result.listingId) is already \(mark.words) (\(chosen.name): \(listingCount(chosen.listingCount)))."
+                return "\(result.listingId) is already \(mark.words) (\(chosen.name): \(Format.listings(chosen.listingCount)))."
             }
             let removed = result.removedFrom.map { "\($0.name) (now \($0.listingCount.map(String.init) ?? "?"))" }
             return "Took \(result.listingId) out of \(removed.joined(separator: " and "))."
@@ -92,62 +92,20 @@ struct ListingSheet {
     let carts: [ListingCart]
 
     var lines: [String] {
-        var lines = [headline]
-        let facts: [(String, String)] = [
-            ("Price", Format.price(listing.listPrice)),
-            ("Status", Format.text(listing.status)),
-            ("Beds", Format.count(listing.bedsTotal)),
-            ("Baths", Format.decimal(listing.bathsTotal)),
-            ("Area", Self.squareFeet(listing.buildingAreaTotal)),
-            ("Lot", Self.lot(listing.lotSize)),
-            ("Year built", Format.count(listing.yearBuilt)),
-            ("Type", propertyType),
-            ("MLS #", Format.text(listing.listingNumber)),
-            ("List office", Format.text(listing.listOfficeName)),
+        let facts = ListingFacts(listing)
+        var lines = [facts.headline]
+        let rows = facts.facts + [
             ("Listing Id", listing.id),
             ("In carts", carts.isEmpty ? "none in this workspace" : carts.map(\.name).joined(separator: ", ")),
         ]
-        let width = facts.map { TextWidth.of($0.0) }.max() ?? 0
-        lines += facts.map { "  " + TextWidth.pad($0.0, to: width, alignment: .left) + "  " + $0.1 }
+        let width = rows.map { TextWidth.of($0.0) }.max() ?? 0
+        lines += rows.map { "  " + TextWidth.pad($0.0, to: width, alignment: .left) + "  " + $0.1 }
         switch listing.publicRemarks {
         case .value(let remarks): lines += [""] + Self.wrap(remarks, width: 76).map { "  " + $0 }
         case .restricted: lines += ["", "  Remarks: \(Format.restricted)"]
         case .absent: break
         }
         return lines
-    }
-
-    /// "2036 Albee Street, Eureka, CA 95501".
-    var headline: String {
-        let place = [listing.stateOrProvince.value, listing.postalCode.value].compactMap { $0 }.joined(separator: " ")
-        let parts = [Format.text(listing.streetAddress), listing.city.value, place.isEmpty ? nil : place]
-        return parts.compactMap { $0 }.joined(separator: ", ")
-    }
-
-    var propertyType: String {
-        switch (listing.propertyTypeName.value, listing.propertyType.value) {
-        case (let name?, let code?): "\(name) (\(code))"
-        case (let name?, nil): name
-        case (nil, _): Format.text(listing.propertyType)
-        }
-    }
-
-    static func squareFeet(_ value: SparkValue<Double>) -> String {
-        value.value.map { grouped($0) + " sq ft" } ?? Format.text(value.map { String($0) })
-    }
-
-    static func lot(_ value: SparkValue<LotSize>) -> String {
-        guard let lot = value.value else { return Format.text(value.map { _ in "" }) }
-        switch lot.unit {
-        case .acres: return "\(Format.decimal(.value(lot.value))) acres"
-        case .squareFeet: return grouped(lot.value) + " sq ft"
-        case .other(let unit): return grouped(lot.value) + (unit.map { " \($0)" } ?? "")
-        }
-    }
-
-    /// 1933 → "1,933".
-    static func grouped(_ number: Double) -> String {
-        number.formatted(.number.precision(.fractionLength(0...2)).locale(Locale(identifier: "en_US")))
     }
 
     /// Words joined into lines of at most `width` columns (a longer word gets a line of its own).

@@ -179,7 +179,7 @@ import TerminalUI
         _ = state.press(.tab, .tab)
         #expect(state.focus == .carts)
         let effects = state.press(.enter)
-        #expect(effects == [.loadListingsPage(cartID: "K1", page: 1)])
+        #expect(effects == [.loadListingsPage(source: .cart(id: "K1"), page: 1)])
         #expect(state.focusedList == .listings)
         #expect(state.listings?.loadingPage == 1)
     }
@@ -187,15 +187,18 @@ import TerminalUI
     @Test func listingsPageInAsTheUserScrolls() {
         var state = Fixture.loadedState(size: Size(width: 120, height: 20))
         _ = state.press(.tab, .tab, .down, .down, .enter)   // "Lake houses", 40 listings
-        #expect(state.listings?.cart.id == "K3")
+        #expect(state.listings?.source.cartID == "K3")
         let first = (1...25).map(Fixture.listing)
-        let effects = reduce(&state, .listingsPageLoaded(cartID: "K3", page: 1, .success(Fixture.page(first, page: 1, totalRows: 40))))
+        let effects = reduce(&state, .listingsPageLoaded(source: .cart(id: "K3"), page: 1, .success(Fixture.page(first, page: 1, totalRows: 40))))
         #expect(state.rowCount(.listings) == 25)
         #expect(state.listings?.nextPage == 2)
-        #expect(effects.isEmpty, "page 2 waits until the highlight comes near the end")
+        // The page's marks: one request for the page's 25 listings; page 2 waits until the highlight comes near the end.
+        #expect(effects == [.loadHolders(listingIds: first.map(\.id), workspace: .group(id: "G-OZZY"), tick: 0)])
         let more = state.press(.end)
-        #expect(more == [.loadListingsPage(cartID: "K3", page: 2)])
-        _ = reduce(&state, .listingsPageLoaded(cartID: "K3", page: 2, .success(Fixture.page((26...40).map(Fixture.listing), page: 2, totalRows: 40))))
+        #expect(more == [.loadListingsPage(source: .cart(id: "K3"), page: 2)])
+        let second = reduce(&state, .listingsPageLoaded(source: .cart(id: "K3"), page: 2,
+                                                        .success(Fixture.page((26...40).map(Fixture.listing), page: 2, totalRows: 40))))
+        #expect(second == [.loadHolders(listingIds: (26...40).map { "L\($0)" }, workspace: .group(id: "G-OZZY"), tick: 0)])
         #expect(state.rowCount(.listings) == 40)
         #expect(state.listings?.nextPage == nil)
         #expect(state.press(.end).isEmpty)
@@ -204,7 +207,7 @@ import TerminalUI
     @Test func answersForAnotherCartAreDropped() {
         var state = Fixture.loadedState()
         _ = state.press(.tab, .tab, .enter)
-        _ = reduce(&state, .listingsPageLoaded(cartID: "K2", page: 1, .success(Fixture.page([Fixture.listing(1)], page: 1, totalRows: 1))))
+        _ = reduce(&state, .listingsPageLoaded(source: .cart(id: "K2"), page: 1, .success(Fixture.page([Fixture.listing(1)], page: 1, totalRows: 1))))
         #expect(state.rowCount(.listings) == 0)
         #expect(state.listings?.loadingPage == 1)
     }
@@ -289,9 +292,9 @@ import TerminalUI
 
     @Test func reboundKeysDriveCommands() {
         var state = Fixture.loadedState()
-        state.keyMap.rebind(.quit, to: [.char("x")], label: "x")
+        state.keyMap.rebind(.quit, to: [.char("Q")], label: "Q")
         #expect(state.press(.char("q")).isEmpty)
-        #expect(state.press(.char("x")) == [.quit])
+        #expect(state.press(.char("Q")) == [.quit])
     }
 
     @Test func resizingKeepsTheHighlightVisible() throws {

@@ -22,7 +22,7 @@ import TerminalUI
     static func listingsState(size: Size) -> AppState {
         var state = Fixture.loadedState(size: size)
         _ = state.press(.tab, .tab, .enter)
-        _ = reduce(&state, .listingsPageLoaded(cartID: "K1", page: 1,
+        _ = reduce(&state, .listingsPageLoaded(source: .cart(id: "K1"), page: 1,
                                                .success(Fixture.page((1...2).map(Fixture.listing), page: 1, totalRows: 2))))
         return state
     }
@@ -38,7 +38,7 @@ import TerminalUI
             "┃  Carl Contact             2┃│  Betty Buyer                         ││  Lake houses                          40 custom│",
             "┃● Ozzy Owner               3┃│                                      ││                                                │",
         ])
-        #expect(lines.last?.hasPrefix(" ↑↓/jk move  Tab pane  Enter use group  r refresh  / filter  L requests  ? help  q quit") == true)
+        #expect(lines.last?.hasPrefix(" ↑↓/jk move  Enter use group  Tab pane  r refresh  / filter  L requests  ? help  q quit") == true)
         #expect(lines.count == 40 && lines.allSatisfy { TextWidth.of($0) == 120 })
     }
 
@@ -67,7 +67,7 @@ import TerminalUI
             "┃                              ┃│                                              │",
             "┃                              ┃│                                              │",
             "┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛└──────────────────────────────────────────────┘",
-            " ↑↓/jk move  Tab pane  Enter use group  r refresh  / filter  L requests  ? help ",
+            " ↑↓/jk move  Enter use group  Tab pane  r refresh  / filter  L requests  ? help ",
         ])
     }
 
@@ -92,7 +92,7 @@ import TerminalUI
             "┃                      ┃│                                  │",
             "┃                      ┃│                                  │",
             "┗━━━━━━━━━━━━━━━━━━━━━━┛└──────────────────────────────────┘",
-            " ↑↓/jk move  Tab pane  Enter use group  r refresh  / filter ",
+            " ↑↓/jk move  Enter use group  Tab pane  r refresh  ? help   ",
         ])
     }
 
@@ -103,7 +103,7 @@ import TerminalUI
             "┏ Portal grou… ━ 3 ┓",
             "┃● Ozzy Owner     3┃",
             "┗━━━━━━━━━━━━━━━━━━┛",
-            " ↑↓/jk move         ",
+            " ↑↓/jk move  ? help ",
         ])
     }
 
@@ -140,7 +140,7 @@ import TerminalUI
             "│                              │┃                                              ┃",
             "│                              │┃                                              ┃",
             "└──────────────────────────────┘┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛",
-            " ↑↓/jk move  Tab pane  Esc back  r refresh  / filter  L requests  ? help  q quit",
+            " ↑↓/jk move  Enter details  f favorite  x reject  a add  d remove  ? help       ",
         ])
     }
 
@@ -232,7 +232,7 @@ import TerminalUI
             "┃  From the agent      ┃",
             "┃                      ┃",
             "┗━━━━━━━━━━━━━━━━━━━━━━┛",
-            " ↑↓/jk move  Tab pane   ",
+            " ↑↓/jk move  ? help     ",
         ])
     }
 
@@ -274,8 +274,9 @@ import TerminalUI
                                      context: RequestContext(method: "GET", path: "/v1/listingcarts"))
         _ = reduce(&state, .cartsLoaded(forGroup: nil, request: state.cartsRequest, .failure(failure)))
         let lines = Self.screen(state)
-        #expect(lines.contains { $0.contains("✗") && $0.contains("Press r to retry") })
+        #expect(lines.contains { $0.contains("│✗ The Spark API is having trouble (HTTP 503)") }, "in the pane")
         #expect(lines.last?.contains("Couldn't load the listing carts") == true)
+        #expect(lines.last?.hasPrefix(" ? help ") == true, "the way to every key stays")
         #expect(lines.contains { $0.contains("Possibilities") }, "the carts the server last sent stay on screen")
     }
 
@@ -296,7 +297,7 @@ import TerminalUI
     }
 
     @Test func helpIsGeneratedFromTheKeyTable() {
-        var state = Fixture.loadedState(size: Size(width: 100, height: 30))
+        var state = Fixture.loadedState(size: Size(width: 100, height: 50))
         _ = state.press(.char("?"))
         let text = Self.screen(state).joined(separator: "\n")
         for binding in state.keyMap.bindings {

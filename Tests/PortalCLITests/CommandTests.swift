@@ -173,13 +173,25 @@ let seedGroupID = "20130919194721820379000000"
         #expect(!result.err.contains("secret-token-value"))
     }
 
-    @Test func aBadConfigFileIsAConfigurationError() async throws {
+    /// `groups --demo` with a configuration file holding `text`.
+    private func groupsWithConfigFile(_ text: String) async throws -> (status: PortalCLI.ExitStatus, out: String, err: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sp-\(UUID())")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("spark-portal"), withIntermediateDirectories: true)
-        try "endpoint = nope\n".write(to: directory.appendingPathComponent("spark-portal/config.toml"), atomically: true, encoding: .utf8)
-        let result = try await run(.groups(json: true), ["--demo"], environment: ["XDG_CONFIG_HOME": directory.path])
+        try text.write(to: directory.appendingPathComponent("spark-portal/config.toml"), atomically: true, encoding: .utf8)
+        return try await run(.groups(json: true), ["--demo"], environment: ["XDG_CONFIG_HOME": directory.path])
+    }
+
+    @Test func aBadConfigFileIsAConfigurationError() async throws {
+        let result = try await groupsWithConfigFile("endpoint = nope\n")
         #expect(result.status == .configuration)
         #expect(result.err.contains("config.toml:1:"))
+    }
+
+    @Test func aKeyBoundTwiceInOnePlaceIsAConfigurationError() async throws {
+        let result = try await groupsWithConfigFile("[keys]\nquit = \"j\"\n")
+        #expect(result.status == .configuration)
+        #expect(result.status.rawValue == 78)
+        #expect(result.err.contains("config.toml:2: \"j\" would be the key of both quit and down everywhere"))
     }
 
     @Test func theLogFileHasTheRequestsAndNotTheToken() async throws {

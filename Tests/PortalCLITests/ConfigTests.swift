@@ -14,7 +14,7 @@ import TerminalUI
             mouse = true
 
             [keys]
-            quit = "x"
+            quit = "Q"
             down = ["j", "ctrl-n", "down"]
             """, path: "config.toml")
         #expect(config.endpoint == "https://sparkapi.com")
@@ -49,6 +49,41 @@ import TerminalUI
             guard let error = error as? ConfigError else { return false }
             return error.line == line && error.message.contains(message)
                 && error.description.hasPrefix("/home/u/.config/spark-portal/config.toml:\(line): ")
+        }
+    }
+
+    /// A key that would run two commands in one place is a mistake: the line of the override that made the clash,
+    /// both commands, where they clash, and the two ways out.
+    @Test(arguments: [
+        ("[keys]\nquit = \"j\"", 2, #""j" would be the key of both quit and down everywhere"#),
+        ("[keys]\nhelp = \"?\"\nfilter = \"?\"", 3, #""?" would be the key of both filter and help in the groups pane, the members pane, the carts pane, the listings"#),
+        ("[keys]\n\ndown = [\"n\", \"ctrl-n\"]", 3, #""n" would be the key of both down and new-cart in the carts pane"#),
+        ("[keys]\nremove = \"x\"", 2, #""x" would be the key of both remove and reject in the listings"#),
+    ])
+    func aKeyForTwoCommandsInOnePlaceNamesTheLine(text: String, line: Int, message: String) {
+        #expect {
+            _ = try ConfigFile.parse(text, path: "/c.toml")
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.line == line && error.message.hasPrefix(message)
+                && error.message.contains("a key does one thing in one place")
+        }
+    }
+
+    @Test func aKeyMayDoDifferentThingsInDifferentPlaces() throws {
+        // d: remove in the listings, delete in the carts; x may delete a cart while it rejects a listing.
+        let config = try ConfigFile.parse("[keys]\ndelete = \"x\"\nquit = \"j\"\ndown = [\"down\", \"ctrl-n\"]", path: "c")
+        #expect(config.keys.map(\.command) == [.delete, .quit, .moveDown])
+        #expect(config.keys.map(\.line) == [2, 3, 4])
+    }
+
+    @Test func theClashMessageSuggestsTheOtherCommandsRemainingKeys() {
+        #expect {
+            _ = try ConfigFile.parse("[keys]\nquit = \"j\"", path: "/c.toml")
+        } throws: { error in
+            (error as? ConfigError)?.description == #"/c.toml:2: "j" would be the key of both quit and down everywhere: "#
+                + #"a key does one thing in one place. Choose another key for quit, or give down other keys too "#
+                + #"(e.g. down = ["down"])."#
         }
     }
 
@@ -109,10 +144,12 @@ import TerminalUI
     }
 
     @Test func keyOverridesFromTheFileReachTheKeyMap() throws {
-        let file = try ConfigFile.parse("[keys]\nquit = \"x\"", path: "c")
+        let file = try ConfigFile.parse("[keys]\nquit = \"Q\"", path: "c")
         let settings = try Settings.resolve(options([]), environment: [:], file: file, outputIsTerminal: true)
-        #expect(settings.keyMap.command(for: .char("x")) == .quit)
-        #expect(settings.keyMap.command(for: .char("q")) == nil)
+        for context in KeyContext.allCases {
+            #expect(settings.keyMap.command(for: .char("Q"), in: context) == .quit)
+            #expect(settings.keyMap.command(for: .char("q"), in: context) == nil)
+        }
     }
 
     @Test(arguments: ["http://example.com", "http://10.0.0.1:8080", "ftp://sparkapi.com", "sparkapi.com", "https://"])
