@@ -1,5 +1,7 @@
 /// One request/response the client saw, for the request-log pane and `--log-file`.
-/// Holds no headers and no body, so never a token.
+/// Holds no headers, so never a token: what it keeps to repeat the request (`url`, `userAgent`, `body`) is what the
+/// request sent apart from the `Authorization` header, and a body is kept only when it holds no secret (never the
+/// token grant's, which carries the client secret and a code or refresh token).
 public struct RequestEvent: Sendable, Hashable {
     public var method: String
     /// Path and query, without the host.
@@ -13,10 +15,18 @@ public struct RequestEvent: Sendable, Hashable {
     public var attempt: Int
     /// A short reason when the exchange failed (`HTTP 429, Spark code 1550`, `connection refused`).
     public var errorSummary: String?
+    /// The server's `Message` (or an OAuth `error_description`), with every secret of the call already removed.
+    public var message: String?
+    /// The whole URL the request went to: the endpoint, the path and the query.
+    public var url: String?
+    /// The `X-SparkApi-User-Agent` it carried.
+    public var userAgent: String?
+    /// The JSON body of a write, as sent; nil for a request without one, and for one whose body holds a secret.
+    public var body: String?
 
     public init(
         method: String, path: String, status: Int?, sparkCode: Int?, duration: Duration, attempt: Int,
-        errorSummary: String?
+        errorSummary: String?, message: String? = nil, url: String? = nil, userAgent: String? = nil, body: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -25,6 +35,10 @@ public struct RequestEvent: Sendable, Hashable {
         self.duration = duration
         self.attempt = attempt
         self.errorSummary = errorSummary
+        self.message = message
+        self.url = url
+        self.userAgent = userAgent
+        self.body = body
     }
 }
 

@@ -238,6 +238,16 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// What the server said about the failure in its own words: an error envelope's `Message`, or the token
+    /// endpoint's `error_description` (secrets already removed).
+    public var serverMessage: String? {
+        switch self {
+        case .api(_, _, let message, _): message
+        case .oauth(_, let description, _): description
+        default: nil
+        }
+    }
+
     /// The short form used in `RequestEvent.errorSummary`.
     var summary: String {
         switch self {
