@@ -28,6 +28,15 @@ public enum AppAction: Sendable {
 
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
+
+    /// Live refresh (LiveReducer.swift): the wait before the next poll is over.
+    case pollDue
+    /// A poll's read of the open listings' first page, asked for at `tick` (`WriteLedger.tick`).
+    case listingsPageRefreshed(source: ListingSource, tick: Int, Result<Page<Listing>, SparkError>)
+    /// The marks of what changed (`LiveMark`) made by polls up to `generation` have been shown long enough.
+    case liveMarksExpired(generation: Int)
+    /// The runner now sends every request as this member (`AppEffect.actAs`); false when it has no token for them.
+    case actingAs(ActAsMember, switched: Bool)
 }
 
 /// A successful answer with nothing in it.
@@ -53,6 +62,16 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// Posts `.pollDue` after `delay` on the app's clock (the delay counted from when the effect starts).
+    case schedulePoll(after: Duration)
+    /// Reads the open listings' first page again for a poll (never cancels a page the user is scrolling to).
+    case refreshListingsPage(source: ListingSource, tick: Int)
+    /// Posts `.liveMarksExpired(generation:)` after `delay` on the app's clock.
+    case expireLiveMarks(generation: Int, after: Duration)
+    /// Sends every request from now on with this member's demo token (`MemberTokens`); answered by `.actingAs`.
+    case actAs(ActAsMember)
+    /// Puts text on the clipboard through the terminal (`TerminalBackend.copyToClipboard`).
+    case copyToClipboard(String)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -66,6 +85,9 @@ public enum AppEffect: Equatable, Sendable {
         case .loadListing: .details
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .schedulePoll: .pollTimer
+        case .refreshListingsPage: .livePage
+        case .expireLiveMarks, .actAs, .copyToClipboard: nil
         }
     }
 }
@@ -73,4 +95,5 @@ public enum AppEffect: Equatable, Sendable {
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
+    case pollTimer, livePage
 }

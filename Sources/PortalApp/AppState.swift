@@ -168,6 +168,10 @@ public struct AppState: Equatable, Sendable {
     public var cartsRequestTick = 0
     public var requestLog: [RequestEvent] = []
     public var retry: RetryNotice?
+    /// Live refresh: the poll in flight, its backoff, and the marks of what other members changed (Live.swift).
+    public var live = LiveState()
+    /// The presenter's tools: acting as another demo member, the request log's selection and details (Presenter.swift).
+    public var presenter = PresenterState()
 
     // The terminal.
     public var size: Size
@@ -270,7 +274,7 @@ public struct AppState: Equatable, Sendable {
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
             || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
-            || details?.loading == true
+            || details?.loading == true || live.poll != nil
     }
 
     // MARK: - Keeping derived rows in step

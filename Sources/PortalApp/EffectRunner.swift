@@ -42,6 +42,8 @@ public final class Mailbox: Sendable {
 public final class EffectRunner: Sendable {
     private let client: SparkClient
     private let mailbox: Mailbox
+    /// The demo members' tokens, for acting as one of them (`AppEffect.actAs`); nil outside `--demo`.
+    private let members: MemberTokens?
     /// The clock the app's timers run on: the spinner's tick now; polling and status messages that clear later.
     /// The real clock in the app; tests pass one they advance, so no test waits for time to pass.
     public let clock: any Clock<Duration>
@@ -63,10 +65,12 @@ public final class EffectRunner: Sendable {
     /// The page size used when paging in a cart's listings.
     public static let listingsPageSize = 25
 
-    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock()) {
+    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
+                members: MemberTokens? = nil) {
         self.client = client
         self.mailbox = mailbox
         self.clock = clock
+        self.members = members
     }
 
     /// Posts `action` every `interval` on the app's clock until the returned task is cancelled.
@@ -83,12 +87,18 @@ public final class EffectRunner: Sendable {
     public func run(_ effect: AppEffect) {
         let client = self.client
         let mailbox = self.mailbox
+        if case .actAs(let member) = effect {
+            // At once, on the loop's thread: the reads the answer asks for go with the new token.
+            mailbox.post(.actingAs(member, switched: members?.actAs(member) ?? false))
+            return
+        }
         let token = tasks.withLock { tasks -> Int in
             tasks.next += 1
             return tasks.next
         }
+        let timer = timer(for: effect)
         let task = Task {
-            let action = await Self.perform(effect, with: client)
+            let action = if let timer { await timer() } else { await Self.perform(effect, with: client) }
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
         }
@@ -127,6 +137,26 @@ public final class EffectRunner: Sendable {
         all.forEach { $0.cancel() }
     }
 
+    /// The wait of a timer effect, and what it posts when it is over; nil for other effects. The deadline counts from
+    /// now, when the reducer asked for it, not from when the task gets to run: a test that advances the clock after
+    /// an effect was asked for knows it has started.
+    private func timer(for effect: AppEffect) -> (@Sendable () async -> AppAction?)? {
+        let delay: Duration, action: AppAction
+        switch effect {
+        case .schedulePoll(let wait): (delay, action) = (wait, .pollDue)
+        case .expireLiveMarks(let generation, let wait): (delay, action) = (wait, .liveMarksExpired(generation: generation))
+        default: return nil
+        }
+        let sleep = Self.sleep(on: clock, for: delay)
+        return { (try? await sleep()) == nil ? nil : action }
+    }
+
+    private static func sleep<C: Clock>(on clock: C, for delay: Duration) -> @Sendable () async throws -> Void
+    where C.Duration == Duration {
+        let deadline = clock.now.advanced(by: delay)
+        return { try await clock.sleep(until: deadline, tolerance: nil) }
+    }
+
     private static func perform(_ effect: AppEffect, with client: SparkClient) async -> AppAction? {
         switch effect {
         case .loadAccount:
@@ -160,8 +190,14 @@ public final class EffectRunner: Sendable {
             return .listingLoaded(id: id, await capture { try await client.listing(id: id) })
         case .write(let id, let write):
             return .writeFinished(id: id, await perform(write, with: client))
-        case .quit, .suspend:
-            return nil
+        case .refreshListingsPage(let source, let tick):
+            return .listingsPageRefreshed(source: source, tick: tick, await capture {
+                switch source {
+                case .cart(let id): try await client.listingsPage(inCart: id, page: 1, limit: listingsPageSize)
+                }
+            })
+        case .quit, .suspend, .schedulePoll, .expireLiveMarks, .actAs, .copyToClipboard:
+            return nil  // the loop's own (quit, suspend, the clipboard), or done in `run` (timers, acting as)
         }
     }
 }

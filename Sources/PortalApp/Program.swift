@@ -17,12 +17,15 @@ public final class Program {
     private var ticker: Task<Void, Never>?
 
     /// - Parameter clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    /// - Parameter members: with `--demo`, the members the app can act as (`A`), with their tokens; the state learns
+    ///   only their names.
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
-                clock: any Clock<Duration> = ContinuousClock()) {
+                clock: any Clock<Duration> = ContinuousClock(), members: MemberTokens? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock)
+        self.state.presenter.demoMembers = members?.members ?? []
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, members: members)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -90,6 +93,8 @@ public final class Program {
             switch effect {
             case .quit:
                 return false
+            case .copyToClipboard(let text):
+                backend.copyToClipboard(text)
             case .suspend:
                 backend.suspend()
                 state.size = backend.size

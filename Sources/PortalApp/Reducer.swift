@@ -1,12 +1,13 @@
 import SparkAPI
 import TerminalUI
 
-/// The one update function: applies an action to the state and says what work to do next.
-/// Pure and synchronous — every behaviour of the app can be tested by calling it.
+/// The screen's update function: applies an action to the state and says what work to do next. Pure and
+/// synchronous. The app's one update function, `reduce` (LiveReducer.swift), calls it with live refresh and the
+/// presenter's tools around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
 /// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
-public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
         return refreshAll(&state)
@@ -98,6 +99,9 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
 
     case .groupSwitched(let workspace, let result):
         return finishSwitch(to: workspace, result, &state)
+
+    case .pollDue, .listingsPageRefreshed, .liveMarksExpired, .actingAs:
+        return []  // reduced by `reduce` (LiveReducer.swift, Presenter.swift)
 
     case .requestFinished(let event):
         state.requestLog.append(event)
@@ -271,7 +275,7 @@ extension Result {
 }
 
 /// Moves the picker highlight to a workspace's row.
-private func highlight(_ workspace: Workspace, _ state: inout AppState) {
+func highlight(_ workspace: Workspace, _ state: inout AppState) {
     guard let index = state.pickerRows.firstIndex(where: { state.workspace(of: $0) == workspace }) else { return }
     state.cursors[.groups, default: ListState()].selected = index
     state.clampCursor(.groups)
@@ -366,6 +370,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         return quit(&state)
     case .suspend:
         return [.suspend]
+    case .actAs:
+        return openActAs(&state)
     }
 }
 

@@ -27,6 +27,7 @@ public func render(_ state: AppState, into buffer: inout Buffer) {
     }
     renderStatusBar(state, in: layout.statusBar, into: &buffer)
     if let dialog = state.dialog { renderDialog(dialog, state, in: screen, into: &buffer) }
+    renderActAsChooser(state, in: screen, into: &buffer)
     switch state.overlay {
     case .help: renderHelp(state, in: screen, into: &buffer)
     case .requestLog: renderRequestLog(state, in: screen, into: &buffer)
@@ -65,7 +66,7 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     if let target = state.switchWaiting ?? state.groupSwitch.map({ $0.queued ?? $0.inFlight }) {
         (label, group) = ("switching to ", "\(state.displayName(of: target))…")
     } else if let workspace = state.currentWorkspace {
-        (label, group) = ("acting for: ", state.displayName(of: workspace))
+        (label, group) = ("acting for: ", state.displayName(of: workspace) + liveGroupSuffix(state))
     } else {
         (label, group) = ("acting for: ", state.currentGroup.error == nil ? "…" : "unknown")
     }
@@ -139,6 +140,7 @@ private func renderStatusBar(_ state: AppState, in area: Rect, into buffer: inou
 /// The hints for where the user is: a dialog's own keys, the overlay's, the filter's, or the key table's for the
 /// context (`u undo` only while there is something to undo).
 private func statusHints(_ state: AppState) -> [KeyHint] {
+    if let hints = presenterHints(state) { return hints }
     switch state.dialog {
     case .addToCart?: return [KeyHint(key: "Enter", label: "add"), KeyHint(key: "↑↓", label: "choose"),
                               KeyHint(key: "type", label: "filter"), KeyHint(key: "Esc", label: "cancel")]
@@ -154,8 +156,10 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
     if state.overlay != nil {
         return [KeyHint(key: "Esc", label: "close"), KeyHint(key: "↑↓", label: "scroll")]
     }
-    let undo = state.keyMap.binding(.undo)?.hint
-    return state.keyMap.hints(in: state.keyContext).filter { $0.label != undo || !state.writes.undoStack.isEmpty }
+    let undo = state.keyMap.binding(.undo)?.hint, actAs = state.keyMap.binding(.actAs)?.hint
+    return state.keyMap.hints(in: state.keyContext).filter { hint in
+        (hint.label != undo || !state.writes.undoStack.isEmpty) && (hint.label != actAs || state.presenter.isDemo)
+    }
 }
 
 private func listName(_ list: ListID) -> String {
@@ -356,8 +360,10 @@ private func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Bu
     ) { index in
         let cart = carts[state.cartRows[index]]
         let pending = pendingLabel(state.writes, .cart(cart.id))
-        return ListWidget.Row([cart.name, pending ?? "", cart.listingCount.map(String.init) ?? "?", Format.kind(of: cart)],
-                              marker: pending == nil ? "" : frame, style: pending == nil ? .plain : Theme.progress)
+        let changed = liveCartLabel(state, cart.id), count = liveCartCount(state, cart.id)
+        return ListWidget.Row([cart.name, pending ?? changed ?? "", count ?? cart.listingCount.map(String.init) ?? "?", Format.kind(of: cart)],
+                              marker: pending == nil ? "" : frame,
+                              style: pending != nil ? Theme.progress : changed != nil || count != nil ? Theme.accent : .plain)
     }.render(state, in: area, into: &buffer)
 }
 
@@ -396,10 +402,11 @@ private func renderListings(_ state: AppState, in area: Rect, into buffer: inout
     ) { index in
         let listing = listings[state.listingRows[index]]
         let pending = pendingLabel(state.writes, .listing(listing.id))
-        return ListWidget.Row([Format.text(listing.address), pending ?? "", Format.text(listing.city), Format.price(listing.listPrice),
+        let changed = liveListingLabel(state, listing.id)
+        return ListWidget.Row([Format.text(listing.address), pending ?? changed ?? "", Format.text(listing.city), Format.price(listing.listPrice),
                                Format.bedsAndBaths(listing), Format.text(listing.status)],
                               marker: pending == nil ? markSymbol(state, listing.id) : frame,
-                              style: pending == nil ? .plain : Theme.progress)
+                              style: pending != nil ? Theme.progress : changed != nil ? Theme.accent : .plain)
     }.render(state, in: area, into: &buffer)
 }
 
@@ -435,27 +442,4 @@ func helpScrollLimit(_ state: AppState) -> Int {
 
 private func renderHelp(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {
     helpPopup(state, scroll: min(state.overlayScroll, helpScrollLimit(state))).render(in: screen, into: &buffer)
-}
-
-private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {
-    let lines: [Paragraph.Line]
-    if state.requestLog.isEmpty {
-        lines = [Paragraph.Line("No requests yet.", style: Theme.dim)]
-    } else {
-        lines = state.requestLog.reversed().map { event in
-            let status = event.status.map(String.init) ?? "---"
-            let code = event.sparkCode.map { " code \($0)" } ?? ""
-            let attempt = event.attempt > 1 ? " try \(event.attempt)" : ""
-            let error = event.errorSummary.map { " · \($0)" } ?? ""
-            let milliseconds = String(Format.milliseconds(event.duration))
-            let text = "\(event.method.padding(toLength: 6, withPad: " ", startingAt: 0))\(status) "
-                + "\(TextWidth.pad(milliseconds, to: max(5, milliseconds.count), alignment: .right))ms  \(event.path)\(code)\(attempt)\(error)"
-            let failed = event.status.map { $0 >= 400 } ?? true
-            return Paragraph.Line(text, style: failed ? Theme.error : nil)
-        }
-    }
-    Popup(title: "Requests · newest first", lines: lines, footer: "Esc close",
-          maxSize: Size(width: max(screen.width - 4, 20), height: max(screen.height - 4, 6)),
-          scroll: min(state.overlayScroll, max(lines.count - 1, 0)))
-        .render(in: screen, into: &buffer)
 }

@@ -39,6 +39,12 @@ public struct SparkPortalCommand: AsyncParsableCommand {
 
     @OptionGroup public var options: GlobalOptions
 
+    @Option(name: .customLong("refresh-interval"), help: ArgumentHelp(
+        "Seconds between the TUI's re-reads of the workspace, to show what other members change (env "
+            + "SPARK_PORTAL_REFRESH_INTERVAL, config refresh_interval; default 20; 0 turns it off; fractions allowed).",
+        valueName: "seconds"))
+    public var refreshInterval: String?
+
     public init() {}
 
     /// The executable's entry point: parses the command line and runs the chosen command (the TUI when
@@ -59,7 +65,7 @@ public struct SparkPortalCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let status = await TUILauncher.run(options: options, console: .process)
+        let status = await TUILauncher.run(options: options, refreshInterval: refreshInterval, console: .process)
         if status != .success { throw ExitCode(status.rawValue) }
     }
 

@@ -6,9 +6,10 @@ import TerminalUI
 /// Starts the interactive interface: settings, session (and demo server), then the program loop on a
 /// thread of its own that owns ncurses, and everything stopped and restored afterwards.
 enum TUILauncher {
-    static func run(options: GlobalOptions, console: Console) async -> ExitStatus {
+    static func run(options: GlobalOptions, refreshInterval: String? = nil, console: Console) async -> ExitStatus {
         do {
             let settings = try SparkPortalCommand.resolveSettings(options, console: console)
+                .withRefreshInterval(flag: refreshInterval, environment: console.environment)
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw CLIError("The interactive interface needs a terminal; in scripts use a subcommand, "
                                + "e.g. `spark-portal groups --json`.", status: .usage)
@@ -24,9 +25,11 @@ enum TUILauncher {
             let outcome = await onOwnThread(stackSize: 8 << 20) { Result { () throws -> Void in
                 let backend = try NcursesBackend(options: .init(colors: settings.color ? .auto : .none, mouse: settings.mouse))
                 defer { backend.shutdown() }
-                let state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
+                var state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
                                      mouseEnabled: settings.mouse)
-                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state)
+                state.live.interval = settings.refreshInterval
+                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state,
+                                      members: session.demoMembers)
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
             } }

@@ -17,6 +17,7 @@ public final class InProcessScreen: ScreenDriver {
     public let clock: TestClock
     public let baseURL: URL
     private let backend: TestBackend
+    private let terminal: HeldSuspensionBackend
     private let client: SparkClient
     private let programEnded: Task<Void, Never>
     private let recorded: Recorded
@@ -27,7 +28,8 @@ public final class InProcessScreen: ScreenDriver {
         let notices = Mutex<[RetryNotice]>([])
     }
 
-    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration) throws {
+    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration,
+                 refreshInterval: Duration?, members: [DemoUser]) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -35,10 +37,13 @@ public final class InProcessScreen: ScreenDriver {
         // Retry waits sleep on the test clock, announced (the notice is drawn before the sleep begins); their jitter
         // is fixed, so the waits of a run are always the same.
         let retry = RetryPolicy(sleep: { try await clock.announcedSleep(for: $0) }, random: { 0.5 })
+        let tokens = SwitchableToken(StaticToken(token))
+        let memberTokens = members.isEmpty ? nil
+            : MemberTokens(members.map { (ActAsMember(id: $0.id, name: $0.name), $0.accessToken) }, provider: tokens)
         let client = try SparkClient.live(
             configuration: SparkClientConfiguration(baseURL: baseURL, userAgent: "spark-portal-tests",
                                                     requestTimeout: requestTimeout, retry: retry),
-            tokens: StaticToken(token),
+            tokens: tokens,
             onEvent: { event in
                 recorded.events.withLock { $0.append(event) }
                 mailbox.post(.requestFinished(event))
@@ -48,14 +53,18 @@ public final class InProcessScreen: ScreenDriver {
                 mailbox.post(.retryScheduled(notice))
             })
         let backend = TestBackend(size: size)
+        let terminal = HeldSuspensionBackend(backend)
         let host = baseURL.host ?? baseURL.absoluteString
         self.backend = backend
+        self.terminal = terminal
         self.client = client
         self.recorded = recorded
         programEnded = Task {
             await onOwnThread {
-                let program = Program(backend: backend, client: client, mailbox: mailbox,
-                                      state: AppState(size: size, endpointHost: host), clock: clock)
+                var state = AppState(size: size, endpointHost: host)
+                state.live.interval = refreshInterval
+                let program = Program(backend: terminal, client: client, mailbox: mailbox, state: state, clock: clock,
+                                      members: memberTokens)
                 program.run()
                 backend.shutdown()
             }
@@ -64,10 +73,13 @@ public final class InProcessScreen: ScreenDriver {
 
     /// Runs the app against a demo server started in this process with `configuration`, whose clock is the
     /// scenario's test clock (unless `serverOnTestClock` is false: then it keeps real time, for real latency), and
-    /// always tears both down. `token` is the user the app signs in as.
+    /// always tears both down. `token` is the user the app signs in as. `refreshInterval` turns live refresh on (off by
+    /// default: a scenario advancing the clock for other reasons would poll). With `actAs`, the app can act as the data
+    /// set's other members (`A`), as with `--demo`.
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
+        refreshInterval: Duration? = nil, actAs: Bool = false,
         _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
@@ -76,7 +88,8 @@ public final class InProcessScreen: ScreenDriver {
         let server = try await DemoServer.start(configuration)
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
-                                       requestTimeout: requestTimeout) { try await body($0, server) }
+                                       requestTimeout: requestTimeout, refreshInterval: refreshInterval,
+                                       members: actAs ? configuration.dataSet.users : []) { try await body($0, server) }
             await server.stop()
             return result
         } catch {
@@ -88,9 +101,11 @@ public final class InProcessScreen: ScreenDriver {
     /// Runs the app against `endpoint` (a server the test runs itself, or none yet), and always tears it down.
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
-        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), _ body: (InProcessScreen) async throws -> T
+        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), refreshInterval: Duration? = nil,
+        members: [DemoUser] = [], _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
-        let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout)
+        let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
+                                         refreshInterval: refreshInterval, members: members)
         do {
             let result = try await body(screen)
             await screen.close()
@@ -104,6 +119,7 @@ public final class InProcessScreen: ScreenDriver {
     /// Ends the program if it still runs (Ctrl-C, the app's quit key), then the client; stops the clock, which
     /// ends whatever still sleeps on it (a stalled answer on the server).
     private func close() async {
+        terminal.resume()
         backend.enqueue(keys: [.ctrl("c")])
         await programEnded.value
         clock.stop()
@@ -181,8 +197,79 @@ public final class InProcessScreen: ScreenDriver {
         }
     }
 
+    /// From now on Ctrl-Z holds the program inside its suspension (as a stopped process is held until `fg`) until
+    /// `resume()`; `waitUntilSuspended()` returns once it is there.
+    public func holdSuspensions() { terminal.holdSuspensions() }
+    public func waitUntilSuspended() async { await terminal.waitUntilSuspended() }
+    /// Ends a held suspension: the program carries on, as after `fg`.
+    public func resume() { terminal.resume() }
+
+    /// Every OSC 52 sequence the app sent to the terminal (`y` in the request log).
+    public var clipboardWrites: [String] { backend.clipboardWrites }
+
     /// Every exchange the client reported so far (what the app's request log shows).
     public var requestEvents: [RequestEvent] { recorded.events.withLock { $0 } }
     /// Every retry wait the client announced so far.
     public var retryNotices: [RetryNotice] { recorded.notices.withLock { $0 } }
+}
+
+/// The test terminal, whose Ctrl-Z can be held: a stopped process does nothing until `fg`, so a held suspension keeps
+/// the program loop inside `suspend()` — nothing it would start can start — until the test resumes it.
+final class HeldSuspensionBackend: TerminalBackend, Sendable {
+    private struct Gate {
+        var holding = false
+        var suspended = false
+        var watchers: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let inner: TestBackend
+    private let gate = Mutex(Gate())
+    /// The loop's thread waits here while suspended: it is a thread of its own, never the cooperative pool's.
+    private let wake = DispatchSemaphore(value: 0)
+
+    init(_ inner: TestBackend) {
+        self.inner = inner
+    }
+
+    var size: Size { inner.size }
+    var wakeup: Wakeup { inner.wakeup }
+    var colorSupport: ColorSupport { inner.colorSupport }
+    func draw(_ buffer: Buffer) { inner.draw(buffer) }
+    func nextEvent(timeout: Duration?) -> TerminalEvent? { inner.nextEvent(timeout: timeout) }
+    func shutdown() { inner.shutdown() }
+    func copyToClipboard(_ text: String) { inner.copyToClipboard(text) }
+
+    func suspend() {
+        inner.suspend()
+        let watchers = gate.withLock { gate -> [CheckedContinuation<Void, Never>]? in
+            guard gate.holding else { return nil }
+            gate.suspended = true
+            defer { gate.watchers.removeAll() }
+            return gate.watchers
+        }
+        guard let watchers else { return }
+        watchers.forEach { $0.resume() }
+        wake.wait()
+    }
+
+    func holdSuspensions() { gate.withLock { $0.holding = true } }
+
+    func waitUntilSuspended() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = gate.withLock { gate in
+                if gate.suspended { return true }
+                gate.watchers.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func resume() {
+        let wasSuspended = gate.withLock { gate in
+            defer { gate.suspended = false; gate.holding = false }
+            return gate.suspended
+        }
+        if wasSuspended { wake.signal() }
+    }
 }
