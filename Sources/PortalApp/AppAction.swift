@@ -21,6 +21,9 @@ public enum AppAction: Sendable {
 
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
+
+    /// The cache's answers (Cache.swift).
+    case cache(CacheAction)
 }
 
 /// A successful answer with nothing in it.
@@ -40,6 +43,8 @@ public enum AppEffect: Equatable, Sendable {
     case loadListingsPage(cartID: String, page: Int)
     case quit
     case suspend
+    /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
+    case cache(CacheEffect)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -51,6 +56,7 @@ public enum AppEffect: Equatable, Sendable {
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .switchGroup, .quit, .suspend: nil
+        case .cache(let effect): effect.id
         }
     }
 }

@@ -156,6 +156,8 @@ public struct AppState: Equatable, Sendable {
     public var cartsRequest = 0
     public var requestLog: [RequestEvent] = []
     public var retry: RetryNotice?
+    /// The last-known workspace and the server's reachability (Cache.swift).
+    public var cache = CacheState()
 
     // The terminal.
     public var size: Size

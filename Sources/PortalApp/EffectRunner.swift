@@ -42,6 +42,8 @@ public final class Mailbox: Sendable {
 public final class EffectRunner: Sendable {
     private let client: SparkClient
     private let mailbox: Mailbox
+    /// Where the last-known workspace is kept (nil: nowhere).
+    private let cacheStore: (any WorkspaceCacheStore)?
     /// The clock the app's timers run on: the spinner's tick now; polling and status messages that clear later.
     /// The real clock in the app; tests pass one they advance, so no test waits for time to pass.
     public let clock: any Clock<Duration>
@@ -63,9 +65,11 @@ public final class EffectRunner: Sendable {
     /// The page size used when paging in a cart's listings.
     public static let listingsPageSize = 25
 
-    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock()) {
+    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
+                cache: (any WorkspaceCacheStore)? = nil) {
         self.client = client
         self.mailbox = mailbox
+        self.cacheStore = cache
         self.clock = clock
     }
 
@@ -83,12 +87,13 @@ public final class EffectRunner: Sendable {
     public func run(_ effect: AppEffect) {
         let client = self.client
         let mailbox = self.mailbox
+        let cacheStore = self.cacheStore
         let token = tasks.withLock { tasks -> Int in
             tasks.next += 1
             return tasks.next
         }
         let task = Task {
-            let action = await Self.perform(effect, with: client)
+            let action = await Self.perform(effect, with: client, cache: cacheStore)
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
         }
@@ -127,7 +132,8 @@ public final class EffectRunner: Sendable {
         all.forEach { $0.cancel() }
     }
 
-    private static func perform(_ effect: AppEffect, with client: SparkClient) async -> AppAction? {
+    private static func perform(_ effect: AppEffect, with client: SparkClient,
+                                cache: (any WorkspaceCacheStore)?) async -> AppAction? {
         switch effect {
         case .loadAccount:
             return .accountLoaded(await capture { try await client.myAccount() })
@@ -150,13 +156,15 @@ public final class EffectRunner: Sendable {
             return .listingsPageLoaded(cartID: cartID, page: page, await capture {
                 try await client.listingsPage(inCart: cartID, page: page, limit: listingsPageSize)
             })
+        case .cache(let effect):
+            return await perform(effect, with: client, store: cache)
         case .quit, .suspend:
             return nil
         }
     }
 }
 
-private func capture<Value>(_ body: () async throws -> Value) async -> Result<Value, SparkError> {
+func capture<Value>(_ body: () async throws -> Value) async -> Result<Value, SparkError> {
     do {
         return .success(try await body())
     } catch {

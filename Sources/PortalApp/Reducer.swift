@@ -1,9 +1,9 @@
 import SparkAPI
 import TerminalUI
 
-/// The one update function: applies an action to the state and says what work to do next.
-/// Pure and synchronous — every behaviour of the app can be tested by calling it.
-public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+/// The screen's update function: applies an action to the state and says what work to do next. Pure and
+/// synchronous. The app's one update function, `reduce` (CacheReducer.swift), calls it with the cache around it.
+func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
         return refreshAll(&state)
@@ -105,6 +105,9 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         state.retry = notice
         state.status = StatusMessage(Format.retry(notice), kind: .progress)
         return []
+
+    case .cache:
+        return []  // reduced by `reduce` (CacheReducer.swift)
     }
 }
 
@@ -147,6 +150,7 @@ private func loadMoreListingsIfNeeded(_ state: inout AppState) -> [AppEffect] {
 // MARK: - Switching groups
 
 private func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) -> [AppEffect] {
+    if state.refuseWriteWhileOffline() { return [] }
     let name = state.displayName(of: workspace)
     if var pending = state.groupSwitch {
         // One switch at a time; remember only the latest wish.
@@ -222,7 +226,7 @@ private extension Result {
 }
 
 /// Moves the picker highlight to a workspace's row.
-private func highlight(_ workspace: Workspace, _ state: inout AppState) {
+func highlight(_ workspace: Workspace, _ state: inout AppState) {
     guard let index = state.pickerRows.firstIndex(where: { state.workspace(of: $0) == workspace }) else { return }
     state.cursors[.groups, default: ListState()].selected = index
     state.clampCursor(.groups)
