@@ -22,6 +22,7 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 /// user_agent = "my-brokerage-portal"
 /// color = true
 /// mouse = false
+/// cache = true
 ///
 /// [keys]
 /// quit = "x"
@@ -32,13 +33,15 @@ public struct ConfigFile: Equatable, Sendable {
     public var userAgent: String?
     public var color: Bool?
     public var mouse: Bool?
+    /// Whether the TUI keeps the last-known workspace (`--no-cache` overrides true).
+    public var cache: Bool?
     /// Key overrides, in file order: each replaces the keys of one command.
     public var keys: [(command: Command, keys: [Key], label: String)] = []
 
     public init() {}
 
     public static func == (a: ConfigFile, b: ConfigFile) -> Bool {
-        a.endpoint == b.endpoint && a.userAgent == b.userAgent && a.color == b.color && a.mouse == b.mouse
+        a.endpoint == b.endpoint && a.userAgent == b.userAgent && a.color == b.color && a.mouse == b.mouse && a.cache == b.cache
             && a.keys.map(\.command) == b.keys.map(\.command) && a.keys.map(\.keys) == b.keys.map(\.keys)
     }
 
@@ -133,14 +136,15 @@ public struct ConfigFile: Equatable, Sendable {
                 config.userAgent = name
             case ("color", .bool(let flag)): config.color = flag
             case ("mouse", .bool(let flag)): config.mouse = flag
+            case ("cache", .bool(let flag)): config.cache = flag
             case ("endpoint", .bare(let word)), ("user_agent", .bare(let word)):
                 throw fail("'\(word)' is not a value: put text in double quotes, like \(key) = \"\(word)\"")
             case ("endpoint", _), ("user_agent", _): throw fail("\(key) must be a string in double quotes")
-            case (_, .bare(let word)) where ["color", "mouse"].contains(key) && ["true", "false"].contains(word.lowercased()):
+            case (_, .bare(let word)) where ["color", "mouse", "cache"].contains(key) && ["true", "false"].contains(word.lowercased()):
                 throw fail("\(key) must be true or false, in lower case (not \(word))")
-            case ("color", _), ("mouse", _): throw fail("\(key) must be true or false")
+            case ("color", _), ("mouse", _), ("cache", _): throw fail("\(key) must be true or false")
             default:
-                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, and the [keys] table)")
+                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, cache, and the [keys] table)")
             }
         }
         return config

@@ -65,6 +65,8 @@ public struct Settings: Equatable, Sendable {
     public var requestTimeout: Duration = SparkClientConfiguration().requestTimeout
     /// `--verbose`: every request and every retry wait on stderr.
     public var verbose = false
+    /// The TUI keeps the last-known workspace and starts from it (config `cache`; `--no-cache` turns it off).
+    public var cache = true
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
@@ -102,6 +104,7 @@ public struct Settings: Equatable, Sendable {
             settings.requestTimeout = try requestTimeout(text)
         }
         settings.verbose = options.verbose
+        settings.cache = file.cache ?? true
         return settings
     }
 
