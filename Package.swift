@@ -164,7 +164,7 @@ let package = Package(
         // Scenarios: the app in process against the demo server, and the real binaries in tmux.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "TerminalUI", "PortalApp", "SparkAPI", "SparkMock", "spark-portal", "spark-mock"]
+            dependencies: ["TestSupport", "TerminalUI", "PortalApp", "PortalCLI", "SparkAPI", "SparkMock", "spark-portal", "spark-mock"]
         ),
         .testTarget(
             name: "PortalCLITests",

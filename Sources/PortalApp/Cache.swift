@@ -105,6 +105,8 @@ public struct CacheState: Equatable, Sendable {
     public var groupPages: Int?
     /// Pages each workspace's carts took when last read.
     public var cartPages: [Workspace: Int] = [:]
+    /// Pages the carts on screen took (also when they came before the current group was known).
+    public var shownCartPages: Int?
     /// The first page of the cart opened last; `pageFromCache` while it is the cache's (not yet read again).
     public var cartPage: CachedCartPage?
     public var pageFromCache = false
@@ -112,8 +114,6 @@ public struct CacheState: Equatable, Sendable {
     public var listingsFromCache = false
     /// Something arrived since the last save.
     public var unsaved = false
-    /// A save is in flight: the next waits for it, so saves land in order.
-    public var saving = false
     /// How times are told ("cached 10:42"), and the day the session started: a cache from another day says its date.
     public var timeZone: TimeZone = .current
     public var sessionStart: Date?
@@ -127,7 +127,7 @@ public enum CacheEffect: Equatable, Sendable {
     case loadGroups(expectedPages: Int?)
     /// `AppEffect.loadCarts`, asking for `expectedPages` pages at once.
     case loadCarts(forGroup: Workspace?, request: Int, expectedPages: Int?)
-    /// Keep the workspace (off the loop's thread); answered by `CacheAction.saved`.
+    /// Keep the workspace (off the loop's thread, each save after the one before); answered by `CacheAction.saved`.
     case save(WorkspaceSnapshot)
 
     var id: EffectID? {

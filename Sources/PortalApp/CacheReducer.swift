@@ -74,6 +74,7 @@ extension AppState {
         cache.accountID = snapshot.account.id
         cache.groupPages = snapshot.groupPages
         cache.cartPages[snapshot.workspace] = snapshot.cartPages
+        cache.shownCartPages = snapshot.cartPages
         if let page = snapshot.openCart, snapshot.carts.contains(where: { $0.id == page.cartID }) {
             cache.cartPage = page
             cache.pageFromCache = true
@@ -145,9 +146,10 @@ private func reduceCache(_ action: CacheAction, _ state: inout AppState) -> [App
         let effects = reduceScreen(&state, .cartsLoaded(forGroup: workspace, request: request, result.map(\.items)))
         switch result {
         case .success(let list):
-            // Counted for the workspace they were shown for (when the screen took them).
-            if state.carts.isLoaded, request == state.cartsRequest, let shown = state.cartsWorkspace {
-                state.cache.cartPages[shown] = list.pageCount
+            // When the screen took them: counted for the workspace they are shown for, once that is known.
+            if state.carts.isLoaded, request == state.cartsRequest {
+                state.cache.shownCartPages = list.pageCount
+                if let shown = state.cartsWorkspace ?? state.currentWorkspace { state.cache.cartPages[shown] = list.pageCount }
                 state.cache.unsaved = true
             }
         case .failure(let error):
@@ -159,7 +161,6 @@ private func reduceCache(_ action: CacheAction, _ state: inout AppState) -> [App
     case .saved(let date, _):
         // The workspace saved is the one on screen, complete and the server's: known as of then (also when the
         // store could not write it; it has logged why).
-        state.cache.saving = false
         state.cache.asOf = date
         return []
     }
@@ -241,7 +242,7 @@ private func noteFailure(_ error: SparkError, _ state: inout AppState) {
     guard error.isUnreachable else { return }
     state.cache.offline = true
     guard let time = state.cache.asOfLabel else { return }
-    state.status = StatusMessage("Offline: showing the workspace as of \(time). \(error.userMessage) Press r to retry.",
+    state.status = StatusMessage("Offline: showing the workspace as of \(time); press r to retry. \(error.userMessage)",
                                  kind: .error)
 }
 
@@ -287,24 +288,23 @@ private func withPageCounts(_ effect: AppEffect, _ state: AppState) -> AppEffect
     }
 }
 
-/// Once everything has settled and every pane is the server's, what is on screen is saved: once per settled load, one
-/// save at a time (the next waits for the one in flight, so the latest lands last).
+/// Once everything has settled and every pane is the server's, what is on screen is saved: once per settled load (the
+/// runner writes saves in the order they were asked for, so the latest lands last).
 private func saveIfSettled(_ state: inout AppState) -> AppEffect? {
-    guard state.cache.unsaved, !state.cache.saving, !state.isBusy, state.cache.stale.isEmpty,
+    guard state.cache.unsaved, !state.isBusy, state.cache.stale.isEmpty,
           case .loaded(let account) = state.account, case .loaded(let groups) = state.groups,
           case .loaded(let current) = state.currentGroup, case .loaded(let carts) = state.carts,
-          state.cartsWorkspace == Workspace(current: current)
+          // Carts asked for before the current group was known are the server's current workspace's.
+          (state.cartsWorkspace ?? Workspace(current: current)) == Workspace(current: current)
     else { return nil }
-    let workspace = Workspace(current: current)
     // Only a page read in this session, of a cart still there: an older one would claim a time it was not read at.
     let openCart = state.cache.cartPage.flatMap { page in
         !state.cache.pageFromCache && carts.contains { $0.id == page.cartID } ? page : nil
     }
     let snapshot = WorkspaceSnapshot(
         account: account, groups: groups, groupPages: state.cache.groupPages ?? 1, currentGroup: current, carts: carts,
-        cartPages: state.cache.cartPages[workspace] ?? 1, openCart: openCart)
+        cartPages: state.cache.shownCartPages ?? 1, openCart: openCart)
     state.cache.unsaved = false
-    state.cache.saving = true
     return .cache(.save(snapshot))
 }
 

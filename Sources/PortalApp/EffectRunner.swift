@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import SparkAPI
 
@@ -48,6 +49,13 @@ public final class EffectRunner: Sendable {
     /// The real clock in the app; tests pass one they advance, so no test waits for time to pass.
     public let clock: any Clock<Duration>
     private let tasks = Mutex(InFlight())
+    /// Saves of the workspace: how many have not ended (`waitForSaves`), and the latest, which the next waits for.
+    private let saves = Mutex(Saves())
+
+    private struct Saves {
+        var pending = 0
+        var latest: Task<Void, Never>?
+    }
 
     /// The tasks in flight, numbered: the latest of each `EffectID`, and the others (switches) until they end.
     /// A struct, not a tuple, for the reason the mailbox's is (see `Mailbox.Inbox`).
@@ -92,11 +100,21 @@ public final class EffectRunner: Sendable {
             tasks.next += 1
             return tasks.next
         }
-        let task = Task {
+        // Saves land in the order they were asked for: each waits for the one before. (`run` is called from the loop's
+        // thread only, so no other save can come between reading the latest and replacing it.)
+        let isSave = if case .cache(.save) = effect { true } else { false }
+        let previousSave = isSave ? saves.withLock { saves in
+            saves.pending += 1
+            return saves.latest
+        } : nil
+        let task = Task { [self] in
+            await previousSave?.value
             let action = await Self.perform(effect, with: client, cache: cacheStore)
+            if isSave { saves.withLock { $0.pending -= 1 } }
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
         }
+        if isSave { saves.withLock { $0.latest = task } }
         let replaced = tasks.withLock { tasks -> Task<Void, Never>? in
             if let id = effect.id {
                 let previous = tasks.running[id]?.task
@@ -120,6 +138,15 @@ public final class EffectRunner: Sendable {
             } else {
                 tasks.untracked[token] = nil
             }
+        }
+    }
+
+    /// Blocks the calling thread (the program loop's, once it has ended) until every save of the workspace started so
+    /// far has ended, at most `timeout`: quitting right after a load settled still keeps it. A save is not cancelled.
+    public func waitForSaves(timeout: Duration = .seconds(2)) {
+        let deadline = ContinuousClock.now + timeout
+        while saves.withLock({ $0.pending }) > 0, ContinuousClock.now < deadline {
+            usleep(2_000)
         }
     }
 

@@ -57,6 +57,7 @@ public final class Program {
         }
         ticker?.cancel()
         runner.cancelAll()
+        runner.waitForSaves()
     }
 
     /// Ticks (`.tick`, every `tickInterval`) while something is in flight, so spinners move; none when idle.

@@ -35,7 +35,6 @@ enum TUILauncher {
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
             } }
-            await cache?.finishWrites()
             await session.close()
             try outcome.get()
             return .success

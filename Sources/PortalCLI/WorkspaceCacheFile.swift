@@ -26,12 +26,8 @@ public final class WorkspaceCacheFile: WorkspaceCacheStore {
     public var path: String { file.path }
     let file: PrivateFile
     private let log: @Sendable (String) -> Void
-    private let writes = Mutex(Writes())
-
-    private struct Writes {
-        var inFlight = 0
-        var pruned = false
-    }
+    /// Old files are pruned once per process.
+    private let pruned = Mutex(false)
 
     /// The file `name` in `directory`; `log` receives what went wrong (the session's log file).
     public init(directory: String, name: String, log: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -136,8 +132,6 @@ public final class WorkspaceCacheFile: WorkspaceCacheStore {
     }
 
     public func save(_ snapshot: WorkspaceSnapshot, at date: Date) async -> Bool {
-        writes.withLock { $0.inFlight += 1 }
-        defer { writes.withLock { $0.inFlight -= 1 } }
         return await onOwnThread { [self] in
             do {
                 let data = try Self.encode(snapshot, savedAt: date)
@@ -166,21 +160,12 @@ public final class WorkspaceCacheFile: WorkspaceCacheStore {
         try file.remove()
     }
 
-    /// Waits until every save in flight has ended (at most `timeout`): the TUI waits before it exits, so no save is
-    /// cut off half way (which would leave only a temporary file behind).
-    public func finishWrites(timeout: Duration = .seconds(2)) async {
-        let deadline = ContinuousClock.now + timeout
-        while writes.withLock({ $0.inFlight }) > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-    }
-
     /// Once per process, after a save: cache files of this directory not written for `unusedLifetime`, and temporary
     /// files older than an hour (a save cut off by a crash), are removed.
     private func pruneOnce() {
-        let first = writes.withLock { writes -> Bool in
-            defer { writes.pruned = true }
-            return !writes.pruned
+        let first = pruned.withLock { pruned -> Bool in
+            defer { pruned = true }
+            return !pruned
         }
         guard first else { return }
         Self.prune(directory: file.directory, now: Date(), keeping: file.path)
