@@ -221,3 +221,75 @@ import TestSupport
         }
     }
 }
+
+/// The same across real process runs: the real `spark-portal` in tmux (80×24) against the real `spark-mock`, its
+/// cache in a folder the three runs share.
+@Suite(.enabled(if: TmuxScreen.isAvailable, "tmux is not installed"))
+struct InstantStartInTheTerminalTests {
+    /// Run 1 (no latency) switches to Carl Contact's group, and the cache keeps it. Run 2's server has 1,500 ms of
+    /// latency and the data set's truth — Betty acts for her own workspace — so Carl's cached carts are on screen
+    /// first (marked, the ○ unconfirmed), then the server's own workspace replaces them. Run 3 has no server: the
+    /// workspace of run 2 under the offline banner, and a write refused.
+    @Test(.timeLimit(.minutes(2)))
+    func theRealBinaryStartsFromItsCacheAcrossRuns() async throws {
+        let shared = try TmuxScreen.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: shared) }
+        let environment = ["XDG_CACHE_HOME": shared.path]
+        let size = Size(width: 80, height: 24)
+        let port = try LoopbackPort.free()
+        let endpoint = "http://127.0.0.1:\(port)"
+
+        let server = try await MockServerProcess(["--data", "demo", "--port", "\(port)"])
+        let first = try await startPortalInTerminal(endpoint: endpoint, environment: environment, size: size)
+        try await first.waitFor("the first run") { isQuiet($0) && $0[0].contains("acting for: My own workspace") }
+        try await first.press(.down, .enter)  // Carl Contact
+        try await first.waitFor("Carl's carts") { lines in
+            isQuiet(lines) && lines[0].contains("Carl Contact's group") && lines.contains { $0.contains("Dream homes") }
+        }
+        try await first.press(.char("q"))
+        #expect(try await first.waitForExit().status == 0)
+        server.stop()
+        await server.ended()
+
+        // One private file, which holds no token.
+        let folder = shared.appendingPathComponent("spark-portal").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(files.count == 1 && files[0].hasSuffix(".json"), "\(files)")
+        #expect(mode(of: folder) == 0o700 && mode(of: folder + "/" + files[0]) == 0o600)
+        let text = try String(contentsOfFile: folder + "/" + files[0], encoding: .utf8)
+        #expect(text.contains("Dream homes") && !text.contains(demoToken))
+
+        let slow = try await MockServerProcess(["--data", "demo", "--port", "\(port)", "--latency-ms", "1500"])
+        let second = try await startPortalInTerminal(endpoint: endpoint, environment: environment, size: size)
+        let cached = try await second.waitFor("the cached carts") { lines in
+            lines[0].contains("cached") && lines[0].contains("refreshing") && lines.contains { $0.contains("Dream homes") }
+        }
+        #expect(cached.contains { $0.contains("○ Carl Contact") }, "\(cached.joined(separator: "\n"))")
+        let truth = try await second.waitFor("the server's truth") { lines in
+            isQuiet(lines) && !lines[0].contains("cached") && lines[0].contains("acting for: My own workspace")
+                && lines.contains { $0.contains("Weekend cabins") }
+        }
+        #expect(!truth.contains { $0.contains("Dream homes") })
+        #expect(truth.contains { $0.contains("● My own workspace") })
+        try await second.press(.char("q"))
+        #expect(try await second.waitForExit().status == 0)
+        slow.stop()
+        await slow.ended()
+
+        let third = try await startPortalInTerminal(endpoint: endpoint, environment: environment, size: size)
+        let offline = try await third.waitFor("the offline banner") { lines in
+            isQuiet(lines) && lines[0].contains("offline — as of") && lines.contains { $0.contains("Weekend cabins") }
+        }
+        #expect(offline.contains { $0.contains("○ My own workspace") })
+        try await third.press(.down, .enter)
+        try await third.waitFor("the refusal") { $0.last?.contains("offline: nothing was changed") == true }
+        try await third.press(.char("q"))
+        #expect(try await third.waitForExit().status == 0)
+    }
+
+    private func mode(of path: String) -> mode_t {
+        var info = stat()
+        stat(path, &info)
+        return info.st_mode & 0o777
+    }
+}
