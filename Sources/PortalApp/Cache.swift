@@ -119,6 +119,9 @@ public struct CacheState: Equatable, Sendable {
     public var sessionStart: Date?
 
     public init() {}
+
+    /// Something on screen is the cache's, not yet the server's: a pane, or the open cart's rows.
+    public var showsCachedData: Bool { !stale.isEmpty || listingsFromCache }
 }
 
 /// The cache's part in the loop: loads that learn page counts (and use them), and saves. See CacheReducer.swift.

@@ -14,7 +14,7 @@ func cacheActivity(_ state: AppState, activity: String, width: Int) -> String {
         guard let time else { return "offline \(activity)" }
         return narrow ? "offline \(time) \(activity)" : "offline — as of \(time) \(activity)"
     }
-    guard !cache.stale.isEmpty, let time else { return activity }
+    guard cache.showsCachedData, let time else { return activity }
     if narrow || !state.isBusy { return "cached \(time) \(activity)" }
     return "cached \(time) · refreshing \(activity)"
 }
@@ -22,7 +22,7 @@ func cacheActivity(_ state: AppState, activity: String, width: Int) -> String {
 /// The mark's style: a red banner offline, the progress colour while the cache's workspace is shown.
 func cacheActivityStyle(_ state: AppState) -> Style? {
     if state.cache.offline { return Theme.title.patched(with: Theme.offline) }
-    if !state.cache.stale.isEmpty, state.cache.asOf != nil { return Theme.title.patched(with: Theme.progress) }
+    if state.cache.showsCachedData, state.cache.asOf != nil { return Theme.title.patched(with: Theme.progress) }
     return nil
 }
 

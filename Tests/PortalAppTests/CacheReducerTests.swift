@@ -120,10 +120,14 @@ struct CachedFirstFrameTests {
         #expect(state.listings?.listings.map(\.id) == ["L1", "L2"])
         #expect(state.rowCount(.listings) == 2)
         #expect(state.rendered().contains("101 Birch"))
+        // Every pane answered meanwhile; the rows are still the cache's, and the title says so.
+        _ = state.answerStartUp()
+        #expect(state.rendered().lines[0].contains("cached 10:42"))
         // The server's first page replaces the cached rows (it does not follow them).
         _ = reduce(&state, .listingsPageLoaded(cartID: "K1", page: 1, .success(Fixture.page([Fixture.listing(7)], page: 1, totalRows: 1))))
         #expect(state.listings?.listings.map(\.id) == ["L7"])
         #expect(!state.cache.listingsFromCache)
+        #expect(!state.rendered().lines[0].contains("cached"))
         // Back, and into a cart whose page is not cached: nothing to show until the server answers.
         _ = state.press(.escape, .down)
         _ = state.press(.enter)
