@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "SparkMock", targets: ["SparkMock"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "PortalApp", targets: ["PortalApp"]),
+        // For the benchmarks (Benchmarks/): the workspace cache file as the app reads and writes it.
+        .library(name: "PortalCLI", targets: ["PortalCLI"]),
         .library(name: "PhotoCodec", targets: ["PhotoCodec"]),
         .library(name: "TerminalPictures", targets: ["TerminalPictures"]),
         .executable(name: "tui-demo", targets: ["tui-demo"]),
