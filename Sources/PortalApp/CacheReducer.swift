@@ -30,7 +30,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
 
 extension AppState {
     /// What a write refused offline says.
-    public static let offlineRefusal = "offline: nothing was changed. The server can't be reached; press r to try again."
+    public static let offlineRefusal = "offline: nothing was changed (the server can't be reached; r retries)"
 
     /// Every write path calls this first, before it changes anything or returns an effect:
     /// `if state.refuseWriteWhileOffline() { return [] }`. While the server cannot be reached it says so in the status
