@@ -225,8 +225,13 @@ public enum Login {
             }
             let expiryNote = login.expiresAt.map { $0 > Date() ? " " + Output.expiry($0, now: Date()) : "" } ?? ""
             var cacheNote = ""
-            if let cache = loginCache(login, account: settings.account, environment: console.environment), try cache.delete() {
-                cacheNote = "\nRemoved its cached workspace, \(cache.path)."
+            if let cache = loginCache(login, account: settings.account, environment: console.environment) {
+                // The tokens are gone: a cache that cannot be removed is said, not a failure of the logout.
+                do {
+                    if try cache.delete() { cacheNote = "\nRemoved its cached workspace, \(cache.path)." }
+                } catch {
+                    console.err("spark-portal: \(error.message) Its cached workspace is still there; delete it by hand.")
+                }
             }
             console.out("""
                 Logged out: removed the stored login '\(sanitize(settings.account))' for \(sanitize(login.endpoint)) from \(file.path).\(cacheNote)
