@@ -251,9 +251,17 @@ struct CacheSettingsTests {
         await stored.close()
         let token = try await session(["--endpoint", "http://127.0.0.1:9"], ["SPARK_ACCESS_TOKEN": "tok-123456"])
         #expect(token.cacheName == WorkspaceCacheFile.name(endpoint: URL(string: "http://127.0.0.1:9")!, token: "tok-123456"))
+        // The TUI's cache is that file in the cache folder, unless it is turned off or there is no folder for it.
+        var settings = token.settings
+        let tui = TUILauncher.workspaceCache(settings, session: token, environment: ["HOME": "/h"])
+        #expect(tui?.path == "/h/.cache/spark-portal/" + (token.cacheName ?? ""))
+        #expect(TUILauncher.workspaceCache(settings, session: token, environment: [:]) == nil)
+        settings.cache = false
+        #expect(TUILauncher.workspaceCache(settings, session: token, environment: ["HOME": "/h"]) == nil)
         await token.close()
         let demo = try await session(["--demo"], [:])
         #expect(demo.cacheName == nil)
+        #expect(TUILauncher.workspaceCache(demo.settings, session: demo, environment: ["HOME": "/h"]) == nil)
         await demo.close()
     }
 
