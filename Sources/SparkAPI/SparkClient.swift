@@ -221,24 +221,56 @@ public final class SparkClient: Sendable {
     ) async throws {
         let limit = min(max(configuration.pageSize, 1), Endpoints.maxPageSize)
         let pageLimit = max(configuration.lastPageNumber, 1)
-        try await withThrowingTaskGroup(of: (Int, Result<Page<Item>, any Error>).self) { group in
-            // The last page to read: the guess until page 1 answers, then the server's count (within Spark's
-            // limit), shrinking to the first page that comes back empty.
-            var last = min(max(expectedPages ?? 1, 1), pageLimit)
-            var firstPage: Page<Item>?
-            var claimed = 1
-            var next = 1
-            var inFlight = 0
-            var delivered = 0
-            var arrived: [Int: Result<Page<Item>, any Error>] = [:]
-            func progress(_ items: [Item], page: Int) -> ListProgress<Item> {
-                var cut: ListCut?
-                if page == last, last < claimed {
-                    cut = items.isEmpty ? .emptyPage(claimedPages: claimed) : .pageLimit(claimedPages: claimed)
-                }
-                return ListProgress(items: items, page: page, pageCount: last, totalRows: firstPage?.pagination?.totalRows,
-                                    cut: cut)
+        let guess = min(max(expectedPages ?? 1, 1), pageLimit)
+        // The last page to read: the guess until page 1 answers, then the server's count (within Spark's limit),
+        // shrinking to the first page that comes back empty.
+        var last = guess
+        var firstPage: Page<Item>?
+        var claimed = 1
+        var delivered = 0
+        var arrived: [Int: Result<Page<Item>, any Error>] = [:]
+        func progress(_ items: [Item], page: Int) -> ListProgress<Item> {
+            var cut: ListCut?
+            if page == last, last < claimed {
+                cut = items.isEmpty ? .emptyPage(claimedPages: claimed) : .pageLimit(claimedPages: claimed)
             }
+            return ListProgress(items: items, page: page, pageCount: last, totalRows: firstPage?.pagination?.totalRows, cut: cut)
+        }
+        /// Takes in one page's answer and delivers what can be delivered; true once the whole list is delivered.
+        func take(_ page: Int, _ result: Result<Page<Item>, any Error>) throws -> Bool {
+            arrived[page] = result
+            if page == 1 {
+                let first = try result.get()
+                firstPage = first
+                claimed = max(first.pagination?.totalPages ?? 1, 1)
+                last = min(claimed, pageLimit)
+            }
+            guard firstPage != nil else { return false }
+            // What arrived so far, in the light of page 1: a failure of a page of the list fails it; an empty page
+            // ends it (the server's count was wrong), and nothing after it is asked for.
+            for (held, heldResult) in arrived.sorted(by: { $0.key < $1.key }) where held <= last {
+                switch heldResult {
+                case .failure(let error): throw error
+                case .success(let heldPage) where heldPage.items.isEmpty: last = held
+                case .success: break
+                }
+            }
+            // Pages are delivered in order.
+            while delivered < last, let held = arrived.removeValue(forKey: delivered + 1) {
+                delivered += 1
+                deliver(progress(try held.get().items, page: delivered))
+            }
+            return delivered == last
+        }
+
+        var next = 1
+        if guess == 1 {
+            // No guess: page 1 alone first, in this task.
+            next = 2
+            if try take(1, .success(try await send(request(1, limit)))) { return }
+        }
+        try await withThrowingTaskGroup(of: (Int, Result<Page<Item>, any Error>).self) { group in
+            var inFlight = 0
             func startMore() {
                 while inFlight < max(configuration.maxConcurrentPages, 1), next <= last {
                     let page = next
@@ -252,30 +284,7 @@ public final class SparkClient: Sendable {
             startMore()
             while let (page, result) = try await group.next() {
                 inFlight -= 1
-                arrived[page] = result
-                if page == 1 {
-                    let first = try result.get()
-                    firstPage = first
-                    claimed = max(first.pagination?.totalPages ?? 1, 1)
-                    last = min(claimed, pageLimit)
-                }
-                if firstPage != nil {
-                    // What arrived so far, in the light of page 1: a failure of a page of the list fails it; an empty
-                    // page ends it (the server's count was wrong), and nothing after it is asked for.
-                    for (held, heldResult) in arrived.sorted(by: { $0.key < $1.key }) where held <= last {
-                        switch heldResult {
-                        case .failure(let error): throw error
-                        case .success(let heldPage) where heldPage.items.isEmpty: last = held
-                        case .success: break
-                        }
-                    }
-                }
-                // Pages are delivered in order, once page 1 has said how many there are.
-                while firstPage != nil, delivered < last, let held = arrived.removeValue(forKey: delivered + 1) {
-                    delivered += 1
-                    deliver(progress(try held.get().items, page: delivered))
-                }
-                if firstPage != nil, delivered == last {
+                if try take(page, result) {
                     group.cancelAll()  // pages asked for past the end (a guess too high, an empty page)
                     return
                 }
