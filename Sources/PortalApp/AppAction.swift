@@ -28,6 +28,9 @@ public enum AppAction: Sendable {
 
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
+
+    /// The cache's answers (Cache.swift).
+    case cache(CacheAction)
 }
 
 /// A successful answer with nothing in it.
@@ -53,6 +56,8 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
+    case cache(CacheEffect)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -66,6 +71,7 @@ public enum AppEffect: Equatable, Sendable {
         case .loadListing: .details
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .cache(let effect): effect.id
         }
     }
 }
