@@ -37,6 +37,8 @@ public enum AppAction: Sendable {
     case liveMarksExpired(generation: Int)
     /// The runner now sends every request as this member (`AppEffect.actAs`); false when it has no token for them.
     case actingAs(ActAsMember, switched: Bool)
+    /// The cache's answers (Cache.swift).
+    case cache(CacheAction)
 }
 
 /// A successful answer with nothing in it.
@@ -72,6 +74,8 @@ public enum AppEffect: Equatable, Sendable {
     case actAs(ActAsMember)
     /// Puts text on the clipboard through the terminal (`TerminalBackend.copyToClipboard`).
     case copyToClipboard(String)
+    /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
+    case cache(CacheEffect)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -88,6 +92,7 @@ public enum AppEffect: Equatable, Sendable {
         case .schedulePoll: .pollTimer
         case .refreshListingsPage: .livePage
         case .expireLiveMarks, .actAs, .copyToClipboard: nil
+        case .cache(let effect): effect.id
         }
     }
 }

@@ -172,6 +172,8 @@ public struct AppState: Equatable, Sendable {
     public var live = LiveState()
     /// The presenter's tools: acting as another demo member, the request log's selection and details (Presenter.swift).
     public var presenter = PresenterState()
+    /// The last-known workspace and the server's reachability (Cache.swift).
+    public var cache = CacheState()
 
     // The terminal.
     public var size: Size

@@ -17,15 +17,17 @@ public final class Program {
     private var ticker: Task<Void, Never>?
 
     /// - Parameter clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    /// - Parameter cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
     /// - Parameter members: with `--demo`, the members the app can act as (`A`), with their tokens; the state learns
     ///   only their names.
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
-                clock: any Clock<Duration> = ContinuousClock(), members: MemberTokens? = nil) {
+                clock: any Clock<Duration> = ContinuousClock(), cache: (any WorkspaceCacheStore)? = nil,
+                members: MemberTokens? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
         self.state.presenter.demoMembers = members?.members ?? []
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, members: members)
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache, members: members)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -59,6 +61,7 @@ public final class Program {
         }
         ticker?.cancel()
         runner.cancelAll()
+        runner.waitForSaves()
     }
 
     /// Ticks (`.tick`, every `tickInterval`) while something is in flight, so spinners move; none when idle.

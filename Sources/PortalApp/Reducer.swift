@@ -2,8 +2,8 @@ import SparkAPI
 import TerminalUI
 
 /// The screen's update function: applies an action to the state and says what work to do next. Pure and
-/// synchronous. The app's one update function, `reduce` (LiveReducer.swift), calls it with live refresh and the
-/// presenter's tools around it.
+/// synchronous. The app's one update function, `reduce` (LiveReducer.swift), calls it with live refresh, the
+/// presenter's tools and the cache (`reduceCaching`, CacheReducer.swift) around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
 /// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
@@ -118,6 +118,9 @@ func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
         state.retry = notice
         state.status = StatusMessage(Format.retry(notice), kind: .progress)
         return []
+
+    case .cache:
+        return []  // reduced by `reduce` (CacheReducer.swift)
     }
 }
 
@@ -188,6 +191,7 @@ private func cartsChanged(_ state: inout AppState) {
 // MARK: - Switching groups
 
 func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) -> [AppEffect] {
+    if state.refuseWriteWhileOffline() { return [] }
     let name = state.displayName(of: workspace)
     if !state.writes.isIdle {
         // A change in flight landed, or will land, in the workspace it was sent to: switch once it is answered.

@@ -25,6 +25,7 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 /// mouse = false
 /// photos = "cells"
 /// refresh_interval = 20
+/// cache = true
 ///
 /// [keys]
 /// quit = "x"
@@ -39,6 +40,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var photos: PhotoMode?
     /// `refresh_interval = 20` (seconds; fractions allowed; 0 turns live refresh off).
     public var refreshInterval: RefreshInterval?
+    /// Whether the TUI keeps the last-known workspace (`--no-cache` overrides true).
+    public var cache: Bool?
     /// Key overrides, in file order: each replaces the keys of one command (`line`: where the file says so).
     public var keys: [(command: Command, keys: [Key], label: String, line: Int)] = []
 
@@ -46,7 +49,7 @@ public struct ConfigFile: Equatable, Sendable {
 
     public static func == (a: ConfigFile, b: ConfigFile) -> Bool {
         a.endpoint == b.endpoint && a.userAgent == b.userAgent && a.color == b.color && a.mouse == b.mouse
-            && a.photos == b.photos && a.refreshInterval == b.refreshInterval
+            && a.photos == b.photos && a.refreshInterval == b.refreshInterval && a.cache == b.cache
             && a.keys.map(\.command) == b.keys.map(\.command) && a.keys.map(\.keys) == b.keys.map(\.keys)
     }
 
@@ -141,12 +144,13 @@ public struct ConfigFile: Equatable, Sendable {
                 config.userAgent = name
             case ("color", .bool(let flag)): config.color = flag
             case ("mouse", .bool(let flag)): config.mouse = flag
+            case ("cache", .bool(let flag)): config.cache = flag
             case ("endpoint", .bare(let word)), ("user_agent", .bare(let word)):
                 throw fail("'\(word)' is not a value: put text in double quotes, like \(key) = \"\(word)\"")
             case ("endpoint", _), ("user_agent", _): throw fail("\(key) must be a string in double quotes")
-            case (_, .bare(let word)) where ["color", "mouse"].contains(key) && ["true", "false"].contains(word.lowercased()):
+            case (_, .bare(let word)) where ["color", "mouse", "cache"].contains(key) && ["true", "false"].contains(word.lowercased()):
                 throw fail("\(key) must be true or false, in lower case (not \(word))")
-            case ("color", _), ("mouse", _): throw fail("\(key) must be true or false")
+            case ("color", _), ("mouse", _), ("cache", _): throw fail("\(key) must be true or false")
             case ("photos", .string(let word)):
                 guard let mode = PhotoMode(rawValue: word) else { throw fail("\(photoChoices) (not \"\(word)\")") }
                 config.photos = mode
@@ -162,7 +166,7 @@ public struct ConfigFile: Equatable, Sendable {
                 throw fail("refresh_interval: \(RefreshInterval.expected), without quotes")
             default:
                 throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, photos, refresh_interval, "
-                           + "and the [keys] table)")
+                           + "cache, and the [keys] table)")
             }
         }
         try config.checkKeys(path: path)

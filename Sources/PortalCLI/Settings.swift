@@ -75,6 +75,8 @@ public struct Settings: Equatable, Sendable {
     public var refreshInterval: Duration? = Settings.defaultRefreshInterval
 
     public static let defaultRefreshInterval: Duration = .seconds(20)
+    /// The TUI keeps the last-known workspace and starts from it (config `cache`; `--no-cache` turns it off).
+    public var cache = true
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
@@ -114,6 +116,7 @@ public struct Settings: Equatable, Sendable {
         settings.verbose = options.verbose
         settings.photos = file.photos ?? .auto
         if let interval = file.refreshInterval { settings.refreshInterval = interval.duration }
+        settings.cache = file.cache ?? true
         return settings
     }
 

@@ -45,6 +45,11 @@ public struct SparkPortalCommand: AsyncParsableCommand {
         valueName: "seconds"))
     public var refreshInterval: String?
 
+    @Flag(name: .customLong("no-cache"), help: """
+        The TUI neither reads nor writes its cache of the last-known workspace (config: cache = false).
+        """)
+    public var noCache = false
+
     public init() {}
 
     /// The executable's entry point: parses the command line and runs the chosen command (the TUI when
@@ -65,7 +70,8 @@ public struct SparkPortalCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let status = await TUILauncher.run(options: options, refreshInterval: refreshInterval, console: .process)
+        let status = await TUILauncher.run(options: options, refreshInterval: refreshInterval, noCache: noCache,
+                                           console: .process)
         if status != .success { throw ExitCode(status.rawValue) }
     }
 

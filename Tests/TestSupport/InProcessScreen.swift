@@ -28,8 +28,8 @@ public final class InProcessScreen: ScreenDriver {
         let notices = Mutex<[RetryNotice]>([])
     }
 
-    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration,
-                 refreshInterval: Duration?, members: [DemoUser]) throws {
+    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration, pageSize: Int,
+                 cache: (any WorkspaceCacheStore)?, refreshInterval: Duration?, members: [DemoUser]) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -42,7 +42,7 @@ public final class InProcessScreen: ScreenDriver {
             : MemberTokens(members.map { (ActAsMember(id: $0.id, name: $0.name), $0.accessToken) }, provider: tokens)
         let client = try SparkClient.live(
             configuration: SparkClientConfiguration(baseURL: baseURL, userAgent: "spark-portal-tests",
-                                                    requestTimeout: requestTimeout, retry: retry),
+                                                    requestTimeout: requestTimeout, retry: retry, pageSize: pageSize),
             tokens: tokens,
             onEvent: { event in
                 recorded.events.withLock { $0.append(event) }
@@ -63,8 +63,10 @@ public final class InProcessScreen: ScreenDriver {
             await onOwnThread {
                 var state = AppState(size: size, endpointHost: host)
                 state.live.interval = refreshInterval
+                // As the real launcher does: the cache read on the loop's thread, before the first frame.
+                if let cache { state.useCache(cache.load(), now: Date()) }
                 let program = Program(backend: terminal, client: client, mailbox: mailbox, state: state, clock: clock,
-                                      members: memberTokens)
+                                      cache: cache, members: memberTokens)
                 program.run()
                 backend.shutdown()
             }
@@ -73,13 +75,14 @@ public final class InProcessScreen: ScreenDriver {
 
     /// Runs the app against a demo server started in this process with `configuration`, whose clock is the
     /// scenario's test clock (unless `serverOnTestClock` is false: then it keeps real time, for real latency), and
-    /// always tears both down. `token` is the user the app signs in as. `refreshInterval` turns live refresh on (off by
-    /// default: a scenario advancing the clock for other reasons would poll). With `actAs`, the app can act as the data
-    /// set's other members (`A`), as with `--demo`.
+    /// always tears both down. `token` is the user the app signs in as; `pageSize` the client's rows per page; `cache`
+    /// where the app keeps its last-known workspace (read before the first frame, written after each settled load).
+    /// `refreshInterval` turns live refresh on (off by default: a scenario advancing the clock for other reasons would
+    /// poll). With `actAs`, the app can act as the data set's other members (`A`), as with `--demo`.
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
-        refreshInterval: Duration? = nil, actAs: Bool = false,
+        pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil, refreshInterval: Duration? = nil, actAs: Bool = false,
         _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
@@ -88,8 +91,10 @@ public final class InProcessScreen: ScreenDriver {
         let server = try await DemoServer.start(configuration)
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
-                                       requestTimeout: requestTimeout, refreshInterval: refreshInterval,
-                                       members: actAs ? configuration.dataSet.users : []) { try await body($0, server) }
+                                       requestTimeout: requestTimeout, pageSize: pageSize, cache: cache,
+                                       refreshInterval: refreshInterval, members: actAs ? configuration.dataSet.users : []) {
+                try await body($0, server)
+            }
             await server.stop()
             return result
         } catch {
@@ -101,11 +106,12 @@ public final class InProcessScreen: ScreenDriver {
     /// Runs the app against `endpoint` (a server the test runs itself, or none yet), and always tears it down.
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
-        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), refreshInterval: Duration? = nil,
-        members: [DemoUser] = [], _ body: (InProcessScreen) async throws -> T
+        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), pageSize: Int = 25,
+        cache: (any WorkspaceCacheStore)? = nil, refreshInterval: Duration? = nil, members: [DemoUser] = [],
+        _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
         let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
-                                         refreshInterval: refreshInterval, members: members)
+                                         pageSize: pageSize, cache: cache, refreshInterval: refreshInterval, members: members)
         do {
             let result = try await body(screen)
             await screen.close()
