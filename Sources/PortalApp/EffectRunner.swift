@@ -178,14 +178,8 @@ public final class EffectRunner: Sendable {
         case .expireLiveMarks(let generation, let wait): (delay, action) = (wait, .liveMarksExpired(generation: generation))
         default: return nil
         }
-        let sleep = Self.sleep(on: clock, for: delay)
+        let sleep = clock.sleepFromNow(for: delay)
         return { (try? await sleep()) == nil ? nil : action }
-    }
-
-    private static func sleep<C: Clock>(on clock: C, for delay: Duration) -> @Sendable () async throws -> Void
-    where C.Duration == Duration {
-        let deadline = clock.now.advanced(by: delay)
-        return { try await clock.sleep(until: deadline, tolerance: nil) }
     }
 
     private static func perform(_ effect: AppEffect, with client: SparkClient,
@@ -288,5 +282,13 @@ extension SparkError {
         case is CancellationError: self = .cancelled(context: nil)
         default: self = .transport(.other(String(describing: error)), host: "", context: RequestContext(method: "", path: ""))
         }
+    }
+}
+
+extension Clock where Duration == Swift.Duration {
+    /// A sleep until `delay` from now (now: when this is called, not when the sleep begins).
+    func sleepFromNow(for delay: Duration) -> @Sendable () async throws -> Void {
+        let deadline = now.advanced(by: delay)
+        return { try await self.sleep(until: deadline, tolerance: nil) }
     }
 }

@@ -81,7 +81,7 @@ public enum PollPart: Hashable, Sendable {
     init?(answeredBy action: AppAction) {
         switch action {
         case .currentGroupLoaded(let request, _): self = .currentGroup(request: request)
-        case .cartsLoaded(_, let request, _): self = .carts(request: request)
+        case .cartsLoaded(_, let request, _), .cache(.cartsLoaded(_, let request, _)): self = .carts(request: request)
         case .listingsPageRefreshed(let source, _, _): self = .listingsPage(source)
         case .holdersLoaded(let listingIds, _, let tick, _): self = .holders(listingIds: listingIds, tick: tick)
         default: return nil

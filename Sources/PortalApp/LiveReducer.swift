@@ -10,15 +10,18 @@ import TerminalUI
 // status line. A poll never moves the highlight, never closes what the user has open — except when the workspace
 // itself changed (the group, a deleted open cart, removal from the group), which the status says.
 
-/// The app's one update function: live refresh and the presenter's tools around the screen's reducer
-/// (`reduceScreen`).
+/// The app's one update function: applies an action to the state and says what work to do next. Pure and
+/// synchronous — every behaviour of the app can be tested by calling it. It is live refresh and the presenter's tools
+/// around the cache and the screen's reducer (`reduceCaching`, CacheReducer.swift).
 public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     if let effects = reducePresenter(action, &state) { return effects }
     let logWasOpen = state.overlay == .requestLog
-    var effects = reduceLive(action, &state, next: reduceScreen)
+    var effects = reduceLive(action, &state, next: reduceCaching)
     effects += observePresenter(action, &state)
     // The log opens on the newest request, and stays on it while newer ones come in above it.
     if !logWasOpen, state.overlay == .requestLog { pinRequestLogSelection(&state) }
+    // Lists read by the live and presenter parts ask for the pages the cache knows they take, as the screen's do.
+    if state.cache.enabled { effects = effects.map { withPageCounts($0, state) } }
     return effects
 }
 
@@ -252,6 +255,7 @@ private func removedFromGroup(_ state: inout AppState) -> [AppEffect] {
 private func failure(of action: AppAction) -> SparkError? {
     switch action {
     case .currentGroupLoaded(_, .failure(let error)), .cartsLoaded(_, _, .failure(let error)),
+         .cache(.cartsLoaded(_, _, .failure(let error))),
          .listingsPageRefreshed(_, _, .failure(let error)), .holdersLoaded(_, _, _, .failure(let error)):
         error
     default:
