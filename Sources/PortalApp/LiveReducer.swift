@@ -248,7 +248,9 @@ private func removedFromGroup(_ state: inout AppState) -> [AppEffect] {
     let group = state.displayName(of: workspace)
     state.live.removedFrom = group
     let effects = chooseWorkspace(.own, &state)
-    say(StatusMessage("You are no longer a member of \(group): going back to your own workspace…", kind: .progress), &state)
+    // In place of the switch's own words.
+    state.status = StatusMessage("You are no longer a member of \(group): going back to your own workspace…", kind: .progress)
+    state.live.notice = state.status
     return effects
 }
 
