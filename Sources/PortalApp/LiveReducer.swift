@@ -93,8 +93,7 @@ private func observe(_ action: AppAction, _ state: inout AppState) -> [AppEffect
         guard let group = state.live.removedFrom else { return [] }
         state.live.removedFrom = nil
         guard workspace == .own, case .success = result else { return [] }
-        state.status = StatusMessage("You are no longer a member of \(group) (the server says it is no longer valid): "
-                                     + "this is your own workspace now. Pick another group with Enter.")
+        state.status = StatusMessage("You are no longer a member of \(group): this is your own workspace now.")
         state.live.notice = state.status
         return [.loadGroups]
     default:
