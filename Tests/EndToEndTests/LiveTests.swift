@@ -138,3 +138,50 @@ import TestSupport
         }
     }
 }
+
+/// Two members in two real terminals on one spark-mock (README "Demonstrating a shared workspace"): what one does, the
+/// other sees within the interval, told in words, without pressing a key.
+@Suite struct LiveTerminalTests {
+    @Test(.timeLimit(.minutes(2)))
+    func oneMembersFavoriteIsTheOthersNewCountAndNotice() async throws {
+        let server = try await MockServerProcess(["--data", "demo"])
+        defer { server.stop() }
+        let endpoint = server.baseURL.absoluteString
+        let live = ["--refresh-interval", "0.5"]
+        let betty = try await startPortalInTerminal(endpoint: endpoint, arguments: live, token: DemoCredentials.demoAccessToken,
+                                                    logRequests: true)
+        let johnny = try await startPortalInTerminal(endpoint: endpoint, arguments: live, size: Size(width: 80, height: 24),
+                                                     token: LiveTests.johnny)
+        // Both choose Ozzy Owner's group: Betty's fourth row, Johnny's second.
+        try await betty.waitFor("Betty's first screen") { isQuiet($0) && $0.contains { $0.contains("Weekend cabins") } }
+        try await betty.press(.char("j"), .char("j"), .char("j"), .enter)
+        try await johnny.waitFor("Johnny's first screen") { $0[0].contains("Johnny Consumer") && $0.contains { $0.contains("Favorites") } }
+        try await johnny.press(.char("j"), .enter)
+        for screen in [betty, johnny] {
+            try await screen.waitFor("Ozzy's carts") { lines in
+                lines[0].contains("acting for: Ozzy Owner's group") && lines.contains { $0.contains("Possibilities") }
+            }
+        }
+        // Betty opens Possibilities and favorites its first listing.
+        try await betty.press(.tab, .tab, .char("j"), .enter)
+        try await betty.waitFor("Possibilities' listings") { paneTitle($0, pane: 2).contains("Possibilities · listings") && $0.contains { $0.contains("BIRCH") } }
+        try await betty.press(.char("f"))
+        let bettys = try await betty.waitFor("Betty's own words") { ($0.last ?? "").contains("Favorited") }
+        #expect(!(bettys.last ?? "").contains("Favorites: 2 → 3"))
+        // Johnny, without a key: the new count on the row and the notice in the status line.
+        let johnnys = try await johnny.waitFor("the new count and the notice") { lines in
+            lines.contains { $0.contains("Favorites") && $0.contains("2 → 3") } && (lines.last ?? "").contains("Favorites: 2 → 3 listings.")
+        }
+        #expect(johnnys[0].contains("Johnny Consumer"))
+        // Betty's screen, two polls later, never announced her own change back to her.
+        let polls: @Sendable () -> Int = { betty.requestLog.components(separatedBy: "/v1/portal/groups/current").count }
+        let before = polls()
+        try await betty.waitUntil("two of Betty's polls after the favorite") { polls() >= before + 2 }
+        let later = try await betty.screen()
+        #expect(!later.joined().contains("2 → 3"))
+        for screen in [betty, johnny] {
+            try await screen.press(.char("q"))
+            #expect(try await screen.waitForExit().status == 0)
+        }
+    }
+}
