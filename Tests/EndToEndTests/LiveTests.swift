@@ -179,6 +179,15 @@ import TestSupport
         try await betty.waitUntil("two of Betty's polls after the favorite") { polls() >= before + 2 }
         let later = try await betty.screen()
         #expect(!later.joined().contains("2 → 3"))
+        // Johnny copies a request of his log as curl: through OSC 52 it lands in tmux's buffer (set-clipboard on).
+        try await johnny.tmux(["set", "-g", "set-clipboard", "on"])
+        try await johnny.press(.char("L"), .enter, .char("y"))
+        try await johnny.waitUntil("the curl command in tmux's buffer") {
+            (try? await johnny.tmux(["show-buffer"], output: true))?.hasPrefix("curl \"\(endpoint)") == true
+        }
+        let copied = try await johnny.tmux(["show-buffer"], output: true)
+        #expect(copied.contains(#"-H "Authorization: OAuth $SPARK_ACCESS_TOKEN""#) && !copied.contains("DEMO_ACCESS_TOKEN"))
+        try await johnny.press(.escape, .escape)
         for screen in [betty, johnny] {
             try await screen.press(.char("q"))
             #expect(try await screen.waitForExit().status == 0)
