@@ -28,6 +28,14 @@ public enum AppAction: Sendable {
 
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
+
+    /// Time passed on the app's clock (the program's stopwatch, about every second while something waits or a message
+    /// is up): what the status line's timing reads.
+    case timePassed(Duration)
+    /// A page of the portal groups answered request `request`, in order (`SparkClient.groupPages()`).
+    case groupPageLoaded(request: Int, ListProgress<PortalGroup>)
+    /// The groups' pages stopped with an error after the pages delivered so far.
+    case groupPagesFailed(request: Int, SparkError)
 }
 
 /// A successful answer with nothing in it.
@@ -39,7 +47,6 @@ public struct Empty: Equatable, Sendable {
 /// the one in flight.
 public enum AppEffect: Equatable, Sendable {
     case loadAccount
-    case loadGroups
     case loadCurrentGroup(request: Int)
     case loadCarts(forGroup: Workspace?, request: Int)
     /// PUT the group as current, or DELETE the current group for `.own`.
@@ -53,19 +60,23 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// Every page of the portal groups, each posted as it arrives (`groupPageLoaded`), for request `request`.
+    case loadGroupPages(request: Int)
+    /// Stops the reads with these ids (Esc while one keeps the user waiting); nothing is posted for them.
+    case cancel([EffectID])
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
     public var id: EffectID? {
         switch self {
         case .loadAccount: .account
-        case .loadGroups: .groups
+        case .loadGroupPages: .groups
         case .loadCurrentGroup: .currentGroup
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .loadListing: .details
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
-        case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
         }
     }
 }

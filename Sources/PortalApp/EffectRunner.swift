@@ -81,6 +81,7 @@ public final class EffectRunner: Sendable {
     }
 
     public func run(_ effect: AppEffect) {
+        if case .cancel(let ids) = effect { return cancel(ids) }
         let client = self.client
         let mailbox = self.mailbox
         let token = tasks.withLock { tasks -> Int in
@@ -88,6 +89,9 @@ public final class EffectRunner: Sendable {
             return tasks.next
         }
         let task = Task {
+            if case .loadGroupPages(let request) = effect {
+                return await Self.streamGroupPages(request: request, with: client) { mailbox.post($0) }
+            }
             let action = await Self.perform(effect, with: client)
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
@@ -118,6 +122,12 @@ public final class EffectRunner: Sendable {
         }
     }
 
+    /// Stops the effects with these ids; nothing is posted for them.
+    func cancel(_ ids: [EffectID]) {
+        let stopped = tasks.withLock { tasks in ids.compactMap { tasks.running.removeValue(forKey: $0)?.task } }
+        stopped.forEach { $0.cancel() }
+    }
+
     /// Cancels everything in flight (on quit).
     public func cancelAll() {
         let all = tasks.withLock { tasks -> [Task<Void, Never>] in
@@ -131,8 +141,6 @@ public final class EffectRunner: Sendable {
         switch effect {
         case .loadAccount:
             return .accountLoaded(await capture { try await client.myAccount() })
-        case .loadGroups:
-            return .groupsLoaded(await capture { try await client.groups() })
         case .loadCurrentGroup(let request):
             return .currentGroupLoaded(request: request, await capture { try await client.currentGroup() })
         case .loadCarts(let workspace, let request):
@@ -162,6 +170,8 @@ public final class EffectRunner: Sendable {
             return .writeFinished(id: id, await perform(write, with: client))
         case .quit, .suspend:
             return nil
+        case .loadGroupPages, .cancel:
+            return nil  // streamed and handled by run(_:)
         }
     }
 }

@@ -14,18 +14,22 @@ enum TUILauncher {
                                + "e.g. `spark-portal groups --json`.", status: .usage)
             }
             let mailbox = Mailbox()
+            // One deadline per call, twice one try's: a stalled server costs two tries, not four, and quick failures are
+            // still retried inside it; meanwhile the status line says the attempt and the time, r asks again, Esc gives up.
             let session = try await Session.open(
                 settings, environment: console.environment,
                 onEvent: { mailbox.post(.requestFinished($0)) },
-                onRetry: { mailbox.post(.retryScheduled($0)) })
+                onRetry: { mailbox.post(.retryScheduled($0)) },
+                callTimeout: settings.requestTimeout * 2)
             let host = settings.demo != nil ? "demo server" : (settings.endpoint.host ?? settings.endpoint.absoluteString)
             let crashForTests = isCrashTestRequested(console.environment)
             // The loop blocks its thread (ncurses input); a large stack, as a main thread would have.
             let outcome = await onOwnThread(stackSize: 8 << 20) { Result { () throws -> Void in
                 let backend = try NcursesBackend(options: .init(colors: settings.color ? .auto : .none, mouse: settings.mouse))
                 defer { backend.shutdown() }
-                let state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
+                var state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
                                      mouseEnabled: settings.mouse)
+                state.feedback.tokenFromEnvironment = session.tokenKind == .environment
                 let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state)
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
