@@ -36,6 +36,8 @@ public enum AppAction: Sendable {
     case groupPageLoaded(request: Int, ListProgress<PortalGroup>)
     /// The groups' pages stopped with an error after the pages delivered so far.
     case groupPagesFailed(request: Int, SparkError)
+    /// The cache's answers (Cache.swift).
+    case cache(CacheAction)
 }
 
 /// A successful answer with nothing in it.
@@ -60,10 +62,13 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
-    /// Every page of the portal groups, each posted as it arrives (`groupPageLoaded`), for request `request`.
-    case loadGroupPages(request: Int)
+    /// Every page of the portal groups, each posted as it arrives (`groupPageLoaded`), for request `request`;
+    /// `expectedPages` (the cache's count from last time) are asked for at once.
+    case loadGroupPages(request: Int, expectedPages: Int? = nil)
     /// Stops the reads with these ids (Esc while one keeps the user waiting); nothing is posted for them.
     case cancel([EffectID])
+    /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
+    case cache(CacheEffect)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -77,6 +82,7 @@ public enum AppEffect: Equatable, Sendable {
         case .loadListing: .details
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
+        case .cache(let effect): effect.id
         }
     }
 }

@@ -45,7 +45,7 @@ public struct LastError: Equatable, Sendable {
 /// The one update function: applies an action to the state and says what work to do next. Pure and synchronous —
 /// every behaviour of the app can be tested by calling it.
 ///
-/// Around `reduceAction` (Reducer.swift), this keeps the status line honest: an info message goes at the next key (and
+/// Around the screen's reducer with the cache (`reduceWithCache`, CacheReducer.swift), this keeps the status line honest: an info message goes at the next key (and
 /// after `Feedback.messageLifetime`), an error is kept whole for `e`, a switch is said as done when the screen shows it,
 /// and the reads asked for are timed.
 public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
@@ -53,7 +53,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
     if case .keyPressed(let key) = action, !key.isMouse, state.status?.kind == .info {
         state.status = nil
     }
-    let effects = reduceAction(&state, action)
+    let effects = reduceWithCache(&state, action)
     for effect in effects {
         if let id = effect.id { state.feedback.started[id] = state.feedback.now }
     }

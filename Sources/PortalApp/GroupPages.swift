@@ -66,7 +66,7 @@ func groupPagesFailed(_ request: Int, _ error: SparkError, _ state: inout AppSta
     state.groupPaging = paging
     guard paging.page > 0 else {
         // Not even the first page: as any failed read.
-        return reduceAction(&state, .groupsLoaded(.failure(error)))
+        return reduceScreen(&state, .groupsLoaded(.failure(error)))
     }
     let shown = state.groups.value ?? []
     let keep = received.count >= shown.count ? received : shown
@@ -114,9 +114,10 @@ extension AppState {
 extension EffectRunner {
     /// Reads the groups' pages, posting each as it comes, then the failure if one stops them. A cancelled read posts
     /// nothing more (its stream stops fetching).
-    static func streamGroupPages(request: Int, with client: SparkClient, post: @Sendable (AppAction) -> Void) async {
+    static func streamGroupPages(request: Int, expectedPages: Int?, with client: SparkClient,
+                                 post: @Sendable (AppAction) -> Void) async {
         do {
-            for try await progress in client.groupPages() {
+            for try await progress in client.groupPages(expectedPages: expectedPages) {
                 guard !Task.isCancelled else { return }
                 post(.groupPageLoaded(request: request, progress))
             }

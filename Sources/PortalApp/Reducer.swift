@@ -1,11 +1,13 @@
 import SparkAPI
 import TerminalUI
 
-/// The update function under `reduce` (Feedback.swift, which keeps the status line honest around it).
+/// The screen's update function: applies an action to the state and says what work to do next. Pure and
+/// synchronous. The app's one update function, `reduce` (Feedback.swift), calls it with
+/// the status line's feedback and the cache (`reduceWithCache`, CacheReducer.swift) around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
 /// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
-func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
         return refreshAll(&state)
@@ -122,6 +124,9 @@ func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
 
     case .groupPagesFailed(let request, let error):
         return groupPagesFailed(request, error, &state)
+
+    case .cache:
+        return []  // reduced by `reduceWithCache` (CacheReducer.swift)
     }
 }
 
@@ -193,6 +198,7 @@ private func cartsChanged(_ state: inout AppState) {
 // MARK: - Switching groups
 
 func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) -> [AppEffect] {
+    if state.refuseWriteWhileOffline() { return [] }
     let name = state.displayName(of: workspace)
     if !state.writes.isIdle {
         // A change in flight landed, or will land, in the workspace it was sent to: switch once it is answered.
