@@ -99,7 +99,7 @@ func requestSummary(_ event: RequestEvent) -> String {
     let path = event.path.split(separator: "?").first.map(String.init) ?? event.path
     let short = path.split(separator: "/").last.map { "…/\($0)" } ?? path
     let outcome = event.status.map(String.init) ?? (event.errorSummary ?? "failed")
-    let code = event.sparkCode.map { " (\($0))" } ?? ""
+    let code = event.meaningfulSparkCode.map { " (\($0))" } ?? ""
     return "\(event.method) \(short) \(outcome)\(code) \(Format.milliseconds(event.duration))ms"
 }
 
@@ -397,12 +397,11 @@ private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: i
     } else {
         lines = state.requestLog.reversed().map { event in
             let status = event.status.map(String.init) ?? "---"
-            let code = event.sparkCode.map { " code \($0)" } ?? ""
             let attempt = event.attempt > 1 ? " try \(event.attempt)" : ""
-            let error = event.errorSummary.map { " · \($0)" } ?? ""
+            let error = requestLogReason(event).map { " · \($0)" } ?? ""
             let milliseconds = String(Format.milliseconds(event.duration))
             let text = "\(event.method.padding(toLength: 6, withPad: " ", startingAt: 0))\(status) "
-                + "\(TextWidth.pad(milliseconds, to: max(5, milliseconds.count), alignment: .right))ms  \(event.path)\(code)\(attempt)\(error)"
+                + "\(TextWidth.pad(milliseconds, to: max(5, milliseconds.count), alignment: .right))ms  \(event.path)\(attempt)\(error)"
             let failed = event.status.map { $0 >= 400 } ?? true
             return Paragraph.Line(text, style: failed ? Theme.error : nil)
         }
@@ -411,4 +410,25 @@ private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: i
           maxSize: Size(width: max(screen.width - 4, 20), height: max(screen.height - 4, 6)),
           scroll: min(state.overlayScroll, max(lines.count - 1, 0)))
         .render(in: screen, into: &buffer)
+}
+
+/// Why a request in the log failed, beside its status: the Spark code once and the server's message
+/// ("Spark code 1025: The group is not valid for this user."), what was wrong with an answer that could not be read, or
+/// why none came ("timed out"). Nil for a success, and for a bare status that says it all.
+func requestLogReason(_ event: RequestEvent) -> String? {
+    guard let status = event.status else { return event.errorSummary }
+    let code = event.meaningfulSparkCode.map { "Spark code \($0)" }
+    if let message = event.message { return code.map { "\($0): \(message)" } ?? message }
+    if let code { return code }
+    // "HTTP 502, unreadable body": the status is in its column already.
+    guard let summary = event.errorSummary, summary.hasPrefix("HTTP \(status), ") else { return nil }
+    let rest = String(summary.dropFirst("HTTP \(status), ".count))
+    return rest.hasPrefix("Spark code") ? nil : rest
+}
+
+extension RequestEvent {
+    /// The envelope's Spark code, unless it is 0 (which some errors carry and which means nothing).
+    var meaningfulSparkCode: Int? {
+        sparkCode.flatMap { $0 == 0 ? nil : $0 }
+    }
 }
