@@ -39,7 +39,9 @@ func renderStatusBar(_ state: AppState, in area: Rect, into buffer: inout Buffer
     }
     // A pinned hint's key says it once: `r ask again` instead of `r refresh`.
     let all = statusHints(state).filter { hint in !pinned.contains { $0.key == hint.key } }
-    let help = all.first { $0.label == state.keyMap.binding(.help)?.hint }
+    // Over a window, its way out (`Esc close`) is the hint that stays; the error's window says the error itself.
+    let help = state.overlay != nil ? all.first : all.first { $0.label == state.keyMap.binding(.help)?.hint }
+    if state.overlay == .lastError, !isRequestSummary { message = "" }
     // Widths count each hint with the two spaces after it; the bar starts one column in.
     func width(_ hints: [KeyHint]) -> Int { hints.reduce(0) { $0 + TextWidth.of($1.key) + 1 + TextWidth.of($1.label) + 2 } }
     // What can be done about the message comes first; on a bar too narrow for it and `? help`, it goes.

@@ -219,6 +219,8 @@ struct LastErrorTests {
         var state = FeedbackFixture.failedSwitchState(size: Size(width: 80, height: 24))
         _ = state.press(.char("e"))
         let lines = ViewTests.screen(state)
+        #expect(lines.last == " Esc close  ↑↓ scroll" + String(repeating: " ", count: 59),
+                "the bar offers the way out, not the error again: |\(lines.last ?? "")|")
         let top = try! #require(lines.firstIndex { $0.contains("The last error") })
         // The window is centred, one column in: its rows are columns 1 to 77.
         ViewTests.expectLines(lines[top...(top + 9)].map { String(Array($0)[1..<78]) }, [
