@@ -28,6 +28,9 @@ public enum AppAction: Sendable {
 
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
+
+    /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
+    case photoLoaded(PhotoRequest, PhotoOutcome)
 }
 
 /// A successful answer with nothing in it.
@@ -53,6 +56,10 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
+    case loadPhoto(PhotoRequest)
+    /// Cancels the effect of this kind in flight, if any; its answer is never posted.
+    case cancel(EffectID)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -64,8 +71,9 @@ public enum AppEffect: Equatable, Sendable {
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .loadListing: .details
+        case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
-        case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
         }
     }
 }
@@ -73,4 +81,5 @@ public enum AppEffect: Equatable, Sendable {
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
+    case photo
 }

@@ -1,5 +1,7 @@
+import Foundation
 import Synchronization
 import SparkAPI
+import TerminalPictures
 
 /// A thread-safe inbox of actions for the program loop; posting wakes the loop.
 public final class Mailbox: Sendable {
@@ -37,10 +39,14 @@ public final class Mailbox: Sendable {
     }
 }
 
-/// Performs effects with the shared `SparkClient` in tasks and posts each answer back as an action.
-/// Starting an effect cancels the one in flight with the same `EffectID`; a cancelled task posts nothing.
+/// Performs effects with the shared `SparkClient` (and the session's photo store) in tasks and posts each answer
+/// back as an action. Starting an effect cancels the one in flight with the same `EffectID`; a cancelled task posts
+/// nothing.
 public final class EffectRunner: Sendable {
     private let client: SparkClient
+    /// The session's photos (fetched by `PhotoFetcher`: no token), when photos are drawn; with it, the details'
+    /// listing is read with its photos (`_expand=Photos`).
+    private let photos: PictureStore<URL>?
     private let mailbox: Mailbox
     /// The clock the app's timers run on: the spinner's tick now; polling and status messages that clear later.
     /// The real clock in the app; tests pass one they advance, so no test waits for time to pass.
@@ -63,8 +69,10 @@ public final class EffectRunner: Sendable {
     /// The page size used when paging in a cart's listings.
     public static let listingsPageSize = 25
 
-    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock()) {
+    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
+                photos: PictureStore<URL>? = nil) {
         self.client = client
+        self.photos = photos
         self.mailbox = mailbox
         self.clock = clock
     }
@@ -81,14 +89,16 @@ public final class EffectRunner: Sendable {
     }
 
     public func run(_ effect: AppEffect) {
+        if case .cancel(let id) = effect { return cancel(id) }
         let client = self.client
+        let photos = self.photos
         let mailbox = self.mailbox
         let token = tasks.withLock { tasks -> Int in
             tasks.next += 1
             return tasks.next
         }
         let task = Task {
-            let action = await Self.perform(effect, with: client)
+            let action = await Self.perform(effect, with: client, photos: photos)
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
         }
@@ -118,6 +128,12 @@ public final class EffectRunner: Sendable {
         }
     }
 
+    /// Cancels the effect of kind `id` in flight, if any.
+    private func cancel(_ id: EffectID) {
+        let task = tasks.withLock { $0.running.removeValue(forKey: id)?.task }
+        task?.cancel()
+    }
+
     /// Cancels everything in flight (on quit).
     public func cancelAll() {
         let all = tasks.withLock { tasks -> [Task<Void, Never>] in
@@ -127,7 +143,7 @@ public final class EffectRunner: Sendable {
         all.forEach { $0.cancel() }
     }
 
-    private static func perform(_ effect: AppEffect, with client: SparkClient) async -> AppAction? {
+    private static func perform(_ effect: AppEffect, with client: SparkClient, photos: PictureStore<URL>?) async -> AppAction? {
         switch effect {
         case .loadAccount:
             return .accountLoaded(await capture { try await client.myAccount() })
@@ -157,11 +173,26 @@ public final class EffectRunner: Sendable {
                 try await client.carts(holding: listingIds, withListingIds: true)
             })
         case .loadListing(let id):
-            return .listingLoaded(id: id, await capture { try await client.listing(id: id) })
+            return .listingLoaded(id: id, await capture { try await client.listing(id: id, expand: photos == nil ? [] : ["Photos"]) })
         case .write(let id, let write):
             return .writeFinished(id: id, await perform(write, with: client))
-        case .quit, .suspend:
+        case .loadPhoto(let request):
+            return await draw(request, photos: photos).map { .photoLoaded(request, $0) }
+        case .quit, .suspend, .cancel:
             return nil
+        }
+    }
+
+    /// A photo fetched (on the photo path, or from the store's cache), decoded and drawn at the request's size; nil
+    /// when cancelled (the user moved on: nothing to say).
+    static func draw(_ request: PhotoRequest, photos: PictureStore<URL>?) async -> PhotoOutcome? {
+        guard let photos else { return .failed("photos are not available") }
+        guard let url = request.url else { return .failed("the photo has no address") }
+        do {
+            return .drawn(try await photos.cells(for: url, fitting: request.area, colors: request.colors,
+                                                 cellAspect: request.cellAspect))
+        } catch {
+            return PhotoDisplay.reason(for: error).map(PhotoOutcome.failed)
         }
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import SparkAPI
+import TerminalPictures
 import TerminalUI
 
 /// The program loop: owns the backend and the state on one thread. Keys, resizes and API answers
@@ -16,13 +18,15 @@ public final class Program {
     /// The spinner's tick while something is in flight: a timer on the app's clock.
     private var ticker: Task<Void, Never>?
 
-    /// - Parameter clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    /// - Parameters:
+    ///   - clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    ///   - photos: the session's photo store, when the details draw photos (`AppState.detailsPhoto`).
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
-                clock: any Clock<Duration> = ContinuousClock()) {
+                clock: any Clock<Duration> = ContinuousClock(), photos: PictureStore<URL>? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock)
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, photos: photos)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -93,7 +97,7 @@ public final class Program {
             case .suspend:
                 backend.suspend()
                 state.size = backend.size
-                _ = reduce(&state, .resized(state.size))
+                _ = perform(reduce(&state, .resized(state.size)))
             default:
                 runner.run(effect)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import PortalApp
 import SparkAPI
+import TerminalPictures
 import TerminalUI
 
 /// Starts the interactive interface: settings, session (and demo server), then the program loop on a
@@ -20,16 +21,26 @@ enum TUILauncher {
                 onRetry: { mailbox.post(.retryScheduled($0)) })
             let host = settings.demo != nil ? "demo server" : (settings.endpoint.host ?? settings.endpoint.absoluteString)
             let crashForTests = isCrashTestRequested(console.environment)
+            // Photos for the listing details: one store (a bounded cache) for the session, fed by the photo path (no
+            // token, no API headers, a size cap, no redirects). The fetcher connects only when a photo is asked for.
+            let fetcher = PhotoFetcher(configuration: PhotoFetcher.Configuration(environment: console.environment))
+            let photos = PictureStore<URL> { url in Array(try await fetcher.fetch(url)) }
             // The loop blocks its thread (ncurses input); a large stack, as a main thread would have.
             let outcome = await onOwnThread(stackSize: 8 << 20) { Result { () throws -> Void in
                 let backend = try NcursesBackend(options: .init(colors: settings.color ? .auto : .none, mouse: settings.mouse))
                 defer { backend.shutdown() }
-                let state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
+                var state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
                                      mouseEnabled: settings.mouse)
-                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state)
+                // What the details do with photos: the setting, on this terminal's colours; cells shaped like its own.
+                state.detailsPhoto = DetailsPhotoState(
+                    mode: DetailsPhotoMode.decide(setting: settings.photos, colors: backend.colorSupport),
+                    cellPixels: CellGeometry.current(fd: STDOUT_FILENO))
+                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state,
+                                      photos: state.detailsPhoto.mode.drawsPictures ? photos : nil)
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
             } }
+            await fetcher.shutdown()
             await session.close()
             try outcome.get()
             return .success

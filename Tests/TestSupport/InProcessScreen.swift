@@ -3,6 +3,7 @@ import PortalApp
 import SparkAPI
 import SparkMock
 import Synchronization
+import TerminalPictures
 import TerminalUI
 
 /// The app in this process: the real program loop (reducer, effect runner, views) on a `TestBackend`, on a thread
@@ -18,6 +19,7 @@ public final class InProcessScreen: ScreenDriver {
     public let baseURL: URL
     private let backend: TestBackend
     private let client: SparkClient
+    private let photoFetcher: PhotoFetcher
     private let programEnded: Task<Void, Never>
     private let recorded: Recorded
 
@@ -27,7 +29,8 @@ public final class InProcessScreen: ScreenDriver {
         let notices = Mutex<[RetryNotice]>([])
     }
 
-    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration) throws {
+    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration,
+                 photos: DetailsPhotoMode) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -49,13 +52,20 @@ public final class InProcessScreen: ScreenDriver {
             })
         let backend = TestBackend(size: size)
         let host = baseURL.host ?? baseURL.absoluteString
+        // Photos as the launcher wires them: the real photo path (no proxy from the test's environment) into one store.
+        let fetcher = PhotoFetcher(configuration: PhotoFetcher.Configuration(environment: [:]))
+        let store = PictureStore<URL> { url in Array(try await fetcher.fetch(url)) }
+        var initial = AppState(size: size, endpointHost: host)
+        initial.detailsPhoto = DetailsPhotoState(mode: photos)
+        let state = initial
         self.backend = backend
         self.client = client
+        self.photoFetcher = fetcher
         self.recorded = recorded
         programEnded = Task {
             await onOwnThread {
-                let program = Program(backend: backend, client: client, mailbox: mailbox,
-                                      state: AppState(size: size, endpointHost: host), clock: clock)
+                let program = Program(backend: backend, client: client, mailbox: mailbox, state: state, clock: clock,
+                                      photos: photos.drawsPictures ? store : nil)
                 program.run()
                 backend.shutdown()
             }
@@ -64,11 +74,12 @@ public final class InProcessScreen: ScreenDriver {
 
     /// Runs the app against a demo server started in this process with `configuration`, whose clock is the
     /// scenario's test clock (unless `serverOnTestClock` is false: then it keeps real time, for real latency), and
-    /// always tears both down. `token` is the user the app signs in as.
+    /// always tears both down. `token` is the user the app signs in as; `photos` is what the listing details do with
+    /// photos (as `TUILauncher` decides it from the `photos` setting and the terminal's colours; off by default).
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
-        _ body: (InProcessScreen, DemoServer) async throws -> T
+        photos: DetailsPhotoMode = .off, _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
         var configuration = configuration
@@ -76,7 +87,7 @@ public final class InProcessScreen: ScreenDriver {
         let server = try await DemoServer.start(configuration)
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
-                                       requestTimeout: requestTimeout) { try await body($0, server) }
+                                       requestTimeout: requestTimeout, photos: photos) { try await body($0, server) }
             await server.stop()
             return result
         } catch {
@@ -88,9 +99,11 @@ public final class InProcessScreen: ScreenDriver {
     /// Runs the app against `endpoint` (a server the test runs itself, or none yet), and always tears it down.
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
-        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), _ body: (InProcessScreen) async throws -> T
+        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), photos: DetailsPhotoMode = .off,
+        _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
-        let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout)
+        let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
+                                         photos: photos)
         do {
             let result = try await body(screen)
             await screen.close()
@@ -108,6 +121,7 @@ public final class InProcessScreen: ScreenDriver {
         await programEnded.value
         clock.stop()
         await client.shutdown()
+        await photoFetcher.shutdown()
     }
 
     // MARK: ScreenDriver
@@ -125,6 +139,9 @@ public final class InProcessScreen: ScreenDriver {
     public func screen() async throws -> [String] {
         backend.lastFrame.lines
     }
+
+    /// The last frame drawn, cells with their styles (what colours a picture reached the screen in).
+    public var lastFrame: Buffer { backend.lastFrame }
 
     @discardableResult
     public func waitFor(_ what: String, timeout: Duration, _ condition: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
