@@ -29,6 +29,8 @@ public enum AppAction: Sendable {
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
 
+    /// The cache's answers (Cache.swift).
+    case cache(CacheAction)
     /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
     case photoLoaded(PhotoRequest, PhotoOutcome)
 }
@@ -56,6 +58,8 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
+    case cache(CacheEffect)
     /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
     case loadPhoto(PhotoRequest)
     /// Cancels the effect of this kind in flight, if any; its answer is never posted.
@@ -74,6 +78,7 @@ public enum AppEffect: Equatable, Sendable {
         case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
+        case .cache(let effect): effect.id
         }
     }
 }

@@ -20,13 +20,15 @@ public final class Program {
 
     /// - Parameters:
     ///   - clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    ///   - cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
     ///   - photos: the session's photo store, when the details draw photos (`AppState.detailsPhoto`).
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
-                clock: any Clock<Duration> = ContinuousClock(), photos: PictureStore<URL>? = nil) {
+                clock: any Clock<Duration> = ContinuousClock(), cache: (any WorkspaceCacheStore)? = nil,
+                photos: PictureStore<URL>? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, photos: photos)
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache, photos: photos)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -60,6 +62,7 @@ public final class Program {
         }
         ticker?.cancel()
         runner.cancelAll()
+        runner.waitForSaves()
     }
 
     /// Ticks (`.tick`, every `tickInterval`) while something is in flight, so spinners move; none when idle.

@@ -29,8 +29,8 @@ public final class InProcessScreen: ScreenDriver {
         let notices = Mutex<[RetryNotice]>([])
     }
 
-    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration,
-                 photos: DetailsPhotoMode) throws {
+    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration, pageSize: Int,
+                 cache: (any WorkspaceCacheStore)?, photos: DetailsPhotoMode) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -40,7 +40,7 @@ public final class InProcessScreen: ScreenDriver {
         let retry = RetryPolicy(sleep: { try await clock.announcedSleep(for: $0) }, random: { 0.5 })
         let client = try SparkClient.live(
             configuration: SparkClientConfiguration(baseURL: baseURL, userAgent: "spark-portal-tests",
-                                                    requestTimeout: requestTimeout, retry: retry),
+                                                    requestTimeout: requestTimeout, retry: retry, pageSize: pageSize),
             tokens: StaticToken(token),
             onEvent: { event in
                 recorded.events.withLock { $0.append(event) }
@@ -55,17 +55,18 @@ public final class InProcessScreen: ScreenDriver {
         // Photos as the launcher wires them: the real photo path (no proxy from the test's environment) into one store.
         let fetcher = PhotoFetcher(configuration: PhotoFetcher.Configuration(environment: [:]))
         let store = PictureStore<URL> { url in Array(try await fetcher.fetch(url)) }
-        var initial = AppState(size: size, endpointHost: host)
-        initial.detailsPhoto = DetailsPhotoState(mode: photos)
-        let state = initial
         self.backend = backend
         self.client = client
         self.photoFetcher = fetcher
         self.recorded = recorded
         programEnded = Task {
             await onOwnThread {
+                var state = AppState(size: size, endpointHost: host)
+                state.detailsPhoto = DetailsPhotoState(mode: photos)
+                // As the real launcher does: the cache read on the loop's thread, before the first frame.
+                if let cache { state.useCache(cache.load(), now: Date()) }
                 let program = Program(backend: backend, client: client, mailbox: mailbox, state: state, clock: clock,
-                                      photos: photos.drawsPictures ? store : nil)
+                                      cache: cache, photos: photos.drawsPictures ? store : nil)
                 program.run()
                 backend.shutdown()
             }
@@ -74,12 +75,15 @@ public final class InProcessScreen: ScreenDriver {
 
     /// Runs the app against a demo server started in this process with `configuration`, whose clock is the
     /// scenario's test clock (unless `serverOnTestClock` is false: then it keeps real time, for real latency), and
-    /// always tears both down. `token` is the user the app signs in as; `photos` is what the listing details do with
-    /// photos (as `TUILauncher` decides it from the `photos` setting and the terminal's colours; off by default).
+    /// always tears both down. `token` is the user the app signs in as; `pageSize` the client's rows per page; `cache`
+    /// where the app keeps its last-known workspace (read before the first frame, written after each settled load);
+    /// `photos` what the listing details do with photos (as `TUILauncher` decides it from the `photos` setting and the
+    /// terminal's colours; off by default).
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
-        photos: DetailsPhotoMode = .off, _ body: (InProcessScreen, DemoServer) async throws -> T
+        pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off,
+        _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
         var configuration = configuration
@@ -87,7 +91,8 @@ public final class InProcessScreen: ScreenDriver {
         let server = try await DemoServer.start(configuration)
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
-                                       requestTimeout: requestTimeout, photos: photos) { try await body($0, server) }
+                                       requestTimeout: requestTimeout, pageSize: pageSize, cache: cache,
+                                       photos: photos) { try await body($0, server) }
             await server.stop()
             return result
         } catch {
@@ -99,11 +104,11 @@ public final class InProcessScreen: ScreenDriver {
     /// Runs the app against `endpoint` (a server the test runs itself, or none yet), and always tears it down.
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
-        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), photos: DetailsPhotoMode = .off,
-        _ body: (InProcessScreen) async throws -> T
+        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), pageSize: Int = 25,
+        cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off, _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
         let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
-                                         photos: photos)
+                                         pageSize: pageSize, cache: cache, photos: photos)
         do {
             let result = try await body(screen)
             await screen.close()
