@@ -63,6 +63,13 @@ public struct PhotoRequest: Hashable, Sendable {
         photo.uri(coveringWidth: area.width * cellPixels.width, height: area.height * cellPixels.height)
     }
 
+    /// The photo's URIs that cover the area, smallest first (`url`, then the larger sizes): a larger one already in
+    /// the session's store is drawn from rather than fetching `url` (a window made smaller redraws, never fetches).
+    var coveringURLs: [URL] {
+        guard let url, let size = photo.uris.first(where: { $0.value == url })?.key else { return [] }
+        return ListingPhoto.Size.allCases.filter { $0 >= size }.compactMap { photo.uris[$0] }
+    }
+
     public var cellAspect: Double { CellGeometry.aspect(of: cellPixels) }
 
     /// The same photo of the same listing, at whatever size.

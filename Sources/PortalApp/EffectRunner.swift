@@ -216,11 +216,17 @@ public final class EffectRunner: Sendable {
         }
     }
 
-    /// A photo fetched (on the photo path, or from the store's cache), decoded and drawn at the request's size; nil
-    /// when cancelled (the user moved on: nothing to say).
+    /// A photo fetched (on the photo path, or from the store's cache: the size asked for or a larger one), decoded and
+    /// drawn at the request's size; nil when cancelled (the user moved on: nothing to say).
     static func draw(_ request: PhotoRequest, photos: PictureStore<URL>?) async -> PhotoOutcome? {
         guard let photos else { return .failed("photos are not available") }
-        guard let url = request.url else { return .failed("the photo has no address") }
+        let urls = request.coveringURLs
+        guard let smallest = urls.first else { return .failed("the photo has no address") }
+        var url = smallest
+        for larger in urls.dropFirst() where await photos.contains(larger) {
+            url = larger
+            break
+        }
         do {
             return .drawn(try await photos.cells(for: url, fitting: request.area, colors: request.colors,
                                                  cellAspect: request.cellAspect))

@@ -1,5 +1,6 @@
 import Foundation
 import PhotoCodec
+import Synchronization
 import SparkAPI
 import Testing
 import TerminalUI
@@ -199,4 +200,105 @@ extension [AppEffect] {
 /// The text of a screen row inside a rectangle's columns.
 func slice(_ line: String, _ rect: Rect) -> String {
     String(line.dropFirst(rect.x).prefix(rect.width))
+}
+
+/// The runner's side of a photo request (`EffectRunner.draw`): the session's store answers a photo seen before
+/// without fetching it again (paging back, a resize), says a failure in one line, and says nothing when cancelled.
+@Suite struct DetailsPhotoRunnerTests {
+    /// A 640×480 JPEG made here: left half red, right half blue.
+    static let jpeg: [UInt8] = {
+        var image = RGBImage(width: 640, height: 480)
+        for y in 0..<480 { for x in 0..<640 { image[x, y] = x < 320 ? RGB(220, 30, 30) : RGB(30, 30, 220) } }
+        return try! JPEG.encode(image)
+    }()
+
+    /// A photo host in memory that counts what it is asked for; `fail` says what it throws instead, by URL path.
+    final class Host: Sendable {
+        let asked = Mutex<[String]>([])
+        let failures: [String: any Error & Sendable]
+        init(failures: [String: any Error & Sendable] = [:]) { self.failures = failures }
+        func fetch(_ url: URL) async throws -> [UInt8] {
+            asked.withLock { $0.append(url.path) }
+            if url.path.contains("hang") { try await Task.sleep(for: .seconds(3600)) }
+            if let failure = failures[url.path] { throw failure }
+            return url.path.contains("damaged") ? Array(DetailsPhotoRunnerTests.jpeg.prefix(600)) : DetailsPhotoRunnerTests.jpeg
+        }
+    }
+
+    static func request(_ listing: String, photo number: Int = 1, area: Size = Size(width: 40, height: 15)) -> PhotoRequest {
+        let photo = ListingPhoto(json: PhotoFixture.photo(listing, number, primary: true))!
+        return PhotoRequest(listingId: listing, index: number - 1, photo: photo, area: area, colors: .indexed256,
+                            cellPixels: PixelSize(width: 10, height: 20))
+    }
+
+    @Test func aPhotoSeenBeforeComesFromTheStoreAndAResizeOnlyRedrawsIt() async throws {
+        let host = Host()
+        let store = PictureStore<URL> { try await host.fetch($0) }
+        let first = try #require(await EffectRunner.draw(Self.request("L1"), photos: store))
+        guard case .drawn(let cells) = first else { Issue.record("not drawn: \(first)"); return }
+        #expect(cells.size.width == 40 && cells.size.height <= 15)
+        let styles = Set((0..<cells.size.height).flatMap { y in (0..<cells.size.width).map { cells[$0, y].style } })
+        #expect(styles.count >= 2, "red and blue, not a flat area")
+        // Another listing's photo, then back to the first: not fetched again.
+        _ = await EffectRunner.draw(Self.request("L2"), photos: store)
+        #expect(await EffectRunner.draw(Self.request("L1"), photos: store) == first)
+        #expect(host.asked.withLock { $0 } == ["/L1/1/640.jpg", "/L2/1/640.jpg"])
+        // A smaller window (whose size alone would be Uri300): drawn again from the larger photo kept, not fetched.
+        #expect(Self.request("L1", area: Size(width: 20, height: 8)).url?.path == "/L1/1/300.jpg")
+        let resized = try #require(await EffectRunner.draw(Self.request("L1", area: Size(width: 20, height: 8)), photos: store))
+        guard case .drawn(let smaller) = resized else { Issue.record("not drawn: \(resized)"); return }
+        #expect(smaller.size.width <= 20 && smaller.size.height <= 8)
+        let statistics = await store.statistics
+        #expect(statistics.fetches == 2 && statistics.renders == 3)
+        // A larger window needs more pixels than were fetched: the size that covers it is fetched.
+        _ = await EffectRunner.draw(Self.request("L1", area: Size(width: 100, height: 40)), photos: store)
+        #expect(host.asked.withLock { $0 } == ["/L1/1/640.jpg", "/L2/1/640.jpg", "/L1/1/1024.jpg"])
+    }
+
+    @Test func theStoreStaysWithinItsBudgetWhilePagingThroughManyListings() async throws {
+        let host = Host()
+        let budget = 2 << 20
+        let store = PictureStore<URL>(budget: budget) { try await host.fetch($0) }
+        for listing in 0..<40 {
+            _ = await EffectRunner.draw(Self.request("L\(listing)"), photos: store)
+            let statistics = await store.statistics
+            #expect(statistics.bytes <= budget)
+        }
+        #expect(await store.statistics.entries < 40, "the least recently used went")
+        _ = await EffectRunner.draw(Self.request("L0"), photos: store)
+        #expect(host.asked.withLock { $0.count } == 41, "the first listing's photo was let go, and is fetched again")
+    }
+
+    @Test func aBrokenHugeOrMissingPhotoIsOneShortLine() async throws {
+        let host = Host(failures: ["/L1/1/640.jpg": PhotoFetchError.status(404),
+                                   "/L2/1/640.jpg": PhotoFetchError.tooLarge(bytes: nil, limit: 10 << 20),
+                                   "/L3/1/640.jpg": PhotoFetchError.timedOut])
+        let store = PictureStore<URL> { try await host.fetch($0) }
+        #expect(await EffectRunner.draw(Self.request("L1"), photos: store) == .failed("HTTP 404"))
+        #expect(await EffectRunner.draw(Self.request("L2"), photos: store) == .failed("photo too large (over 10 MB)"))
+        #expect(await EffectRunner.draw(Self.request("L3"), photos: store) == .failed("photo host did not answer in time"))
+        let damaged = try #require(await EffectRunner.draw(Self.request("damaged"), photos: store))
+        guard case .failed(let reason) = damaged else { Issue.record("drawn: \(damaged)"); return }
+        #expect(reason.hasPrefix("damaged JPEG") && !reason.contains("\n") && reason.count < 80, "\(reason)")
+        #expect(await EffectRunner.draw(Self.request("L1"), photos: nil) == .failed("photos are not available"))
+    }
+
+    @Test func aCancelledPhotoSaysNothing() async throws {
+        let host = Host()
+        let store = PictureStore<URL> { try await host.fetch($0) }
+        let task = Task { await EffectRunner.draw(Self.request("hang"), photos: store) }
+        try await eventuallyTrue { host.asked.withLock { !$0.isEmpty } }
+        task.cancel()
+        #expect(await task.value == nil, "the user moved on: no line, no answer")
+        #expect(await !store.contains(try #require(Self.request("hang").url)))
+    }
+
+    /// Waits (yielding, with a deadline) until `condition` holds.
+    private func eventuallyTrue(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
 }
