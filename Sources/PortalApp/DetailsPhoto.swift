@@ -221,7 +221,7 @@ func stepPhoto(by delta: Int, _ state: inout AppState) -> [AppEffect] {
     guard let details = state.details else { return [] }
     switch state.detailsPhoto.mode {
     case .off:
-        state.status = StatusMessage("Photos are off (photos = \"off\" in the configuration file).")
+        state.status = StatusMessage("Photos are off (--no-photo, or photos = \"off\" in the configuration file).")
     case .unavailable(let reason):
         state.status = StatusMessage("No photos here: \(reason).")
     case .cells:

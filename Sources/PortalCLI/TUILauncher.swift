@@ -7,10 +7,11 @@ import TerminalUI
 /// Starts the interactive interface: settings, session (and demo server), then the program loop on a
 /// thread of its own that owns ncurses, and everything stopped and restored afterwards.
 enum TUILauncher {
-    static func run(options: GlobalOptions, noCache: Bool = false, console: Console) async -> ExitStatus {
+    static func run(options: GlobalOptions, noCache: Bool = false, noPhoto: Bool = false, console: Console) async -> ExitStatus {
         do {
             var resolved = try SparkPortalCommand.resolveSettings(options, console: console)
             if noCache { resolved.cache = false }
+            if noPhoto { resolved.photos = .off }
             let settings = resolved
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw CLIError("The interactive interface needs a terminal; in scripts use a subcommand, "

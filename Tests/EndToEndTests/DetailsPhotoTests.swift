@@ -167,4 +167,25 @@ struct DetailsPhotoTerminalTests {
         #expect(status == 0)
         #expect(sttyWords(stty).contains("icanon"))
     }
+
+    @Test func withNoPhotoTheFactsTakeTheWholeBoxAndNoPhotoIsFetched() async throws {
+        let portal = try await startPortalInTerminal(endpoint: nil, arguments: ["--demo", "--no-photo"],
+                                                     environment: ["COLORTERM": "", "NO_COLOR": ""], token: nil)
+        try await portal.waitForWholeFrame("the first full frame", also: isQuiet)
+        try await portal.press(.tab, .tab, .enter)
+        try await portal.waitFor("a cart's listings") { isQuiet($0) && paneTitle($0, pane: 2).contains("· listings") }
+        try await portal.press(.enter)
+        let text = DetailsLayout(size: portal.size).text
+        let screen = try await portal.waitFor("the details, read whole") { lines in
+            isQuiet(lines) && lines.contains { $0.contains("MLS #") }
+        }
+        #expect(slice(screen[text.y], from: text.x, to: text.right).hasPrefix("In carts"),
+                "the facts start at the top left of the box:\n\(screen.joined(separator: "\n"))")
+        #expect(screen.allSatisfy { !$0.contains { isBlockOrSextant(String($0)) } && !$0.contains(" · House") })
+        #expect(!screen.last!.contains("p photo"), "no hint for a key that has nothing to do")
+        try await portal.press(.char("p"))
+        try await portal.waitFor("why p does nothing") { $0.last!.contains("Photos are off (--no-photo") }
+        try await portal.press(.char("q"))
+        #expect(try await portal.waitForExit().status == 0)
+    }
 }

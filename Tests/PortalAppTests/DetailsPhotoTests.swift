@@ -173,7 +173,7 @@ extension [AppEffect] {
         #expect(state.detailsLayout.photo == nil)
         #expect(state.detailsLayout.text == DetailsLayout(size: state.size).text, "the facts take the whole box")
         _ = state.press(.char("p"))
-        #expect(state.status?.text == "Photos are off (photos = \"off\" in the configuration file).")
+        #expect(state.status?.text == "Photos are off (--no-photo, or photos = \"off\" in the configuration file).")
         #expect(DetailsPhotoMode.decide(setting: .off, colors: .direct) == .off)
     }
 
