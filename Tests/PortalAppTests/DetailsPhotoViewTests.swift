@@ -322,7 +322,6 @@ private typealias W = Workspace15
         ])
     }
 
-
     /// The cells keep their colours on screen, and nothing of the picture is drawn outside its place.
     @Test func thePicturesCellsReachTheScreenInTheirColours() throws {
         let state = Self.state(size: Size(width: 120, height: 40), outcome: Self.picture)
@@ -347,6 +346,9 @@ private typealias W = Workspace15
         var plain = W.listingsState(size: Size(width: 80, height: 24))
         _ = reduce(&plain, .keyPressed(.enter))
         #expect(ViewTests.screen(off) == ViewTests.screen(plain))
+        let offLines = ViewTests.screen(off)
+        #expect(offLines[2].hasPrefix("┃ In carts     ★ Favorites · Lake houses"), "the facts from the top: \(offLines[2])")
+        #expect(!offLines.joined().contains("photo"), "no place, no spinner, no caption, no hint")
 
         var basic = PhotoFixture.listingsState(size: Size(width: 80, height: 24), mode: .unavailable(PhotoDisplay.needsColors))
         _ = reduce(&basic, .keyPressed(.enter))
