@@ -31,6 +31,8 @@ public enum AppAction: Sendable {
 
     /// The cache's answers (Cache.swift).
     case cache(CacheAction)
+    /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
+    case photoLoaded(PhotoRequest, PhotoOutcome)
 }
 
 /// A successful answer with nothing in it.
@@ -58,6 +60,10 @@ public enum AppEffect: Equatable, Sendable {
     case suspend
     /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
     case cache(CacheEffect)
+    /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
+    case loadPhoto(PhotoRequest)
+    /// Cancels the effect of this kind in flight, if any; its answer is never posted.
+    case cancel(EffectID)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -69,8 +75,9 @@ public enum AppEffect: Equatable, Sendable {
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .loadListing: .details
+        case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
-        case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
         case .cache(let effect): effect.id
         }
     }
@@ -79,4 +86,5 @@ public enum AppEffect: Equatable, Sendable {
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
+    case photo
 }

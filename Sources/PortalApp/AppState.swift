@@ -152,6 +152,8 @@ public struct AppState: Equatable, Sendable {
     public var quitWhenIdle = false
     public var overlayScroll = 0
     public var status: StatusMessage?
+    /// The photo of the listing in details, and how photos are drawn (off unless the launcher says otherwise).
+    public var detailsPhoto = DetailsPhotoState()
 
     // Derived rows, kept so that drawing costs what is visible, not what is loaded.
     public private(set) var pickerRows: [PickerRow] = [.own]
@@ -272,7 +274,7 @@ public struct AppState: Equatable, Sendable {
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
             || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
-            || details?.loading == true
+            || details?.loading == true || detailsPhoto.pending != nil
     }
 
     // MARK: - Keeping derived rows in step
