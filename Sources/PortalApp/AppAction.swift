@@ -38,6 +38,8 @@ public enum AppAction: Sendable {
     case groupPagesFailed(request: Int, SparkError)
     /// The cache's answers (Cache.swift).
     case cache(CacheAction)
+    /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
+    case photoLoaded(PhotoRequest, PhotoOutcome)
 }
 
 /// A successful answer with nothing in it.
@@ -65,10 +67,12 @@ public enum AppEffect: Equatable, Sendable {
     /// Every page of the portal groups, each posted as it arrives (`groupPageLoaded`), for request `request`;
     /// `expectedPages` (the cache's count from last time) are asked for at once.
     case loadGroupPages(request: Int, expectedPages: Int? = nil)
-    /// Stops the reads with these ids (Esc while one keeps the user waiting); nothing is posted for them.
-    case cancel([EffectID])
     /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
     case cache(CacheEffect)
+    /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
+    case loadPhoto(PhotoRequest)
+    /// Cancels the effect of this kind in flight, if any; its answer is never posted.
+    case cancel(EffectID)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -80,6 +84,7 @@ public enum AppEffect: Equatable, Sendable {
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .loadListing: .details
+        case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
         case .cache(let effect): effect.id
@@ -90,4 +95,5 @@ public enum AppEffect: Equatable, Sendable {
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
+    case photo
 }

@@ -160,6 +160,8 @@ public struct AppState: Equatable, Sendable {
     public var filterEditor = LineEditorState()
     /// The portal groups' pages as they arrive.
     public var groupPaging = GroupPaging()
+    /// The photo of the listing in details, and how photos are drawn (off unless the launcher says otherwise).
+    public var detailsPhoto = DetailsPhotoState()
 
     // Derived rows, kept so that drawing costs what is visible, not what is loaded.
     public private(set) var pickerRows: [PickerRow] = [.own]
@@ -280,7 +282,7 @@ public struct AppState: Equatable, Sendable {
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
             || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
-            || details?.loading == true
+            || details?.loading == true || detailsPhoto.pending != nil
     }
 
     // MARK: - Keeping derived rows in step

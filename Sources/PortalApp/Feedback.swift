@@ -262,6 +262,7 @@ func readNames(_ reads: [EffectID]) -> String {
         case .carts: "the listing carts"
         case .listings: "the listings"
         case .details: "the listing"
+        case .photo: "the photo"
         }
     }
     guard names.count > 1 else { return names.first ?? "" }
@@ -304,12 +305,14 @@ func giveUpWaiting(_ state: inout AppState) -> [AppEffect]? {
         case .details:
             state.details?.loading = false
             state.details?.error = given
+        case .photo:
+            break  // not a read the status line waits on (`readsInFlight`)
         }
     }
     state.retry = nil
     let attempt = wait.retry.map { " (attempt \($0.attempt))" } ?? ""
     state.status = StatusMessage("Gave up on \(readNames(reads)) after \(Format.elapsed(wait.elapsed))\(attempt); r asks again.")
-    return [.cancel(reads)]
+    return reads.map { .cancel($0) }
 }
 
 /// What the status line shows, in order: the filter being typed; else the newer of the status message and a wait;

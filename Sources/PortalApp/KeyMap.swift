@@ -30,6 +30,8 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case help
     case quit
     case suspend
+    case nextPhoto = "next-photo"
+    case previousPhoto = "previous-photo"
     case lastError = "last-error"
 }
 
@@ -126,6 +128,9 @@ public struct KeyMap: Equatable, Sendable {
                    hint: "prev"),
         KeyBinding(.nextListing, keys: [.right, .char("l")], scope: .details, label: "→/l", summary: "next listing",
                    hint: "next"),
+        KeyBinding(.nextPhoto, keys: [.char("p")], scope: .details, label: "p", summary: "next photo of the listing",
+                   hint: "photo"),
+        KeyBinding(.previousPhoto, keys: [.char("P")], scope: .details, label: "P", summary: "previous photo of the listing"),
         KeyBinding(.newCart, keys: [.char("n")], scope: .carts, label: "n", summary: "new cart", hint: "new"),
         KeyBinding(.rename, keys: [.char("R")], scope: .carts, label: "R", summary: "rename the cart (your own carts)",
                    hint: "rename"),

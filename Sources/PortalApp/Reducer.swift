@@ -6,8 +6,14 @@ import TerminalUI
 /// the status line's feedback and the cache (`reduceWithCache`, CacheReducer.swift) around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
-/// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
+/// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`, the details'
+/// photo (which follows every action) in `DetailsPhoto.swift`.
 func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+    let effects = reduceAction(&state, action)
+    return effects + followDetailsPhoto(after: action, &state)
+}
+
+private func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
         return refreshAll(&state)
@@ -127,6 +133,8 @@ func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
 
     case .cache:
         return []  // reduced by `reduceWithCache` (CacheReducer.swift)
+    case .photoLoaded(let request, let outcome):
+        return photoLoaded(request, outcome, &state)
     }
 }
 
@@ -365,6 +373,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         return undoLast(&state)
     case .previousListing, .nextListing:
         return []
+    case .nextPhoto, .previousPhoto:
+        return stepPhoto(by: command == .nextPhoto ? 1 : -1, &state)
     case .refresh:
         return refreshAll(&state)
     case .filter:

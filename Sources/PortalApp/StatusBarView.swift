@@ -73,7 +73,7 @@ private func hint(for command: Command, _ state: AppState, label: String? = nil)
 }
 
 /// The hints for where the user is: a dialog's own keys, the overlay's, or the key table's for the context (`u undo`
-/// only while there is something to undo, `e error` only when there was an error).
+/// only while there is something to undo, `e error` only when there was an error, `p photo` only where photos are drawn).
 private func statusHints(_ state: AppState) -> [KeyHint] {
     switch state.dialog {
     case .addToCart?: return [KeyHint(key: "Enter", label: "add"), KeyHint(key: "↑↓", label: "choose"),
@@ -87,10 +87,11 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
     if state.overlay != nil {
         return [KeyHint(key: "Esc", label: "close"), KeyHint(key: "↑↓", label: "scroll")]
     }
-    let undo = state.keyMap.binding(.undo)?.hint
+    let undo = state.keyMap.binding(.undo)?.hint, photo = state.keyMap.binding(.nextPhoto)?.hint
     let error = state.keyMap.binding(.lastError)?.hint
     return state.keyMap.hints(in: state.keyContext).filter { hint in
         (hint.label != undo || !state.writes.undoStack.isEmpty) && (hint.label != error || state.feedback.lastError != nil)
+            && (hint.label != photo || state.detailsPhoto.mode.drawsPictures)
     }
 }
 

@@ -174,7 +174,7 @@ struct WaitTests {
     @Test func escGivesUpKeepingWhatWasShown() {
         var state = FeedbackFixture.retryingState()
         let effects = state.press(.escape)
-        #expect(effects == [.cancel([.carts])])
+        #expect(effects == [.cancel(.carts)])
         #expect(state.status == StatusMessage("Gave up on the listing carts after 20 s (attempt 2); r asks again."))
         #expect(state.carts.value == Fixture.ozzyCarts, "what was on screen stays")
         #expect(ViewTests.screen(state).contains { $0.contains("Gave up waiting. Press r to ask again.") })

@@ -372,6 +372,7 @@ private typealias W = Workspace15
         let bottom = Self.screen(Self.press(state, .char("G")))
         #expect(bottom[21].hasPrefix("│┃ ^X is Ctrl-X. Mouse: click to focus and select, wheel to scroll."), "\(bottom[21])")
         #expect(bottom[22].hasSuffix("━ Esc close ┛┛"), "nothing more below: \(bottom[22])")
+        #expect(bottom.contains { $0.contains("P          previous photo of the listing") }, "the last key")
         for heading in ["Typing a filter (/) or a cart's name", "Listing details"] {
             #expect(bottom.contains { $0.contains("┃ \(heading) ") }, "\(heading)")
         }
