@@ -29,6 +29,13 @@ public enum AppAction: Sendable {
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
 
+    /// Time passed on the app's clock (the program's stopwatch, about every second while something waits or a message
+    /// is up): what the status line's timing reads.
+    case timePassed(Duration)
+    /// A page of the portal groups answered request `request`, in order (`SparkClient.groupPages()`).
+    case groupPageLoaded(request: Int, ListProgress<PortalGroup>)
+    /// The groups' pages stopped with an error after the pages delivered so far.
+    case groupPagesFailed(request: Int, SparkError)
     /// The cache's answers (Cache.swift).
     case cache(CacheAction)
     /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
@@ -44,7 +51,6 @@ public struct Empty: Equatable, Sendable {
 /// the one in flight.
 public enum AppEffect: Equatable, Sendable {
     case loadAccount
-    case loadGroups
     case loadCurrentGroup(request: Int)
     case loadCarts(forGroup: Workspace?, request: Int)
     /// PUT the group as current, or DELETE the current group for `.own`.
@@ -58,6 +64,9 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// Every page of the portal groups, each posted as it arrives (`groupPageLoaded`), for request `request`;
+    /// `expectedPages` (the cache's count from last time) are asked for at once.
+    case loadGroupPages(request: Int, expectedPages: Int? = nil)
     /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
     case cache(CacheEffect)
     /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
@@ -70,7 +79,7 @@ public enum AppEffect: Equatable, Sendable {
     public var id: EffectID? {
         switch self {
         case .loadAccount: .account
-        case .loadGroups: .groups
+        case .loadGroupPages: .groups
         case .loadCurrentGroup: .currentGroup
         case .loadCarts: .carts
         case .loadListingsPage: .listings

@@ -116,6 +116,11 @@ public final class EffectRunner: Sendable {
             return saves.latest
         } : nil
         let task = Task { [self] in
+            if case .loadGroupPages(let request, let expectedPages) = effect {
+                return await Self.streamGroupPages(request: request, expectedPages: expectedPages, with: client) {
+                    mailbox.post($0)
+                }
+            }
             await previousSave?.value
             let action = await Self.perform(effect, with: client, cache: cacheStore, photos: photos)
             if isSave { saves.withLock { $0.pending -= 1 } }
@@ -178,8 +183,6 @@ public final class EffectRunner: Sendable {
         switch effect {
         case .loadAccount:
             return .accountLoaded(await capture { try await client.myAccount() })
-        case .loadGroups:
-            return .groupsLoaded(await capture { try await client.groups() })
         case .loadCurrentGroup(let request):
             return .currentGroupLoaded(request: request, await capture { try await client.currentGroup() })
         case .loadCarts(let workspace, let request):
@@ -213,6 +216,8 @@ public final class EffectRunner: Sendable {
             return await draw(request, photos: photos).map { .photoLoaded(request, $0) }
         case .quit, .suspend, .cancel:
             return nil
+        case .loadGroupPages:
+            return nil  // streamed by run(_:)
         }
     }
 

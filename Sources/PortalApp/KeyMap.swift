@@ -32,6 +32,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case suspend
     case nextPhoto = "next-photo"
     case previousPhoto = "previous-photo"
+    case lastError = "last-error"
 }
 
 /// Where the user is, as far as keys are concerned: a pane's list, or a listing's details.
@@ -149,6 +150,8 @@ public struct KeyMap: Equatable, Sendable {
         KeyBinding(.help, keys: [.char("?"), .function(1)], scope: .everywhere, label: "?/F1", summary: "help", hint: "help"),
         KeyBinding(.quit, keys: [.char("q"), .ctrl("c")], scope: .everywhere, label: "q/^C", summary: "quit", hint: "quit"),
         KeyBinding(.suspend, keys: [.ctrl("z")], scope: .everywhere, label: "^Z", summary: "suspend (fg to return)"),
+        KeyBinding(.lastError, keys: [.char("e")], scope: .everywhere, label: "e",
+                   summary: "the last error, whole: what was asked, the answer, what to do", hint: "error"),
     ])
 
     /// The command a key runs where the user is.

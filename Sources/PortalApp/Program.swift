@@ -17,6 +17,8 @@ public final class Program {
 
     /// The spinner's tick while something is in flight: a timer on the app's clock.
     private var ticker: Task<Void, Never>?
+    /// The app's time (`.timePassed`) while it is wanted (`AppState.wantsTime`): a stopwatch on the app's clock.
+    private var stopwatch: Task<Void, Never>?
 
     /// - Parameters:
     ///   - clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
@@ -61,6 +63,7 @@ public final class Program {
             if running { draw() }
         }
         ticker?.cancel()
+        stopwatch?.cancel()
         runner.cancelAll()
         runner.waitForSaves()
     }
@@ -73,6 +76,12 @@ public final class Program {
         } else if !wanted, let ticker {
             ticker.cancel()
             self.ticker = nil
+        }
+        if state.wantsTime, stopwatch == nil {
+            stopwatch = PortalApp.stopwatch(on: runner.clock, every: .seconds(1), mailbox: mailbox)
+        } else if !state.wantsTime, let stopwatch {
+            stopwatch.cancel()
+            self.stopwatch = nil
         }
     }
 

@@ -18,10 +18,13 @@ enum TUILauncher {
                                + "e.g. `spark-portal groups --json`.", status: .usage)
             }
             let mailbox = Mailbox()
+            // One deadline per call, twice one try's: a stalled server costs two tries, not four, and quick failures are
+            // still retried inside it; meanwhile the status line says the attempt and the time, r asks again, Esc gives up.
             let session = try await Session.open(
                 settings, environment: console.environment,
                 onEvent: { mailbox.post(.requestFinished($0)) },
-                onRetry: { mailbox.post(.retryScheduled($0)) })
+                onRetry: { mailbox.post(.retryScheduled($0)) },
+                callTimeout: settings.requestTimeout * 2)
             let host = settings.demo != nil ? "demo server" : (settings.endpoint.host ?? settings.endpoint.absoluteString)
             let cache = workspaceCache(settings, session: session, environment: console.environment)
             let crashForTests = isCrashTestRequested(console.environment)
@@ -35,6 +38,7 @@ enum TUILauncher {
                 defer { backend.shutdown() }
                 var state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
                                      mouseEnabled: settings.mouse)
+                state.feedback.tokenFromEnvironment = session.tokenKind == .environment
                 // The last-known workspace, read here on the loop's thread: the first frame shows it.
                 if let cache { state.useCache(cache.load(), now: Date()) }
                 // What the details do with photos: the setting, on this terminal's colours; cells shaped like its own.

@@ -13,10 +13,12 @@ public struct RequestEvent: Sendable, Hashable {
     public var attempt: Int
     /// A short reason when the exchange failed (`HTTP 429, Spark code 1550`, `connection refused`).
     public var errorSummary: String?
+    /// The server's own words in an error envelope (`D.Message`), for the request log.
+    public var message: String?
 
     public init(
         method: String, path: String, status: Int?, sparkCode: Int?, duration: Duration, attempt: Int,
-        errorSummary: String?
+        errorSummary: String?, message: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -25,6 +27,7 @@ public struct RequestEvent: Sendable, Hashable {
         self.duration = duration
         self.attempt = attempt
         self.errorSummary = errorSummary
+        self.message = message
     }
 }
 

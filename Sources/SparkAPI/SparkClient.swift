@@ -378,7 +378,8 @@ public final class SparkClient: Sendable {
         if case .failure(let error) = result { failure = error }
         onEvent(RequestEvent(
             method: request.method, path: context.path, status: status, sparkCode: failure?.sparkCode,
-            duration: start.duration(to: clock.now), attempt: attempt, errorSummary: failure?.summary))
+            duration: start.duration(to: clock.now), attempt: attempt, errorSummary: failure?.summary,
+            message: failure?.serverMessage))
         return (result, retryAfter)
     }
 

@@ -238,6 +238,12 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The message of the server's error envelope, when it sent one.
+    public var serverMessage: String? {
+        guard case .api(_, _, let message?, _) = self, !message.isEmpty else { return nil }
+        return message
+    }
+
     /// The short form used in `RequestEvent.errorSummary`.
     var summary: String {
         switch self {

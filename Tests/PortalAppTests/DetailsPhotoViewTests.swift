@@ -28,7 +28,7 @@ private typealias W = Workspace15
 
     @Test func aPicturesCells80x24() {
         ViewTests.expectLines(ViewTests.screen(Self.state(size: Size(width: 80, height: 24), outcome: Self.picture)), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group       sparkapi.com ",
             "┏ 101 Birch, Bonners Ferry ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1 of 3 ┓",
             "┃                                 ▀▀▀▀▀▀▀▀▀▀▀▀                                 ┃",
             "┃                                 ▀▀▀▀▀▀▀▀▀▀▀▀                                 ┃",
@@ -57,7 +57,7 @@ private typealias W = Workspace15
 
     @Test func aPicturesCells120x40() {
         ViewTests.expectLines(ViewTests.screen(Self.state(size: Size(width: 120, height: 40), outcome: Self.picture)), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
             "┏ 101 Birch, Bonners Ferry ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1 of 3 ┓",
             "┃                 ▀▀▀▀▀▀▀▀▀▀▀▀                    In carts     ★ Favorites · Lake houses                               ┃",
             "┃                 ▀▀▀▀▀▀▀▀▀▀▀▀                                                                                         ┃",
@@ -176,7 +176,7 @@ private typealias W = Workspace15
 
     @Test func aPhotoThatFailed80x24() {
         ViewTests.expectLines(ViewTests.screen(Self.state(size: Size(width: 80, height: 24), outcome: .failed("HTTP 404"))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group       sparkapi.com ",
             "┏ 101 Birch, Bonners Ferry ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1 of 3 ┓",
             "┃                           ┌──────────────────────┐                           ┃",
             "┃                           │                      │                           ┃",
@@ -205,7 +205,7 @@ private typealias W = Workspace15
 
     @Test func aPhotoThatFailed120x40() {
         ViewTests.expectLines(ViewTests.screen(Self.state(size: Size(width: 120, height: 40), outcome: .failed("HTTP 404"))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
             "┏ 101 Birch, Bonners Ferry ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1 of 3 ┓",
             "┃┌─────────────────────────────────────────────┐  In carts     ★ Favorites · Lake houses                               ┃",
             "┃│                                             │                                                                       ┃",

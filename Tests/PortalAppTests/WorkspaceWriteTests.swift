@@ -614,13 +614,14 @@ private typealias W = Workspace15
     }
 
     @Test(arguments: [
-        (KeyContext.groups, ["↑↓/jk move", "Enter use group", "u undo", "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit"]),
+        (KeyContext.groups, ["↑↓/jk move", "Enter use group", "u undo", "Tab pane", "r refresh", "/ filter", "L requests", "? help",
+                             "q quit", "e error"]),
         (.carts, ["↑↓/jk move", "Enter open cart", "n new", "R rename", "d delete", "u undo", "Tab pane", "r refresh",
-                  "/ filter", "L requests", "? help", "q quit"]),
+                  "/ filter", "L requests", "? help", "q quit", "e error"]),
         (.listings, ["↑↓/jk move", "Enter details", "f favorite", "x reject", "a add", "d remove", "u undo", "Esc back",
-                     "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit"]),
+                     "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit", "e error"]),
         (.details, ["↑↓/jk scroll", "f favorite", "x reject", "a add", "← prev", "→ next", "p photo", "u undo", "Esc back", "r refresh",
-                    "L requests", "? help", "q quit"]),
+                    "L requests", "? help", "q quit", "e error"]),
     ])
     func hintsFollowTheTablesOrderWhereTheKeysWork(context: KeyContext, expected: [String]) {
         #expect(KeyMap.standard.hints(in: context).map { "\($0.key) \($0.label)" } == expected)
