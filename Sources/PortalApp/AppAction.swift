@@ -29,6 +29,13 @@ public enum AppAction: Sendable {
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
 
+    /// Time passed on the app's clock (the program's stopwatch, about every second while something waits or a message
+    /// is up): what the status line's timing reads.
+    case timePassed(Duration)
+    /// A page of the portal groups answered request `request`, in order (`SparkClient.groupPages()`).
+    case groupPageLoaded(request: Int, ListProgress<PortalGroup>)
+    /// The groups' pages stopped with an error after the pages delivered so far.
+    case groupPagesFailed(request: Int, SparkError)
     /// Live refresh (LiveReducer.swift): the wait before the next poll is over.
     case pollDue
     /// A poll's read of the open listings' first page, asked for at `tick` (`WriteLedger.tick`).
@@ -39,6 +46,8 @@ public enum AppAction: Sendable {
     case actingAs(ActAsMember, switched: Bool)
     /// The cache's answers (Cache.swift).
     case cache(CacheAction)
+    /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
+    case photoLoaded(PhotoRequest, PhotoOutcome)
 }
 
 /// A successful answer with nothing in it.
@@ -50,7 +59,6 @@ public struct Empty: Equatable, Sendable {
 /// the one in flight.
 public enum AppEffect: Equatable, Sendable {
     case loadAccount
-    case loadGroups
     case loadCurrentGroup(request: Int)
     case loadCarts(forGroup: Workspace?, request: Int)
     /// PUT the group as current, or DELETE the current group for `.own`.
@@ -64,6 +72,9 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// Every page of the portal groups, each posted as it arrives (`groupPageLoaded`), for request `request`;
+    /// `expectedPages` (the cache's count from last time) are asked for at once.
+    case loadGroupPages(request: Int, expectedPages: Int? = nil)
     /// Posts `.pollDue` after `delay` on the app's clock (the delay counted from when the effect starts).
     case schedulePoll(after: Duration)
     /// Reads the open listings' first page again for a poll (never cancels a page the user is scrolling to).
@@ -76,19 +87,24 @@ public enum AppEffect: Equatable, Sendable {
     case copyToClipboard(String)
     /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
     case cache(CacheEffect)
+    /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
+    case loadPhoto(PhotoRequest)
+    /// Cancels the effect of this kind in flight, if any; its answer is never posted.
+    case cancel(EffectID)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
     public var id: EffectID? {
         switch self {
         case .loadAccount: .account
-        case .loadGroups: .groups
+        case .loadGroupPages: .groups
         case .loadCurrentGroup: .currentGroup
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .loadListing: .details
+        case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
-        case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
         case .schedulePoll: .pollTimer
         case .refreshListingsPage: .livePage
         case .expireLiveMarks, .actAs, .copyToClipboard: nil
@@ -100,5 +116,6 @@ public enum AppEffect: Equatable, Sendable {
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
+    case photo
     case pollTimer, livePage
 }

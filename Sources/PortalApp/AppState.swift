@@ -109,6 +109,8 @@ public struct StatusMessage: Equatable, Sendable {
 public enum Overlay: Hashable, Sendable {
     case help
     case requestLog
+    /// The last error, whole (`e`).
+    case lastError
 }
 
 /// Everything the screen shows, and nothing it doesn't need. Changed only by `reduce`.
@@ -152,6 +154,14 @@ public struct AppState: Equatable, Sendable {
     public var quitWhenIdle = false
     public var overlayScroll = 0
     public var status: StatusMessage?
+    /// The status line's timing, the last error, a switch landing, a read that keeps the user waiting.
+    public var feedback = Feedback()
+    /// The filter being typed (`editingFilter`), as a line editor.
+    public var filterEditor = LineEditorState()
+    /// The portal groups' pages as they arrive.
+    public var groupPaging = GroupPaging()
+    /// The photo of the listing in details, and how photos are drawn (off unless the launcher says otherwise).
+    public var detailsPhoto = DetailsPhotoState()
 
     // Derived rows, kept so that drawing costs what is visible, not what is loaded.
     public private(set) var pickerRows: [PickerRow] = [.own]
@@ -276,7 +286,7 @@ public struct AppState: Equatable, Sendable {
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
             || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
-            || details?.loading == true || live.poll != nil
+            || details?.loading == true || detailsPhoto.pending != nil || live.poll != nil
     }
 
     // MARK: - Keeping derived rows in step
@@ -371,6 +381,7 @@ extension AppState {
         switch overlay {
         case .help: helpScrollLimit(self) + 1
         case .requestLog: requestLog.count
+        case .lastError: lastErrorScrollLimit(self) + 1
         case nil: 0
         }
     }

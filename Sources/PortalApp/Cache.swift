@@ -126,8 +126,6 @@ public struct CacheState: Equatable, Sendable {
 
 /// The cache's part in the loop: loads that learn page counts (and use them), and saves. See CacheReducer.swift.
 public enum CacheEffect: Equatable, Sendable {
-    /// `AppEffect.loadGroups`, asking for `expectedPages` pages at once.
-    case loadGroups(expectedPages: Int?)
     /// `AppEffect.loadCarts`, asking for `expectedPages` pages at once.
     case loadCarts(forGroup: Workspace?, request: Int, expectedPages: Int?)
     /// Keep the workspace (off the loop's thread, each save after the one before); answered by `CacheAction.saved`.
@@ -135,7 +133,6 @@ public enum CacheEffect: Equatable, Sendable {
 
     var id: EffectID? {
         switch self {
-        case .loadGroups: .groups
         case .loadCarts: .carts
         case .save: nil
         }
@@ -144,7 +141,6 @@ public enum CacheEffect: Equatable, Sendable {
 
 /// Answers to `CacheEffect`s: the screen's load answers with their page counts, and the end of a save.
 public enum CacheAction: Sendable {
-    case groupsLoaded(Result<PagedList<PortalGroup>, SparkError>)
     case cartsLoaded(forGroup: Workspace?, request: Int, Result<PagedList<ListingCart>, SparkError>)
     /// A save ended at `date` (`written` false: the store could not write, and has logged why).
     case saved(at: Date, written: Bool)
@@ -154,8 +150,6 @@ extension EffectRunner {
     /// Performs a `CacheEffect` with the client and the store.
     static func perform(_ effect: CacheEffect, with client: SparkClient, store: (any WorkspaceCacheStore)?) async -> AppAction {
         switch effect {
-        case .loadGroups(let expected):
-            return .cache(.groupsLoaded(await capture { try await client.groupList(expectedPages: expected) }))
         case .loadCarts(let workspace, let request, let expected):
             return .cache(.cartsLoaded(forGroup: workspace, request: request, await capture {
                 try await client.listingCartList(expectedPages: expected)

@@ -1,14 +1,15 @@
 import Foundation
 import SparkAPI
 
-/// The screen's reducer (`reduceScreen`, Reducer.swift) with the cache around it, when the state has one
-/// (`CacheState.enabled`; otherwise it is the screen's reducer alone). The app's one update function, `reduce`
-/// (LiveReducer.swift), calls it with live refresh and the presenter's tools around it:
+/// The screen's reducer with the cache around it (called by `reduce`, Feedback.swift).
+///
+/// It is the screen's reducer (`reduceScreen`, Reducer.swift) with the cache around it, when the state has one
+/// (`CacheState.enabled`; otherwise it is the screen's reducer alone):
 /// - before: the server's first page of a cart replaces the cached rows shown for it;
 /// - after: which panes the server has now answered (their cached rows replaced), whether it could be reached, whose
 ///   account it is (a cache of another account is dropped), a cart opened whose first page is cached;
 /// - the effects: lists are loaded asking at once for the pages they took last time, and a settled load is saved.
-func reduceCaching(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+func reduceWithCache(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     guard state.cache.enabled else { return reduceScreen(&state, action) }
     var effects: [AppEffect]
     if case .cache(let action) = action {
@@ -128,18 +129,6 @@ extension Loadable {
 
 private func reduceCache(_ action: CacheAction, _ state: inout AppState) -> [AppEffect] {
     switch action {
-    case .groupsLoaded(let result):
-        let effects = reduceScreen(&state, .groupsLoaded(result.map(\.items)))
-        switch result {
-        case .success(let list):
-            state.cache.groupPages = list.pageCount
-            state.cache.unsaved = true
-        case .failure(let error):
-            noteFailure(error, &state)
-        }
-        refreshStaleParts(&state)
-        return effects
-
     case .cartsLoaded(let workspace, let request, let result):
         let effects = reduceScreen(&state, .cartsLoaded(forGroup: workspace, request: request, result.map(\.items)))
         switch result {
@@ -223,6 +212,11 @@ private func notice(_ action: AppAction, before: ScreenBefore, _ state: inout Ap
         case .failure(let error):
             noteFailure(error, &state)
         }
+    case .groupPageLoaded(let request, let progress) where request == state.groupPaging.request && progress.isLast:
+        state.cache.groupPages = progress.pageCount
+        state.cache.unsaved = true
+    case .groupPagesFailed(let request, let error) where request == state.groupPaging.request:
+        noteFailure(error, &state)
     case .groupSwitched(_, .failure(let error)):
         // The screen says why the switch failed; the server being out of reach also puts the screen offline.
         if error.isUnreachable { state.cache.offline = true }
@@ -276,8 +270,8 @@ private func refreshStaleParts(_ state: inout AppState) {
 /// The screen's list loads, asking at once for the pages the list took last time, and learning how many it takes now.
 func withPageCounts(_ effect: AppEffect, _ state: AppState) -> AppEffect {
     switch effect {
-    case .loadGroups:
-        return .cache(.loadGroups(expectedPages: state.cache.groupPages))
+    case .loadGroupPages(let request, nil):
+        return .loadGroupPages(request: request, expectedPages: state.cache.groupPages)
     case .loadCarts(let workspace, let request):
         return .cache(.loadCarts(forGroup: workspace, request: request,
                                  expectedPages: workspace.flatMap { state.cache.cartPages[$0] }))

@@ -3,7 +3,7 @@ import TerminalUI
 
 // How the screen says what it shows comes from the cache, or that the server can't be reached (Cache.swift).
 
-/// The title bar's right-hand mark: `activity` (the spinner, or ⟳ when nothing is in flight), preceded by
+/// The title bar's right-hand mark: `activity` (the spinner, or a blank when nothing is in flight), preceded by
 /// `cached 10:42 · refreshing` while panes show the cache's workspace, or `offline — as of 10:42` while the server
 /// can't be reached. Below 60 columns, shorter: `cached 10:42`, `offline 10:42`.
 func cacheActivity(_ state: AppState, activity: String, width: Int) -> String {

@@ -30,6 +30,9 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case help
     case quit
     case suspend
+    case nextPhoto = "next-photo"
+    case previousPhoto = "previous-photo"
+    case lastError = "last-error"
     case actAs = "act-as"
 }
 
@@ -126,6 +129,9 @@ public struct KeyMap: Equatable, Sendable {
                    hint: "prev"),
         KeyBinding(.nextListing, keys: [.right, .char("l")], scope: .details, label: "→/l", summary: "next listing",
                    hint: "next"),
+        KeyBinding(.nextPhoto, keys: [.char("p")], scope: .details, label: "p", summary: "next photo of the listing",
+                   hint: "photo"),
+        KeyBinding(.previousPhoto, keys: [.char("P")], scope: .details, label: "P", summary: "previous photo of the listing"),
         KeyBinding(.newCart, keys: [.char("n")], scope: .carts, label: "n", summary: "new cart", hint: "new"),
         KeyBinding(.rename, keys: [.char("R")], scope: .carts, label: "R", summary: "rename the cart (your own carts)",
                    hint: "rename"),
@@ -145,6 +151,8 @@ public struct KeyMap: Equatable, Sendable {
         KeyBinding(.help, keys: [.char("?"), .function(1)], scope: .everywhere, label: "?/F1", summary: "help", hint: "help"),
         KeyBinding(.quit, keys: [.char("q"), .ctrl("c")], scope: .everywhere, label: "q/^C", summary: "quit", hint: "quit"),
         KeyBinding(.suspend, keys: [.ctrl("z")], scope: .everywhere, label: "^Z", summary: "suspend (fg to return)"),
+        KeyBinding(.lastError, keys: [.char("e")], scope: .everywhere, label: "e",
+                   summary: "the last error, whole: what was asked, the answer, what to do", hint: "error"),
         KeyBinding(.actAs, keys: [.char("A")], scope: .everywhere, label: "A",
                    summary: "act as another member of the group (--demo only)", hint: "act as"),
     ])

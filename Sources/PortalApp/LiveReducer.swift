@@ -10,13 +10,12 @@ import TerminalUI
 // status line. A poll never moves the highlight, never closes what the user has open — except when the workspace
 // itself changed (the group, a deleted open cart, removal from the group), which the status says.
 
-/// The app's one update function: applies an action to the state and says what work to do next. Pure and
-/// synchronous — every behaviour of the app can be tested by calling it. It is live refresh and the presenter's tools
-/// around the cache and the screen's reducer (`reduceCaching`, CacheReducer.swift).
-public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+/// Live refresh and the presenter's tools around the cache and the screen's reducer (`reduceWithCache`,
+/// CacheReducer.swift); called by the app's one update function, `reduce` (Feedback.swift).
+func reduceLiveAndPresenter(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     if let effects = reducePresenter(action, &state) { return effects }
     let logWasOpen = state.overlay == .requestLog
-    var effects = reduceLive(action, &state, next: reduceCaching)
+    var effects = reduceLive(action, &state, next: reduceWithCache)
     effects += observePresenter(action, &state)
     // The log opens on the newest request, and stays on it while newer ones come in above it.
     if !logWasOpen, state.overlay == .requestLog { pinRequestLogSelection(&state) }
@@ -95,7 +94,7 @@ private func observe(_ action: AppAction, _ state: inout AppState) -> [AppEffect
         guard workspace == .own, case .success = result else { return [] }
         state.status = StatusMessage("You are no longer a member of \(group): this is your own workspace now.")
         state.live.notice = state.status
-        return [.loadGroups]
+        return [loadGroupPages(&state)]
     default:
         return []
     }
@@ -188,7 +187,7 @@ private func currentGroupPolled(_ action: AppAction, _ state: inout AppState,
         state.live.groupChange = LiveMark(kind: .groupChanged(from: from), generation: generation)
         say("Changed elsewhere: now acting for \(state.displayName(of: after)), not \(from)"
             + (dialogOpen ? "; the open window was closed, nothing was changed" : ""), &state)
-        return effects + [.loadGroups]
+        return effects + [loadGroupPages(&state)]
     }
     state.live.poll?.workspace = after
     return effects + pollReads(&state)

@@ -212,7 +212,7 @@ private func actingAs(_ member: ActAsMember, switched: Bool, _ state: inout AppS
     state.currentGroupRequest += 1
     var effects: [AppEffect] = [
         .loadCurrentGroup(request: state.currentGroupRequest),
-        .loadGroups,
+        loadGroupPages(&state),
         nextCartsRequest(&state, expecting: .some(nil)),
         .loadAccount,
     ]

@@ -81,22 +81,9 @@ private func isFailure(_ event: RequestEvent) -> Bool {
     event.status.map { $0 >= 400 } ?? true
 }
 
-/// What the log's Answer column says: the Spark code and the server's message, or why no (readable) answer came, and
-/// which try it was. The HTTP status has a column of its own and is not repeated; a code 0 is no code.
+/// What the log's Answer column says: why a request failed (`requestLogReason`), and which try it was.
 func requestAnswer(_ event: RequestEvent) -> String {
-    var parts: [String] = []
-    let code = event.sparkCode.flatMap { $0 == 0 ? nil : $0 }
-    if let code { parts.append("code \(code)") }
-    if let message = event.message, !message.isEmpty {
-        parts.append(message)
-    } else if code == nil, let summary = event.errorSummary {
-        var rest = Substring(summary)
-        if let status = event.status, rest.hasPrefix("HTTP \(status)") { rest = rest.dropFirst("HTTP \(status)".count) }
-        rest = rest.drop { $0 == "," || $0 == " " }
-        if !rest.isEmpty, !rest.hasPrefix("Spark code") { parts.append(String(rest)) }
-    }
-    if event.attempt > 1 { parts.append("try \(event.attempt)") }
-    return parts.joined(separator: " · ")
+    [requestLogReason(event), event.attempt > 1 ? "try \(event.attempt)" : nil].compactMap { $0 }.joined(separator: " · ")
 }
 
 /// One request whole: what was asked, what came back (status, code, the server's message, the failure), the body of a

@@ -1,4 +1,6 @@
+import Foundation
 import SparkAPI
+import TerminalPictures
 import TerminalUI
 
 /// The program loop: owns the backend and the state on one thread. Keys, resizes and API answers
@@ -15,19 +17,24 @@ public final class Program {
 
     /// The spinner's tick while something is in flight: a timer on the app's clock.
     private var ticker: Task<Void, Never>?
+    /// The app's time (`.timePassed`) while it is wanted (`AppState.wantsTime`): a stopwatch on the app's clock.
+    private var stopwatch: Task<Void, Never>?
 
-    /// - Parameter clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
-    /// - Parameter cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
-    /// - Parameter members: with `--demo`, the members the app can act as (`A`), with their tokens; the state learns
-    ///   only their names.
+    /// - Parameters:
+    ///   - clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    ///   - cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
+    ///   - photos: the session's photo store, when the details draw photos (`AppState.detailsPhoto`).
+    ///   - members: with `--demo`, the members the app can act as (`A`), with their tokens; the state learns only their
+    ///     names.
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
                 clock: any Clock<Duration> = ContinuousClock(), cache: (any WorkspaceCacheStore)? = nil,
-                members: MemberTokens? = nil) {
+                photos: PictureStore<URL>? = nil, members: MemberTokens? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
         self.state.presenter.demoMembers = members?.members ?? []
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache, members: members)
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache, photos: photos,
+                                   members: members)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -60,6 +67,7 @@ public final class Program {
             if running { draw() }
         }
         ticker?.cancel()
+        stopwatch?.cancel()
         runner.cancelAll()
         runner.waitForSaves()
     }
@@ -72,6 +80,12 @@ public final class Program {
         } else if !wanted, let ticker {
             ticker.cancel()
             self.ticker = nil
+        }
+        if state.wantsTime, stopwatch == nil {
+            stopwatch = PortalApp.stopwatch(on: runner.clock, every: .seconds(1), mailbox: mailbox)
+        } else if !state.wantsTime, let stopwatch {
+            stopwatch.cancel()
+            self.stopwatch = nil
         }
     }
 
@@ -101,7 +115,7 @@ public final class Program {
             case .suspend:
                 backend.suspend()
                 state.size = backend.size
-                _ = reduce(&state, .resized(state.size))
+                _ = perform(reduce(&state, .resized(state.size)))
             default:
                 runner.run(effect)
             }

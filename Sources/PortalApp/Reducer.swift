@@ -2,12 +2,19 @@ import SparkAPI
 import TerminalUI
 
 /// The screen's update function: applies an action to the state and says what work to do next. Pure and
-/// synchronous. The app's one update function, `reduce` (LiveReducer.swift), calls it with live refresh, the
-/// presenter's tools and the cache (`reduceCaching`, CacheReducer.swift) around it.
+/// synchronous. The app's one update function, `reduce` (Feedback.swift), calls it with the status line's feedback,
+/// live refresh and the presenter's tools (LiveReducer.swift) and the cache (`reduceWithCache`, CacheReducer.swift)
+/// around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
-/// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
+/// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`, the details'
+/// photo (which follows every action) in `DetailsPhoto.swift`.
 func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+    let effects = reduceAction(&state, action)
+    return effects + followDetailsPhoto(after: action, &state)
+}
+
+private func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
         return refreshAll(&state)
@@ -119,8 +126,19 @@ func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
         state.status = StatusMessage(Format.retry(notice), kind: .progress)
         return []
 
+    case .timePassed(let duration):
+        return timePassed(duration, &state)
+
+    case .groupPageLoaded(let request, let progress):
+        return groupPageLoaded(request, progress, &state)
+
+    case .groupPagesFailed(let request, let error):
+        return groupPagesFailed(request, error, &state)
+
     case .cache:
-        return []  // reduced by `reduce` (CacheReducer.swift)
+        return []  // reduced by `reduceWithCache` (CacheReducer.swift)
+    case .photoLoaded(let request, let outcome):
+        return photoLoaded(request, outcome, &state)
     }
 }
 
@@ -133,9 +151,10 @@ private func refreshAll(_ state: inout AppState) -> [AppEffect] {
     state.carts = state.carts.reloading
     state.currentGroupRequest += 1
     if state.status?.kind == .error { state.status = nil }
+    restartWaits(&state)
     var effects: [AppEffect] = [
         .loadCurrentGroup(request: state.currentGroupRequest),
-        .loadGroups,
+        loadGroupPages(&state),
         nextCartsRequest(&state),
         .loadAccount,
     ]
@@ -223,7 +242,7 @@ private func finishSwitch(to workspace: Workspace, _ result: Result<Empty, Spark
     let name = state.displayName(of: workspace)
     switch result {
     case .success:
-        state.status = StatusMessage("Now acting for \(name).")
+        state.status = arrivalStatus(workspace, state)
     case .failure(let error):
         state.status = StatusMessage("Couldn't switch to \(name): \(error.userMessage)", kind: .error)
     }
@@ -309,6 +328,7 @@ private func handleKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
 }
 
 private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect] {
+    if command == .back, let effects = giveUpWaiting(&state) { return effects }
     if state.details != nil, let effects = performInDetails(command, &state) { return effects }
     let list = state.focusedList
     let height = AppLayout(size: state.size, focus: state.focus).listHeight(for: list)
@@ -357,10 +377,13 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         return undoLast(&state)
     case .previousListing, .nextListing:
         return []
+    case .nextPhoto, .previousPhoto:
+        return stepPhoto(by: command == .nextPhoto ? 1 : -1, &state)
     case .refresh:
         return refreshAll(&state)
     case .filter:
         state.editingFilter = list
+        state.filterEditor = LineEditorState(text: state.filter(list))
         return []
     case .help:
         state.overlay = .help
@@ -374,6 +397,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         return quit(&state)
     case .suspend:
         return [.suspend]
+    case .lastError:
+        return showLastError(&state)
     case .actAs:
         return openActAs(&state)
     }
@@ -404,33 +429,6 @@ func move(_ list: ListID, to index: Int, _ state: inout AppState) -> [AppEffect]
     return list == .listings ? loadMoreListingsIfNeeded(&state) : []
 }
 
-private func editFilter(of list: ListID, _ key: Key, _ state: inout AppState) -> [AppEffect] {
-    var text = state.filter(list)
-    switch key {
-    case .enter:
-        state.editingFilter = nil
-        return []
-    case .escape:
-        state.editingFilter = nil
-        text = ""
-    case .backspace, .delete:
-        if !text.isEmpty { text.removeLast() }
-    case .up, .down, .pageUp, .pageDown:
-        let command: Command = key == .up ? .moveUp : key == .down ? .moveDown : key == .pageUp ? .pageUp : .pageDown
-        return perform(command, &state)
-    case .char(let character):
-        text.append(character)
-    case .paste(let pasted):
-        text += LineEditorState.cleanPaste(pasted)
-    default:
-        return []
-    }
-    state.filters[list] = text.isEmpty ? nil : text
-    state.cursors[list, default: ListState()].selected = 0
-    state.rebuildRows(list)
-    return list == .listings ? loadMoreListingsIfNeeded(&state) : []
-}
-
 private func handleOverlayKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
     let last = max(state.overlayLineCount - 1, 0)
     switch state.keyMap.command(for: key, in: state.keyContext) {
@@ -441,7 +439,7 @@ private func handleOverlayKey(_ key: Key, _ state: inout AppState) -> [AppEffect
     case .top: state.overlayScroll = 0
     case .bottom: state.overlayScroll = last
     case .suspend: return [.suspend]
-    case .back, .help, .requestLog, .quit, .activate, .open: state.overlay = nil
+    case .back, .help, .requestLog, .quit, .activate, .open, .lastError: state.overlay = nil
     default: break
     }
     return []

@@ -31,6 +31,7 @@ public func render(_ state: AppState, into buffer: inout Buffer) {
     switch state.overlay {
     case .help: renderHelp(state, in: screen, into: &buffer)
     case .requestLog: renderRequestLog(state, in: screen, into: &buffer)
+    case .lastError: renderLastError(state, in: screen, into: &buffer)
     case nil: break
     }
 }
@@ -52,7 +53,7 @@ enum Theme {
     static let header = Style(attributes: [.dim, .underline])
 }
 
-private func spinner(_ state: AppState) -> String {
+func spinner(_ state: AppState) -> String {
     Spinner().frame(at: state.tick)
 }
 
@@ -63,23 +64,24 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     buffer.fill(area, style: Theme.title)
     let who = state.account.value?.name ?? (state.account.isLoading ? "…" : "unknown user")
     let label: String, group: String
-    if let target = state.switchWaiting ?? state.groupSwitch.map({ $0.queued ?? $0.inFlight }) {
+    if let target = state.switchWaiting ?? state.groupSwitch.map({ $0.queued ?? $0.inFlight }) ?? state.feedback.arrival {
         (label, group) = ("switching to ", "\(state.displayName(of: target))…")
     } else if let workspace = state.currentWorkspace {
         (label, group) = ("acting for: ", state.displayName(of: workspace) + liveGroupSuffix(state))
     } else {
         (label, group) = ("acting for: ", state.currentGroup.error == nil ? "…" : "unknown")
     }
-    let activity = cacheActivity(state, activity: state.isBusy ? spinner(state) : "⟳", width: area.width)
+    // A spinner while anything loads, nothing once what is shown is settled (its place kept, so the bar does not jump).
+    let activity = cacheActivity(state, activity: state.isBusy ? spinner(state) : " ", width: area.width) + " "
     // Narrow bars drop, in turn, the program's name, the endpoint, who you are and the "acting for:" label:
     // the group's name is what this bar is for, and is cut last (the activity mark stays: it says whether
     // what is shown is settled).
     let choices: [(left: String, right: String)] = [
-        (" spark-portal · \(who) · \(label)\(group)", "\(activity) \(state.endpointHost) "),
-        (" \(who) · \(label)\(group)", "\(activity) \(state.endpointHost) "),
-        (" \(who) · \(label)\(group)", "\(activity) "),
-        (" \(label)\(group)", "\(activity) "),
-        (" \(group)", "\(activity) "),
+        (" spark-portal · \(who) · \(label)\(group)", "\(activity)\(state.endpointHost) "),
+        (" \(who) · \(label)\(group)", "\(activity)\(state.endpointHost) "),
+        (" \(who) · \(label)\(group)", activity),
+        (" \(label)\(group)", activity),
+        (" \(group)", activity),
     ]
     let chosen = choices.first { TextWidth.of($0.left) + 1 + TextWidth.of($0.right) <= area.width } ?? choices[choices.count - 1]
     let rightWidth = TextWidth.of(chosen.right)
@@ -93,90 +95,12 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     }
 }
 
-private func renderStatusBar(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
-    guard !area.isEmpty else { return }
-    var message = ""
-    var style = Style.plain
-    var isRequestSummary = false
-    if let list = state.editingFilter {
-        message = "filter \(listName(list)): \(state.filter(list))▏"
-        style = Theme.accent
-    } else if let status = state.status {
-        switch status.kind {
-        case .info: message = status.text
-        case .progress: message = "\(spinner(state)) \(status.text)"; style = Theme.progress
-        case .error: message = "✗ \(status.text)"; style = Theme.error
-        }
-    } else if let last = state.requestLog.last {
-        message = requestSummary(last)
-        style = Theme.dim
-        isRequestSummary = true
-    }
-    let all = statusHints(state)
-    // `? help` is the last hint to go (it leads to every other key); the last request's summary yields to hints.
-    // Widths count each hint with the two spaces after it; the bar starts one column in.
-    func width(_ hint: KeyHint) -> Int { TextWidth.of(hint.key) + 1 + TextWidth.of(hint.label) + 2 }
-    let help = all.first { $0.label == state.keyMap.binding(.help)?.hint }
-    let helpWidth = help.map(width) ?? 0
-    if isRequestSummary, TextWidth.of(message) + 2 + all.map(width).reduce(0, +) - 1 > area.width { message = "" }
-    let messageRoom = max(area.width - 1 - helpWidth, 0)
-    if TextWidth.of(message) > messageRoom { message = TextWidth.truncate(message, to: messageRoom) }
-    let room = area.width + 1 - (message.isEmpty ? 0 : TextWidth.of(message) + 2)
-    var hints: [KeyHint] = []
-    var used = helpWidth
-    for hint in all where hint != help {
-        if used + width(hint) > room { break }
-        hints.append(hint)
-        used += width(hint)
-    }
-    if let help, helpWidth <= room {
-        // In its place in the table's order.
-        let index = hints.firstIndex { hint in all.firstIndex(of: hint)! > all.firstIndex(of: help)! } ?? hints.count
-        hints.insert(help, at: index)
-    }
-    StatusBar(hints: hints, message: message, messageStyle: style).render(in: area, into: &buffer)
-}
-
-/// The hints for where the user is: a dialog's own keys, the overlay's, the filter's, or the key table's for the
-/// context (`u undo` only while there is something to undo).
-private func statusHints(_ state: AppState) -> [KeyHint] {
-    if let hints = presenterHints(state) { return hints }
-    switch state.dialog {
-    case .addToCart?: return [KeyHint(key: "Enter", label: "add"), KeyHint(key: "↑↓", label: "choose"),
-                              KeyHint(key: "type", label: "filter"), KeyHint(key: "Esc", label: "cancel")]
-    case .cartName(let dialog)?:
-        let verb = if case .rename = dialog.purpose { "rename" } else { "create" }
-        return [KeyHint(key: "Enter", label: verb), KeyHint(key: "Esc", label: "cancel")]
-    case .confirmDelete?: return [KeyHint(key: "y", label: "delete"), KeyHint(key: "n/Esc", label: "keep")]
-    case nil: break
-    }
-    if state.editingFilter != nil {
-        return [KeyHint(key: "Enter", label: "keep filter"), KeyHint(key: "Esc", label: "clear filter")]
-    }
-    if state.overlay != nil {
-        return [KeyHint(key: "Esc", label: "close"), KeyHint(key: "↑↓", label: "scroll")]
-    }
-    let undo = state.keyMap.binding(.undo)?.hint, actAs = state.keyMap.binding(.actAs)?.hint
-    return state.keyMap.hints(in: state.keyContext).filter { hint in
-        (hint.label != undo || !state.writes.undoStack.isEmpty) && (hint.label != actAs || state.presenter.isDemo)
-    }
-}
-
-private func listName(_ list: ListID) -> String {
-    switch list {
-    case .groups: "groups"
-    case .members: "members"
-    case .carts: "carts"
-    case .listings: "listings"
-    }
-}
-
 /// `PUT …/current 200 84ms`: what the last request did, in the status bar's spare room.
 func requestSummary(_ event: RequestEvent) -> String {
     let path = event.path.split(separator: "?").first.map(String.init) ?? event.path
     let short = path.split(separator: "/").last.map { "…/\($0)" } ?? path
     let outcome = event.status.map(String.init) ?? (event.errorSummary ?? "failed")
-    let code = event.sparkCode.map { " (\($0))" } ?? ""
+    let code = event.meaningfulSparkCode.map { " (\($0))" } ?? ""
     return "\(event.method) \(short) \(outcome)\(code) \(Format.milliseconds(event.duration))ms"
 }
 
@@ -240,7 +164,7 @@ private struct ListPane {
 
         var note: (text: String, style: Style)?
         if let failure {
-            note = ("✗ \(failure.userMessage) Press r to retry.", Theme.error)
+            note = (paneFailureText(failure, state), Theme.error)
         } else if let loading {
             note = ("\(spinner(state)) \(loading)", Theme.progress)
         }
@@ -284,15 +208,15 @@ private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout B
         pane: .groups, list: .groups,
         title: pending == nil ? Pane.groups.title : "\(Pane.groups.title) \(frame) switching…",
         // While switching, the title says so; the count would cut it short.
-        count: groups.isEmpty || pending != nil ? nil : String(groups.count),
+        count: pending != nil ? nil : state.groupCountLabel,
         columns: [PaneColumn(header: "Owner"), PaneColumn(header: "Members", compactHeader: "#", alignment: .right)],
-        loading: state.groups.isLoading ? "loading groups…" : nil, failure: state.groups.error,
+        loading: state.groupsLoadingNote, failure: state.groups.error,
         emptyText: "no group matches the filter"
     ) { index in
         let row = state.pickerRows[index]
         let workspace = state.workspace(of: row)
         let isCurrent = workspace == current
-        let isTarget = pending.map { $0.inFlight == workspace || $0.queued == workspace } ?? false
+        let isTarget = pending.map { $0.inFlight == workspace || $0.queued == workspace } ?? (state.feedback.arrival == workspace)
         let marker = isTarget ? frame : isCurrent ? currentGroupMark(state) : ""
         let style = isCurrent ? Theme.current : isTarget ? Theme.progress : Style.plain
         switch row {
@@ -412,25 +336,48 @@ private func renderListings(_ state: AppState, in area: Rect, into buffer: inout
 
 // MARK: - Overlays
 
-/// The help screen's lines: the keys grouped by where they work, each section under its scope's name.
-func helpLines(_ keyMap: KeyMap) -> [Paragraph.Line] {
-    let labelWidth = keyMap.bindings.map { TextWidth.of($0.label) }.max() ?? 0
+/// The help screen's lines: the keys grouped by where they work, each section under its scope's name — the sections
+/// that work in `context` first (the place's own keys, then those of the panes, then everywhere), the others after —
+/// then the keys of the text being typed. With a `width`, what a key does wraps under itself.
+func helpLines(_ keyMap: KeyMap, context: KeyContext? = nil, width: Int? = nil) -> [Paragraph.Line] {
+    let typing = [("Enter", "keep the filter / confirm the name"), ("Esc", "clear the filter / cancel"),
+                  ("←/→", "move in the text (Home/End: to its ends)"), ("^U ^W ^K", "delete before the cursor, the word before it, after it"),
+                  ("paste", "inserts the text (line breaks become spaces)")]
+    let labelWidth = (keyMap.bindings.map(\.label) + typing.map(\.0)).map { TextWidth.of($0) }.max() ?? 0
+    func keyLines(_ label: String, _ summary: String) -> [Paragraph.Line] {
+        let head = "  " + TextWidth.pad(label, to: labelWidth) + "  "
+        let indent = TextWidth.of(head)
+        guard let width, width - indent >= 12 else { return [Paragraph.Line(head + summary)] }
+        return Paragraph.wrap(summary, width: width - indent).enumerated().map { index, piece in
+            Paragraph.Line((index == 0 ? head : String(repeating: " ", count: indent)) + piece)
+        }
+    }
+    var sections = keyMap.helpSections
+    if let context {
+        let here = sections.filter { $0.scope.contexts.contains(context) }
+            .sorted { $0.scope.contexts.count < $1.scope.contexts.count }
+        sections = here + sections.filter { !$0.scope.contexts.contains(context) }
+    }
     var lines: [Paragraph.Line] = []
-    for (scope, bindings) in keyMap.helpSections {
+    for (scope, bindings) in sections {
         if !lines.isEmpty { lines.append("") }
         lines.append(Paragraph.Line(scope.name, style: Theme.title))
-        lines += bindings.map { Paragraph.Line("  " + TextWidth.pad($0.label, to: labelWidth) + "  " + $0.summary) }
+        lines += bindings.flatMap { keyLines($0.label, $0.summary) }
     }
     lines.append("")
-    lines.append(Paragraph.Line("Mouse: click to focus and select, wheel to scroll.", style: Theme.dim))
+    lines.append(Paragraph.Line("Typing a filter (/) or a cart's name", style: Theme.title))
+    lines += typing.flatMap { keyLines($0.0, $0.1) }
+    lines.append("")
+    lines.append(Paragraph.Line("^X is Ctrl-X. Mouse: click to focus and select, wheel to scroll.", style: Theme.dim))
     return lines
 }
 
 /// The help popup: every key by where it works, scrolled.
 func helpPopup(_ state: AppState, scroll: Int = 0) -> Popup {
     let screen = Rect(size: state.size)
-    return Popup(title: "Keys", lines: helpLines(state.keyMap), footer: "Esc close",
-                 maxSize: Size(width: 80, height: max(screen.height - 2, 6)), scroll: scroll)
+    let width = 80
+    return Popup(title: "Keys", lines: helpLines(state.keyMap, context: state.keyContext, width: min(width, screen.width) - 4),
+                 footer: "Esc close", maxSize: Size(width: width, height: max(screen.height - 2, 6)), scroll: scroll)
 }
 
 /// How far the help scrolls: until its last line is at the bottom of the popup.
@@ -441,5 +388,29 @@ func helpScrollLimit(_ state: AppState) -> Int {
 }
 
 private func renderHelp(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {
-    helpPopup(state, scroll: min(state.overlayScroll, helpScrollLimit(state))).render(in: screen, into: &buffer)
+    let limit = helpScrollLimit(state)
+    var popup = helpPopup(state, scroll: min(state.overlayScroll, limit))
+    if popup.scroll < limit { popup.footer = "↓ more · Esc close" }
+    popup.render(in: screen, into: &buffer)
+}
+
+/// Why a request in the log failed, beside its status: the Spark code once and the server's message
+/// ("Spark code 1025: The group is not valid for this user."), what was wrong with an answer that could not be read, or
+/// why none came ("timed out"). Nil for a success, and for a bare status that says it all.
+func requestLogReason(_ event: RequestEvent) -> String? {
+    guard let status = event.status else { return event.errorSummary }
+    let code = event.meaningfulSparkCode.map { "Spark code \($0)" }
+    if let message = event.message { return code.map { "\($0): \(message)" } ?? message }
+    if let code { return code }
+    // "HTTP 502, unreadable body": the status is in its column already.
+    guard let summary = event.errorSummary, summary.hasPrefix("HTTP \(status), ") else { return nil }
+    let rest = String(summary.dropFirst("HTTP \(status), ".count))
+    return rest.hasPrefix("Spark code") ? nil : rest
+}
+
+extension RequestEvent {
+    /// The envelope's Spark code, unless it is 0 (which some errors carry and which means nothing).
+    var meaningfulSparkCode: Int? {
+        sparkCode.flatMap { $0 == 0 ? nil : $0 }
+    }
 }

@@ -25,16 +25,18 @@ extension CommandContext {
                           none: "No listings in this cart.")
     }
 
-    /// Listings as JSON, or as a table (address, city, price, beds, baths, status, Id); `none` when there are none.
+    /// Listings as JSON, or as a table (MLS number, address, city, price, beds, baths, status, and last the Id the listing
+    /// commands take); `none` when there are none.
     func printListings(_ listings: [Listing], json: Bool, none: String) throws {
         if json { return try printJSON(listings) }
         guard !listings.isEmpty else { return console.out(none) }
         console.out(Output.table(
-            [.init("ADDRESS", maxWidth: 36), .init("CITY", maxWidth: 20), .init("PRICE", .right), .init("BEDS", .right),
-             .init("BATHS", .right), .init("STATUS"), .init("LISTING ID")],
+            [.init("MLS #", maxWidth: 16), .init("ADDRESS", maxWidth: 36), .init("CITY", maxWidth: 20), .init("PRICE", .right),
+             .init("BEDS", .right), .init("BATHS", .right), .init("STATUS"), .init("LISTING ID")],
             rows: listings.map { listing in
-                [Format.text(listing.address), Format.text(listing.city), Format.price(listing.listPrice),
-                 Format.count(listing.bedsTotal), Format.decimal(listing.bathsTotal), Format.text(listing.status), listing.id]
+                [Format.text(listing.listingNumber), Format.text(listing.address), Format.text(listing.city),
+                 Format.price(listing.listPrice), Format.count(listing.bedsTotal), Format.decimal(listing.bathsTotal),
+                 Format.text(listing.status), listing.id]
             },
             color: color))
     }

@@ -15,7 +15,7 @@ public struct RequestEvent: Sendable, Hashable {
     public var attempt: Int
     /// A short reason when the exchange failed (`HTTP 429, Spark code 1550`, `connection refused`).
     public var errorSummary: String?
-    /// The server's `Message` (or an OAuth `error_description`), with every secret of the call already removed.
+    /// The server's own words in an error envelope (`D.Message`), for the request log.
     public var message: String?
     /// The whole URL the request went to: the endpoint, the path and the query.
     public var url: String?

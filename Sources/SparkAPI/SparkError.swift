@@ -238,14 +238,10 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// What the server said about the failure in its own words: an error envelope's `Message`, or the token
-    /// endpoint's `error_description` (secrets already removed).
+    /// The message of the server's error envelope, when it sent one.
     public var serverMessage: String? {
-        switch self {
-        case .api(_, _, let message, _): message
-        case .oauth(_, let description, _): description
-        default: nil
-        }
+        guard case .api(_, _, let message?, _) = self, !message.isEmpty else { return nil }
+        return message
     }
 
     /// The short form used in `RequestEvent.errorSummary`.

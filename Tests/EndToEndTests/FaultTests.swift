@@ -41,7 +41,8 @@ import TestSupport
         try await withFaults(["GET:/v1/listingcarts=429:1550:2"], quiet: false) { screen, server in
             // The wait is on screen while it lasts…
             let waiting = try await screen.waitFor("the rate-limit notice") { $0.last?.contains("rate limited") == true }
-            #expect(waiting.last?.contains("retrying GET /v1/listingcarts") == true, "\(waiting.last ?? "")")
+            #expect(waiting.last?.contains("attempt 2 in 1.0 s: GET /v1/listingcarts (last try: rate limited)") == true,
+                    "\(waiting.last ?? "")")
             // …for as long as the server's Retry-After says, and nothing is sent again before it has passed.
             #expect(screen.retryNotices.map(\.delay) == [.seconds(1)])
             #expect(await server.journal.requests(method: "GET", path: "/v1/listingcarts").count == 1)
@@ -89,10 +90,18 @@ import TestSupport
         try await withFaults(["PUT:/v1/portal/groups/current=400:1025:1"]) { screen, _ in
             try await screen.press(.down, .enter)
             var shown = try await screen.waitFor("the 1025 message") { screen in
-                isQuiet(screen) && (screen.last ?? "").contains("Pick another group")
+                isQuiet(screen) && (screen.last ?? "").contains("That portal group is no longer available")
             }
             #expect(shown[0].contains("acting for: My own workspace"), "the previous state stays: \(shown[0])")
             #expect(paneRows(shown, pane: 0).contains { $0.contains("●") && $0.contains("My own workspace") })
+            // `e` shows the whole error: what was asked, the answer, what to do.
+            try await screen.press(.char("e"))
+            let detail = try await screen.waitFor("the error's window") { $0.contains { $0.contains("The last error") } }
+            let text = detail.joined(separator: "\n")
+            #expect(text.contains("PUT /v1/portal/groups/current") && text.contains("HTTP 400, Spark code 1025"), "\(text)")
+            #expect(text.contains("Pick another group"), "\(text)")
+            try await screen.press(.escape)
+            try await screen.waitFor("the error's window closed") { !$0.contains { $0.contains("The last error") } }
             // Picking another group works.
             try await screen.press(.down, .enter)
             shown = try await screen.waitFor("the switch to another group") { screen in
@@ -121,7 +130,7 @@ import TestSupport
     func serverErrorsAreRetriedThenShownThenRRecovers(status: Int) async throws {
         // Every try of the first carts request fails (4 tries), then the server is well again.
         try await withFaults(["GET:/v1/listingcarts=\(status):1040:4"], quiet: false) { screen, server in
-            try await screen.waitFor("a retry notice") { $0.last?.contains("HTTP \(status) — retrying") == true }
+            try await screen.waitFor("a retry notice") { $0.last?.contains("(last try: HTTP \(status))") == true }
             var shown = try await screen.waitFor("the error after the retries", passingRetryWaits: true) { screen in
                 isQuiet(screen) && paneRows(screen, pane: 2).joined().contains("✗")
             }
@@ -183,7 +192,7 @@ import TestSupport
     func stalledRequestTimesOutThenRRecovers(stall: String) async throws {
         // All 4 tries stall, then the server is well.
         try await withFaults(["GET:/v1/listingcarts=\(stall):30:4"], requestTimeout: .seconds(1), quiet: false) { screen, server in
-            try await screen.waitFor("a timeout retry notice") { $0.last?.contains("timed out — retrying") == true }
+            try await screen.waitFor("a timeout retry notice") { $0.last?.contains("(last try: timed out)") == true }
             try await screen.waitFor("the timeout error", passingRetryWaits: true) { screen in
                 isQuiet(screen) && paneRows(screen, pane: 2).joined().contains("did not answer in time")
             }

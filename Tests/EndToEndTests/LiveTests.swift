@@ -128,12 +128,12 @@ import TestSupport
         try await withBettyInOzzysGroup { screen, server in
             await server.removeMember("20110616210203794915000000", fromGroup: Self.ozzyGroup)
             await nextInterval(screen)
-            let shown = try await screen.waitFor("the own workspace") { screen in
+            let shown = try await screen.waitFor("the own workspace, Ozzy's group no longer listed") { screen in
                 isQuiet(screen) && screen[0].contains("acting for: My own workspace")
                     && screen.contains { $0.contains("Weekend cabins") }
+                    && !paneRows(screen, pane: 0).contains { $0.contains("Ozzy Owner") }
             }
             #expect(shown.last?.contains("You are no longer a member of Ozzy Owner's group") == true, "\(shown.last ?? "")")
-            #expect(!paneRows(shown, pane: 0).contains { $0.contains("Ozzy Owner") }, "the group is no longer listed")
             #expect(await server.currentGroupID(of: "20110616210203794915000000") == nil)
         }
     }

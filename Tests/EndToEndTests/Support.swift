@@ -139,10 +139,11 @@ func paneTitle(_ screen: [String], pane: Int) -> String {
     return slice(screen[1], from: edges[pane * 2] + 1, to: edges[pane * 2 + 1])
 }
 
-/// Whether the title bar says nothing is in flight (the spinner is replaced by ⟳).
+/// Whether the title bar says nothing is in flight (no spinner in it).
 func isQuiet(_ screen: [String]) -> Bool {
-    guard let title = screen.first else { return false }
-    return title.contains("⟳") && !title.contains("switching") && !(screen.last ?? "").contains("Switching")
+    guard let title = screen.first, !title.isEmpty else { return false }
+    return !Spinner.braille.contains { title.contains($0) } && !title.contains("switching")
+        && !(screen.last ?? "").contains("Switching")
 }
 
 // MARK: - The command line

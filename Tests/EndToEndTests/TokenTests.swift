@@ -105,8 +105,9 @@ struct TokenTests {
         let server = try await MockServerProcess(["--data", "demo"])
         defer { server.stop() }
         let portal = try await startPortalInTerminal(endpoint: server.baseURL.absoluteString, token: refusedToken, logRequests: true)
+        // The token came from SPARK_ACCESS_TOKEN: logging in again would not help, replacing it does.
         try await portal.waitFor("the refused-token message") { screen in
-            isQuiet(screen) && screen.contains { $0.contains("not accepted") }
+            isQuiet(screen) && screen.contains { $0.contains("SPARK_ACCESS_TOKEN was refused") }
         }
         try await portal.press(.char("q"))
         _ = try await portal.waitForExit()

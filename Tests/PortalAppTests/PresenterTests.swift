@@ -112,7 +112,7 @@ private typealias W = Workspace15
         #expect(state.status?.kind == .progress)
         // The runner has switched the token: everything is read again as Johnny, nothing of Betty's stays.
         let reads = reduce(&state, .actingAs(Self.johnny, switched: true))
-        #expect(reads.contains(.loadAccount) && reads.contains(.loadGroups))
+        #expect(reads.contains(.loadAccount) && reads.contains(.loadGroupPages(request: state.groupPaging.request)))
         #expect(reads.contains(.loadCurrentGroup(request: state.currentGroupRequest)))
         #expect(state.account.value == nil && state.carts.value == nil)
         #expect(state.status?.text == "Acting as Johnny Consumer (demo).")

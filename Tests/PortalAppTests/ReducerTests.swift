@@ -8,7 +8,7 @@ import TerminalUI
     @Test func startAsksForEverythingAtOnce() {
         var state = AppState(size: Size(width: 120, height: 40), endpointHost: "sparkapi.com")
         let effects = reduce(&state, .started)
-        #expect(effects == [.loadCurrentGroup(request: 1), .loadGroups, .loadCarts(forGroup: nil, request: 1), .loadAccount])
+        #expect(effects == [.loadCurrentGroup(request: 1), .loadGroupPages(request: 1), .loadCarts(forGroup: nil, request: 1), .loadAccount])
         #expect(state.groups.isLoading && state.currentGroup.isLoading && state.carts.isLoading && state.account.isLoading)
         #expect(state.isBusy)
     }
@@ -286,7 +286,7 @@ import TerminalUI
     @Test func refreshReloadsEverything() {
         var state = Fixture.loadedState()
         let effects = state.press(.char("r"))
-        #expect(effects == [.loadCurrentGroup(request: 2), .loadGroups,
+        #expect(effects == [.loadCurrentGroup(request: 2), .loadGroupPages(request: 2),
                             .loadCarts(forGroup: .group(id: "G-OZZY"), request: 2), .loadAccount])
     }
 

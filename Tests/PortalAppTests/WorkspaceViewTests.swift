@@ -36,7 +36,7 @@ private typealias W = Workspace15
 
     @Test func details80x24() {
         Self.expectLines(Self.screen(Self.detailsState(size: Size(width: 80, height: 24))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group       sparkapi.com ",
             "┏ 101 Birch, Bonners Ferry ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1 of 3 ┓",
             "┃ In carts     ★ Favorites · Lake houses                                       ┃",
             "┃                                                                              ┃",
@@ -65,7 +65,7 @@ private typealias W = Workspace15
 
     @Test func addToCartChooser80x24() {
         Self.expectLines(Self.screen(Self.press(W.listingsState(size: Size(width: 80, height: 24)), .char("a"))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group       sparkapi.com ",
             "┌ Portal groups ──────────── 3 ┐┌ Members · Ozzy Owner ───────────────────── 3 ┐",
             "│  Owner                Members││  Name                                   Role │",
             "│  My own workspace            ││▸ Ozzy Owner                             owner│",
@@ -94,7 +94,7 @@ private typealias W = Workspace15
 
     @Test func newCartNameRefused80x24() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 80, height: 24)), .char("n"), .enter)), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group       sparkapi.com ",
             "┌ Portal groups ──────────── 3 ┐┌ Members · Ozzy Owner ───────────────────── 3 ┐",
             "│  Owner                Members││  Name                                   Role │",
             "│  My own workspace            ││▸ Ozzy Owner                             owner│",
@@ -123,7 +123,7 @@ private typealias W = Workspace15
 
     @Test func deleteConfirmation80x24() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 80, height: 24)), .end, .char("d"))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group       sparkapi.com ",
             "┌ Portal groups ──────────── 3 ┐┌ Members · Ozzy Owner ───────────────────── 3 ┐",
             "│  Owner                Members││  Name                                   Role │",
             "│  My own workspace            ││▸ Ozzy Owner                             owner│",
@@ -152,7 +152,7 @@ private typealias W = Workspace15
 
     @Test func details120x40() {
         Self.expectLines(Self.screen(Self.detailsState(size: Size(width: 120, height: 40))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
             "┏ 101 Birch, Bonners Ferry ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 1 of 3 ┓",
             "┃ In carts     ★ Favorites · Lake houses                                                                               ┃",
             "┃                                                                                                                      ┃",
@@ -197,7 +197,7 @@ private typealias W = Workspace15
 
     @Test func addToCartChooser120x40() {
         Self.expectLines(Self.screen(Self.press(W.listingsState(size: Size(width: 120, height: 40)), .char("a"))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
             "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Lake houses · listings ━━━━━━━━━━━━━━━━━━━━━ 3 ┓",
             "│  Owner              Members││  Name                           Role │┃  Address                Price Beds/baths Status┃",
             "│  My own workspace          ││▸ Ozzy Owner                     owner│┃★ 101 Birch           $251,000 3 bd 2 ba  Active┃",
@@ -242,7 +242,7 @@ private typealias W = Workspace15
 
     @Test func newCartNameRefused120x40() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 120, height: 40)), .char("n"), .enter)), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
             "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━━━ 5 ┓",
             "│  Owner              Members││  Name                           Role │┃  Name                           Listings Type  ┃",
             "│  My own workspace          ││▸ Ozzy Owner                     owner│┃▸ Favorites                             2       ┃",
@@ -287,7 +287,7 @@ private typealias W = Workspace15
 
     @Test func deleteConfirmation120x40() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 120, height: 40)), .end, .char("d"))), [
-            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
             "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━━━ 5 ┓",
             "│  Owner              Members││  Name                           Role │┃  Name                           Listings Type  ┃",
             "│  My own workspace          ││▸ Ozzy Owner                     owner│┃  Favorites                             2       ┃",
@@ -361,14 +361,23 @@ private typealias W = Workspace15
 
     @Test func helpGroupsKeysByWhereTheyWorkAndScrollsToItsLastLineOnly() {
         let state = Self.press(W.cartsState(size: Size(width: 80, height: 24)), .char("?"))
-        let text = Self.screen(state).joined(separator: "\n")
-        for heading in ["Everywhere", "In the panes"] { #expect(text.contains("┃ \(heading) ")) }
+        let top = Self.screen(state)
+        // Where the user is comes first: the carts' own keys, then those shared with the groups, the panes, everywhere.
+        let headings = ["Listing carts", "Portal groups and listing carts", "In the panes", "Everywhere"]
+        let rows = headings.map { heading in top.firstIndex { $0.hasPrefix("│┃ \(heading) ") } }
+        #expect(rows.allSatisfy { $0 != nil } && rows.compactMap { $0 } == rows.compactMap { $0 }.sorted(),
+                "\(top.joined(separator: "\n"))")
+        #expect(top[2].hasPrefix("│┃ Listing carts "), "\(top[2])")
+        #expect(top[22].hasSuffix("↓ more · Esc close ┛┛"), "\(top[22])")
         let bottom = Self.screen(Self.press(state, .char("G")))
-        #expect(bottom[21].hasPrefix("│┃ Mouse: click to focus and select, wheel to scroll."), "\(bottom[21])")
-        #expect(bottom[19].contains("→/l        next listing"), "the last key just above: \(bottom[19])")
-        for heading in ["Listings and listing details", "Listing details"] {
+        #expect(bottom[21].hasPrefix("│┃ ^X is Ctrl-X. Mouse: click to focus and select, wheel to scroll."), "\(bottom[21])")
+        #expect(bottom[22].hasSuffix("━ Esc close ┛┛"), "nothing more below: \(bottom[22])")
+        #expect(bottom.contains { $0.contains("P          previous photo of the listing") }, "the last key")
+        for heading in ["Typing a filter (/) or a cart's name", "Listing details"] {
             #expect(bottom.contains { $0.contains("┃ \(heading) ") }, "\(heading)")
         }
+        #expect(bottom.contains { $0.contains("^U ^W ^K   delete before the cursor") })
+        #expect(Self.screen(Self.press(state, .char("G"), .char("j"))) == bottom, "no further than the last line")
         #expect(Self.screen(Self.press(state, .char("G"), .char("k"))) != bottom, "one step up is one line up")
     }
 

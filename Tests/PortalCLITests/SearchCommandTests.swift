@@ -107,6 +107,11 @@ struct SearchListCommandTests {
             let table = try await workspace.run(.searchListings(search: "lake towns, 2+ baths", json: false))
             let lines = table.out.split(separator: "\n")
             #expect(lines.first?.contains("ADDRESS") == true && lines.count == byName.count + 1)
+            // The MLS number people know comes first ("16-1082"); the 26-digit Id the commands take is last.
+            #expect(lines.first?.hasPrefix("  MLS #") == true && lines.first?.hasSuffix("LISTING ID") == true, "\(lines.first ?? "")")
+            #expect(lines.dropFirst().allSatisfy { line in
+                line.range(of: #"^  \d+-\d+ .* \d{26}$"#, options: .regularExpression) != nil
+            }, "\(lines.prefix(3))")
             let cities = ["Sandpoint", "Priest River", "Bonners Ferry"]
             #expect(lines.dropFirst().allSatisfy { line in cities.contains { line.contains($0) } })
         }

@@ -104,10 +104,12 @@ struct WidgetTests {
         expectLines(rendered(ListWidget(items: ["a", "b"], state: ListState(selected: 0)), width: 4, height: 2), ["▸ a ", "  b "])
     }
 
-    @Test("empty list shows its empty text")
+    @Test("empty list shows its empty text where a row's text would start")
     func emptyList() {
         let list = ListWidget(count: 0, emptyText: "no groups") { _ in ListWidget.Row([]) }
-        expectLines(rendered(list, width: 12, height: 2), ["no groups   ", "            "])
+        expectLines(rendered(list, width: 12, height: 2), ["  no groups ", "            "])
+        // Narrower than the marker column: from the left edge.
+        expectLines(rendered(list, width: 2, height: 1), ["n…"])
     }
 
     @Test("column widths share the space and shrink from the right")

@@ -3,6 +3,7 @@ import PortalApp
 import SparkAPI
 import SparkMock
 import Synchronization
+import TerminalPictures
 import TerminalUI
 
 /// The app in this process: the real program loop (reducer, effect runner, views) on a `TestBackend`, on a thread
@@ -19,6 +20,7 @@ public final class InProcessScreen: ScreenDriver {
     private let backend: TestBackend
     private let terminal: HeldSuspensionBackend
     private let client: SparkClient
+    private let photoFetcher: PhotoFetcher
     private let programEnded: Task<Void, Never>
     private let recorded: Recorded
 
@@ -29,7 +31,7 @@ public final class InProcessScreen: ScreenDriver {
     }
 
     private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration, pageSize: Int,
-                 cache: (any WorkspaceCacheStore)?, refreshInterval: Duration?, members: [DemoUser]) throws {
+                 cache: (any WorkspaceCacheStore)?, photos: DetailsPhotoMode, refreshInterval: Duration?, members: [DemoUser]) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -55,18 +57,23 @@ public final class InProcessScreen: ScreenDriver {
         let backend = TestBackend(size: size)
         let terminal = HeldSuspensionBackend(backend)
         let host = baseURL.host ?? baseURL.absoluteString
+        // Photos as the launcher wires them: the real photo path (no proxy from the test's environment) into one store.
+        let fetcher = PhotoFetcher(configuration: PhotoFetcher.Configuration(environment: [:]))
+        let store = PictureStore<URL> { url in Array(try await fetcher.fetch(url)) }
         self.backend = backend
         self.terminal = terminal
         self.client = client
+        self.photoFetcher = fetcher
         self.recorded = recorded
         programEnded = Task {
             await onOwnThread {
                 var state = AppState(size: size, endpointHost: host)
+                state.detailsPhoto = DetailsPhotoState(mode: photos)
                 state.live.interval = refreshInterval
                 // As the real launcher does: the cache read on the loop's thread, before the first frame.
                 if let cache { state.useCache(cache.load(), now: Date()) }
                 let program = Program(backend: terminal, client: client, mailbox: mailbox, state: state, clock: clock,
-                                      cache: cache, members: memberTokens)
+                                      cache: cache, photos: photos.drawsPictures ? store : nil, members: memberTokens)
                 program.run()
                 backend.shutdown()
             }
@@ -76,13 +83,16 @@ public final class InProcessScreen: ScreenDriver {
     /// Runs the app against a demo server started in this process with `configuration`, whose clock is the
     /// scenario's test clock (unless `serverOnTestClock` is false: then it keeps real time, for real latency), and
     /// always tears both down. `token` is the user the app signs in as; `pageSize` the client's rows per page; `cache`
-    /// where the app keeps its last-known workspace (read before the first frame, written after each settled load).
-    /// `refreshInterval` turns live refresh on (off by default: a scenario advancing the clock for other reasons would
-    /// poll). With `actAs`, the app can act as the data set's other members (`A`), as with `--demo`.
+    /// where the app keeps its last-known workspace (read before the first frame, written after each settled load);
+    /// `photos` what the listing details do with photos (as `TUILauncher` decides it from the `photos` setting and the
+    /// terminal's colours; off by default). `refreshInterval` turns live refresh on (off by default: a scenario
+    /// advancing the clock for other reasons would poll). With `actAs`, the app can act as the data set's other members
+    /// (`A`), as with `--demo`.
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
-        pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil, refreshInterval: Duration? = nil, actAs: Bool = false,
+        pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off,
+        refreshInterval: Duration? = nil, actAs: Bool = false,
         _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
@@ -92,9 +102,8 @@ public final class InProcessScreen: ScreenDriver {
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
                                        requestTimeout: requestTimeout, pageSize: pageSize, cache: cache,
-                                       refreshInterval: refreshInterval, members: actAs ? configuration.dataSet.users : []) {
-                try await body($0, server)
-            }
+                                       photos: photos, refreshInterval: refreshInterval,
+                                       members: actAs ? configuration.dataSet.users : []) { try await body($0, server) }
             await server.stop()
             return result
         } catch {
@@ -107,11 +116,12 @@ public final class InProcessScreen: ScreenDriver {
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
         clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), pageSize: Int = 25,
-        cache: (any WorkspaceCacheStore)? = nil, refreshInterval: Duration? = nil, members: [DemoUser] = [],
-        _ body: (InProcessScreen) async throws -> T
+        cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off, refreshInterval: Duration? = nil,
+        members: [DemoUser] = [], _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
         let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
-                                         pageSize: pageSize, cache: cache, refreshInterval: refreshInterval, members: members)
+                                         pageSize: pageSize, cache: cache, photos: photos, refreshInterval: refreshInterval,
+                                         members: members)
         do {
             let result = try await body(screen)
             await screen.close()
@@ -130,6 +140,7 @@ public final class InProcessScreen: ScreenDriver {
         await programEnded.value
         clock.stop()
         await client.shutdown()
+        await photoFetcher.shutdown()
     }
 
     // MARK: ScreenDriver
@@ -147,6 +158,9 @@ public final class InProcessScreen: ScreenDriver {
     public func screen() async throws -> [String] {
         backend.lastFrame.lines
     }
+
+    /// The last frame drawn, cells with their styles (what colours a picture reached the screen in).
+    public var lastFrame: Buffer { backend.lastFrame }
 
     @discardableResult
     public func waitFor(_ what: String, timeout: Duration, _ condition: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {

@@ -287,7 +287,9 @@ public struct ListWidget: Widget {
             draw(Row(titles), marker: "", style: headerStyle, y: area.y, area: area, widths: widths, markerColumns: marker, into: &buffer)
         }
         if count <= 0 {
-            if !emptyText.isEmpty { buffer.write(emptyText, in: rowsArea, style: .dim, ellipsis: "…") }
+            // Where the rows' text would start (past the marker column), as a row would read.
+            let text = rowsArea.width > marker ? rowsArea.droppingLeft(marker) : rowsArea
+            if !emptyText.isEmpty { buffer.write(emptyText, in: text, style: .dim, ellipsis: "…") }
             return ListState(selected: nil, offset: 0)
         }
         for (line, index) in window.range.enumerated() {
