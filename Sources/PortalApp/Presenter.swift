@@ -117,8 +117,7 @@ func reducePresenter(_ action: AppAction, _ state: inout AppState) -> [AppEffect
 /// it says it is a demo feature; while changes or a switch are on their way it says why not yet.
 func openActAs(_ state: inout AppState) -> [AppEffect] {
     guard state.presenter.isDemo else {
-        state.status = StatusMessage("Acting as another member is a demo feature: it works with spark-portal --demo, "
-                                     + "whose members have tokens of their own.")
+        state.status = StatusMessage("Acting as another member is a demo feature (spark-portal --demo).")
         return []
     }
     guard state.writes.isIdle else {
