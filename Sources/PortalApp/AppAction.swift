@@ -28,6 +28,11 @@ public enum AppAction: Sendable {
 
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
+
+    /// The saved searches of the workspace expected to be current when request `request` was made (nil: not yet known).
+    case searchesLoaded(forGroup: Workspace?, request: Int, Result<[SavedSearch], SparkError>)
+    /// The news feeds, or that this key may not read them, likewise.
+    case feedsLoaded(forGroup: Workspace?, request: Int, Result<NewsFeedAccess, SparkError>)
 }
 
 /// A successful answer with nothing in it.
@@ -53,6 +58,10 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// The saved searches (every page) of the workspace expected to be current.
+    case loadSearches(forGroup: Workspace?, request: Int)
+    /// The news feeds (every page) of the workspace expected to be current.
+    case loadFeeds(forGroup: Workspace?, request: Int)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -64,6 +73,8 @@ public enum AppEffect: Equatable, Sendable {
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .loadListing: .details
+        case .loadSearches: .searches
+        case .loadFeeds: .feeds
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
         }
@@ -73,4 +84,5 @@ public enum AppEffect: Equatable, Sendable {
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
+    case searches, feeds
 }

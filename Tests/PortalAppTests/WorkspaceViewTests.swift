@@ -132,7 +132,7 @@ private typealias W = Workspace15
             "│● Ozzy Owner                 3││                                              │",
             "│                              ││                                              │",
             "│                              │└──────────────────────────────────────────────┘",
-            "│                              │┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━ 5 ┓",
+            "│                              │┏ Carts · Searches · Feeds · Ozzy Owner ━━━━ 5 ┓",
             "│         ┏ Delete cart ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓gs Type  ┃",
             "│         ┃ Delete 'Lake houses' (3 listings) from Ozzy Owner's      ┃ 2       ┃",
             "│         ┃ group? y/N                                               ┃ 3       ┃",
@@ -243,7 +243,7 @@ private typealias W = Workspace15
     @Test func newCartNameRefused120x40() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 120, height: 40)), .char("n"), .enter)), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
-            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━━━ 5 ┓",
+            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Carts · Searches · Feeds · Ozzy Owner ━━━━━━ 5 ┓",
             "│  Owner              Members││  Name                           Role │┃  Name                           Listings Type  ┃",
             "│  My own workspace          ││▸ Ozzy Owner                     owner│┃▸ Favorites                             2       ┃",
             "│  Amélie Durand            3││  Johnny Consumer                     │┃  Possibilities                         3       ┃",
@@ -288,7 +288,7 @@ private typealias W = Workspace15
     @Test func deleteConfirmation120x40() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 120, height: 40)), .end, .char("d"))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                             ⟳ sparkapi.com ",
-            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━━━ 5 ┓",
+            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Carts · Searches · Feeds · Ozzy Owner ━━━━━━ 5 ┓",
             "│  Owner              Members││  Name                           Role │┃  Name                           Listings Type  ┃",
             "│  My own workspace          ││▸ Ozzy Owner                     owner│┃  Favorites                             2       ┃",
             "│  Amélie Durand            3││  Johnny Consumer                     │┃  Possibilities                         3       ┃",
@@ -364,7 +364,7 @@ private typealias W = Workspace15
         let text = Self.screen(state).joined(separator: "\n")
         for heading in ["Everywhere", "In the panes"] { #expect(text.contains("┃ \(heading) ")) }
         let bottom = Self.screen(Self.press(state, .char("G")))
-        #expect(bottom[21].hasPrefix("│┃ Mouse: click to focus and select, wheel to scroll."), "\(bottom[21])")
+        #expect(bottom[21].hasPrefix("│┃ Mouse: click to focus and select (a tab's name opens it), wheel to scroll."), "\(bottom[21])")
         #expect(bottom[19].contains("→/l        next listing"), "the last key just above: \(bottom[19])")
         for heading in ["Listings and listing details", "Listing details"] {
             #expect(bottom.contains { $0.contains("┃ \(heading) ") }, "\(heading)")
