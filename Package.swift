@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "SparkMock", targets: ["SparkMock"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
         .library(name: "PortalApp", targets: ["PortalApp"]),
+        // For the benchmarks (Benchmarks/): the workspace cache file as the app reads and writes it.
+        .library(name: "PortalCLI", targets: ["PortalCLI"]),
         .library(name: "PhotoCodec", targets: ["PhotoCodec"]),
         .library(name: "TerminalPictures", targets: ["TerminalPictures"]),
         .executable(name: "tui-demo", targets: ["tui-demo"]),
@@ -165,7 +167,7 @@ let package = Package(
         // Scenarios: the app in process against the demo server, and the real binaries in tmux.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "TerminalUI", "PortalApp", "SparkAPI", "SparkMock", "spark-portal", "spark-mock"]
+            dependencies: ["TestSupport", "TerminalUI", "PortalApp", "PortalCLI", "SparkAPI", "SparkMock", "spark-portal", "spark-mock"]
         ),
         .testTarget(
             name: "PortalCLITests",

@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "SparkMock", package: root),
                 .product(name: "TerminalUI", package: root),
                 .product(name: "PortalApp", package: root),
+                .product(name: "PortalCLI", package: root),
                 .product(name: "PhotoCodec", package: root),
                 .product(name: "TerminalPictures", package: root),
             ]

@@ -29,6 +29,8 @@ public enum AppAction: Sendable {
     case requestFinished(RequestEvent)
     case retryScheduled(RetryNotice)
 
+    /// The cache's answers (Cache.swift).
+    case cache(CacheAction)
     /// The saved searches of the workspace expected to be current when request `request` was made (nil: not yet known).
     case searchesLoaded(forGroup: Workspace?, request: Int, Result<[SavedSearch], SparkError>)
     /// The news feeds, or that this key may not read them, likewise.
@@ -58,6 +60,8 @@ public enum AppEffect: Equatable, Sendable {
     case write(id: Int, WorkspaceWrite)
     case quit
     case suspend
+    /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
+    case cache(CacheEffect)
     /// The saved searches (every page) of the workspace expected to be current.
     case loadSearches(forGroup: Workspace?, request: Int)
     /// The news feeds (every page) of the workspace expected to be current.
@@ -77,6 +81,7 @@ public enum AppEffect: Equatable, Sendable {
         case .loadFeeds: .feeds
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .cache(let effect): effect.id
         }
     }
 }

@@ -172,6 +172,8 @@ public struct AppState: Equatable, Sendable {
     public var cartsRequestTick = 0
     public var requestLog: [RequestEvent] = []
     public var retry: RetryNotice?
+    /// The last-known workspace and the server's reachability (Cache.swift).
+    public var cache = CacheState()
 
     // The terminal.
     public var size: Size

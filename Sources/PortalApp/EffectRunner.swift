@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import SparkAPI
 
@@ -42,10 +43,19 @@ public final class Mailbox: Sendable {
 public final class EffectRunner: Sendable {
     private let client: SparkClient
     private let mailbox: Mailbox
+    /// Where the last-known workspace is kept (nil: nowhere).
+    private let cacheStore: (any WorkspaceCacheStore)?
     /// The clock the app's timers run on: the spinner's tick now; polling and status messages that clear later.
     /// The real clock in the app; tests pass one they advance, so no test waits for time to pass.
     public let clock: any Clock<Duration>
     private let tasks = Mutex(InFlight())
+    /// Saves of the workspace: how many have not ended (`waitForSaves`), and the latest, which the next waits for.
+    private let saves = Mutex(Saves())
+
+    private struct Saves {
+        var pending = 0
+        var latest: Task<Void, Never>?
+    }
 
     /// The tasks in flight, numbered: the latest of each `EffectID`, and the others (switches) until they end.
     /// A struct, not a tuple, for the reason the mailbox's is (see `Mailbox.Inbox`).
@@ -63,9 +73,11 @@ public final class EffectRunner: Sendable {
     /// The page size used when paging in a cart's or a saved search's listings.
     public static let listingsPageSize = 25
 
-    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock()) {
+    public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
+                cache: (any WorkspaceCacheStore)? = nil) {
         self.client = client
         self.mailbox = mailbox
+        self.cacheStore = cache
         self.clock = clock
     }
 
@@ -83,15 +95,26 @@ public final class EffectRunner: Sendable {
     public func run(_ effect: AppEffect) {
         let client = self.client
         let mailbox = self.mailbox
+        let cacheStore = self.cacheStore
         let token = tasks.withLock { tasks -> Int in
             tasks.next += 1
             return tasks.next
         }
-        let task = Task {
-            let action = await Self.perform(effect, with: client)
+        // Saves land in the order they were asked for: each waits for the one before. (`run` is called from the loop's
+        // thread only, so no other save can come between reading the latest and replacing it.)
+        let isSave = if case .cache(.save) = effect { true } else { false }
+        let previousSave = isSave ? saves.withLock { saves in
+            saves.pending += 1
+            return saves.latest
+        } : nil
+        let task = Task { [self] in
+            await previousSave?.value
+            let action = await Self.perform(effect, with: client, cache: cacheStore)
+            if isSave { saves.withLock { $0.pending -= 1 } }
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
         }
+        if isSave { saves.withLock { $0.latest = task } }
         let replaced = tasks.withLock { tasks -> Task<Void, Never>? in
             if let id = effect.id {
                 let previous = tasks.running[id]?.task
@@ -118,6 +141,15 @@ public final class EffectRunner: Sendable {
         }
     }
 
+    /// Blocks the calling thread (the program loop's, once it has ended) until every save of the workspace started so
+    /// far has ended, at most `timeout`: quitting right after a load settled still keeps it. A save is not cancelled.
+    public func waitForSaves(timeout: Duration = .seconds(2)) {
+        let deadline = ContinuousClock.now + timeout
+        while saves.withLock({ $0.pending }) > 0, ContinuousClock.now < deadline {
+            usleep(2_000)
+        }
+    }
+
     /// Cancels everything in flight (on quit).
     public func cancelAll() {
         let all = tasks.withLock { tasks -> [Task<Void, Never>] in
@@ -127,7 +159,8 @@ public final class EffectRunner: Sendable {
         all.forEach { $0.cancel() }
     }
 
-    private static func perform(_ effect: AppEffect, with client: SparkClient) async -> AppAction? {
+    private static func perform(_ effect: AppEffect, with client: SparkClient,
+                                cache: (any WorkspaceCacheStore)?) async -> AppAction? {
         switch effect {
         case .loadAccount:
             return .accountLoaded(await capture { try await client.myAccount() })
@@ -162,6 +195,8 @@ public final class EffectRunner: Sendable {
             return .listingLoaded(id: id, await capture { try await client.listing(id: id) })
         case .write(let id, let write):
             return .writeFinished(id: id, await perform(write, with: client))
+        case .cache(let effect):
+            return await perform(effect, with: client, store: cache)
         case .quit, .suspend:
             return nil
         case .loadSearches(let workspace, let request):
@@ -210,7 +245,7 @@ extension EffectRunner {
     }
 }
 
-private func capture<Value>(_ body: () async throws -> Value) async -> Result<Value, SparkError> {
+func capture<Value>(_ body: () async throws -> Value) async -> Result<Value, SparkError> {
     do {
         return .success(try await body())
     } catch {

@@ -17,12 +17,13 @@ public final class Program {
     private var ticker: Task<Void, Never>?
 
     /// - Parameter clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    /// - Parameter cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
-                clock: any Clock<Duration> = ContinuousClock()) {
+                clock: any Clock<Duration> = ContinuousClock(), cache: (any WorkspaceCacheStore)? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock)
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -56,6 +57,7 @@ public final class Program {
         }
         ticker?.cancel()
         runner.cancelAll()
+        runner.waitForSaves()
     }
 
     /// Ticks (`.tick`, every `tickInterval`) while something is in flight, so spinners move; none when idle.

@@ -1,12 +1,12 @@
 import SparkAPI
 import TerminalUI
 
-/// The one update function: applies an action to the state and says what work to do next.
-/// Pure and synchronous — every behaviour of the app can be tested by calling it.
+/// The screen's update function: applies an action to the state and says what work to do next. Pure and
+/// synchronous. The app's one update function, `reduce` (CacheReducer.swift), calls it with the cache around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
 /// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
-public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
         return refreshAll(&state)
@@ -115,6 +115,9 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
         state.status = StatusMessage(Format.retry(notice), kind: .progress)
         return []
 
+    case .cache:
+        return []  // reduced by `reduce` (CacheReducer.swift)
+
     case .searchesLoaded(let workspace, let request, let result):
         return searchesLoaded(forGroup: workspace, request: request, result, &state)
 
@@ -191,6 +194,7 @@ private func cartsChanged(_ state: inout AppState) {
 // MARK: - Switching groups
 
 func chooseWorkspace(_ workspace: Workspace, _ state: inout AppState) -> [AppEffect] {
+    if state.refuseWriteWhileOffline() { return [] }
     let name = state.displayName(of: workspace)
     if !state.writes.isIdle {
         // A change in flight landed, or will land, in the workspace it was sent to: switch once it is answered.
@@ -278,7 +282,7 @@ extension Result {
 }
 
 /// Moves the picker highlight to a workspace's row.
-private func highlight(_ workspace: Workspace, _ state: inout AppState) {
+func highlight(_ workspace: Workspace, _ state: inout AppState) {
     guard let index = state.pickerRows.firstIndex(where: { state.workspace(of: $0) == workspace }) else { return }
     state.cursors[.groups, default: ListState()].selected = index
     state.clampCursor(.groups)

@@ -68,7 +68,7 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     } else {
         (label, group) = ("acting for: ", state.currentGroup.error == nil ? "…" : "unknown")
     }
-    let activity = state.isBusy ? spinner(state) : "⟳"
+    let activity = cacheActivity(state, activity: state.isBusy ? spinner(state) : "⟳", width: area.width)
     // Narrow bars drop, in turn, the program's name, the endpoint, who you are and the "acting for:" label:
     // the group's name is what this bar is for, and is cut last (the activity mark stays: it says whether
     // what is shown is settled).
@@ -85,7 +85,7 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     if room >= 4 {
         buffer.write(chosen.left, at: area.x, y: area.y, maxWidth: room, style: Theme.title, ellipsis: "…")
         buffer.write(chosen.right, at: area.right - rightWidth, y: area.y, maxWidth: rightWidth,
-                     style: state.isBusy ? Theme.title.patched(with: Theme.progress) : Theme.title)
+                     style: cacheActivityStyle(state) ?? (state.isBusy ? Theme.title.patched(with: Theme.progress) : Theme.title))
     } else {
         buffer.write(chosen.left, at: area.x, y: area.y, maxWidth: area.width, style: Theme.title, ellipsis: "…")
     }
@@ -310,7 +310,7 @@ private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout B
         let workspace = state.workspace(of: row)
         let isCurrent = workspace == current
         let isTarget = pending.map { $0.inFlight == workspace || $0.queued == workspace } ?? false
-        let marker = isTarget ? frame : isCurrent ? "●" : ""
+        let marker = isTarget ? frame : isCurrent ? currentGroupMark(state) : ""
         let style = isCurrent ? Theme.current : isTarget ? Theme.progress : Style.plain
         switch row {
         case .own:

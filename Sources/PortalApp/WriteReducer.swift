@@ -91,8 +91,11 @@ func undoLast(_ state: inout AppState) -> [AppEffect] {
     return request(.write(entry.inverse), undoing: entry, &state)
 }
 
-/// The workspace a write would land in, when it is settled; otherwise nil, and the status says why nothing was sent.
+/// The workspace a write would land in, when it is settled and the server can be reached; otherwise nil, and the
+/// status says why nothing was sent. Every write goes through here.
 func writableWorkspace(_ state: inout AppState) -> Workspace? {
+    // Offline, nothing is sent and nothing is kept to send later (CacheReducer.swift).
+    if state.refuseWriteWhileOffline() { return nil }
     if let target = state.switchWaiting ?? state.groupSwitch.map({ $0.queued ?? $0.inFlight }) {
         state.status = StatusMessage("Switching to \(state.displayName(of: target)): changes wait until it is done. Nothing was changed.")
         return nil

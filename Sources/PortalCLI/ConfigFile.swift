@@ -24,6 +24,7 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 /// color = true
 /// mouse = false
 /// photos = "cells"
+/// cache = true
 ///
 /// [keys]
 /// quit = "x"
@@ -36,6 +37,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var mouse: Bool?
     /// `photos = "cells" | "auto" | "off"`.
     public var photos: PhotoMode?
+    /// Whether the TUI keeps the last-known workspace (`--no-cache` overrides true).
+    public var cache: Bool?
     /// Key overrides, in file order: each replaces the keys of one command (`line`: where the file says so).
     public var keys: [(command: Command, keys: [Key], label: String, line: Int)] = []
 
@@ -43,7 +46,7 @@ public struct ConfigFile: Equatable, Sendable {
 
     public static func == (a: ConfigFile, b: ConfigFile) -> Bool {
         a.endpoint == b.endpoint && a.userAgent == b.userAgent && a.color == b.color && a.mouse == b.mouse
-            && a.photos == b.photos
+            && a.photos == b.photos && a.cache == b.cache
             && a.keys.map(\.command) == b.keys.map(\.command) && a.keys.map(\.keys) == b.keys.map(\.keys)
     }
 
@@ -138,19 +141,20 @@ public struct ConfigFile: Equatable, Sendable {
                 config.userAgent = name
             case ("color", .bool(let flag)): config.color = flag
             case ("mouse", .bool(let flag)): config.mouse = flag
+            case ("cache", .bool(let flag)): config.cache = flag
             case ("endpoint", .bare(let word)), ("user_agent", .bare(let word)):
                 throw fail("'\(word)' is not a value: put text in double quotes, like \(key) = \"\(word)\"")
             case ("endpoint", _), ("user_agent", _): throw fail("\(key) must be a string in double quotes")
-            case (_, .bare(let word)) where ["color", "mouse"].contains(key) && ["true", "false"].contains(word.lowercased()):
+            case (_, .bare(let word)) where ["color", "mouse", "cache"].contains(key) && ["true", "false"].contains(word.lowercased()):
                 throw fail("\(key) must be true or false, in lower case (not \(word))")
-            case ("color", _), ("mouse", _): throw fail("\(key) must be true or false")
+            case ("color", _), ("mouse", _), ("cache", _): throw fail("\(key) must be true or false")
             case ("photos", .string(let word)):
                 guard let mode = PhotoMode(rawValue: word) else { throw fail("\(photoChoices) (not \"\(word)\")") }
                 config.photos = mode
             case ("photos", .bare(let word)): throw fail("\(photoChoices), in double quotes (not \(word))")
             case ("photos", _): throw fail(photoChoices)
             default:
-                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, photos, and the [keys] table)")
+                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, photos, cache, and the [keys] table)")
             }
         }
         try config.checkKeys(path: path)

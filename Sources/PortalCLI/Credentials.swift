@@ -101,35 +101,23 @@ public struct CredentialsFile: Sendable {
     }
 
     func loadDocument(checkingMode: Bool = true) throws(CLIError) -> Document {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT { return Document() }
-            throw CLIError("Cannot read the credentials file \(path): \(String(cString: strerror(errno))).", status: .configuration)
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw CLIError("Cannot read the credentials file \(path): \(String(cString: strerror(errno))).", status: .configuration)
-        }
-        let mode = info.st_mode & 0o777
-        if checkingMode, mode & 0o077 != 0 {
-            throw CLIError(
-                "The credentials file \(path) can be read by others (mode \(String(mode, radix: 8))); "
-                    + "it holds your tokens. Run `chmod 600 \(path)` (and log in again if others may have read it).",
-                status: .configuration)
-        }
-        var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = read(descriptor, &chunk, chunk.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw CLIError("Cannot read the credentials file \(path): \(String(cString: strerror(errno))).", status: .configuration)
+        let data: Data?
+        do throws(PrivateFile.ReadError) {
+            data = try file.read(checkingMode: checkingMode)
+        } catch {
+            switch error {
+            case .othersCanRead(let mode):
+                throw CLIError(
+                    "The credentials file \(path) can be read by others (mode \(String(mode, radix: 8))); "
+                        + "it holds your tokens. Run `chmod 600 \(path)` (and log in again if others may have read it).",
+                    status: .configuration)
+            case .unreadable(let reason):
+                throw CLIError("Cannot read the credentials file \(path): \(reason).", status: .configuration)
+            case .tooLarge:
+                throw CLIError("Cannot read the credentials file \(path): too large.", status: .configuration)
             }
-            if count == 0 { break }
-            data.append(contentsOf: chunk[0..<count])
         }
-        if data.isEmpty { return Document() }
+        guard let data, !data.isEmpty else { return Document() }
         do {
             return try JSONDecoder.credentials.decode(Document.self, from: data)
         } catch {
@@ -154,71 +142,16 @@ public struct CredentialsFile: Sendable {
             throw CLIError("Cannot encode the credentials: \(error)", status: .internalError)
         }
         try ensureDirectory()
-        try writeAtomically(data, afterWrite: afterWrite)
+        try file.writeAtomically(data, afterWrite: afterWrite)
     }
 
     /// Creates the directory 0700, or narrows an existing one to 0700 (it is ours, and it holds the tokens).
     func ensureDirectory() throws(CLIError) {
-        let parent = (directory as NSString).deletingLastPathComponent
-        if !parent.isEmpty { try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw CLIError("Cannot create \(directory): \(String(cString: strerror(errno))).", status: .configuration)
-        }
-        var info = stat()
-        guard stat(directory, &info) == 0 else {
-            throw CLIError("Cannot use \(directory): \(String(cString: strerror(errno))).", status: .configuration)
-        }
-        if info.st_mode & 0o077 != 0, chmod(directory, 0o700) != 0 {
-            throw CLIError("Cannot make \(directory) private (chmod 700): \(String(cString: strerror(errno))).",
-                           status: .configuration)
-        }
+        try file.ensureDirectory()
     }
 
-    /// Writes a temporary file (0600, same directory), flushes it to disk, then renames it over the file, so a
-    /// reader sees the old file or the new one and never a part. `afterWrite` lets tests fail in between.
-    func writeAtomically(_ data: Data, afterWrite: (() throws -> Void)? = nil) throws(CLIError) {
-        var template = Array((path + ".tmp-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }  // mkstemp creates 0600
-        guard descriptor >= 0 else {
-            throw CLIError("Cannot write the credentials file in \(directory): \(String(cString: strerror(errno))).",
-                           status: .configuration)
-        }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var succeeded = false
-        defer {
-            if !succeeded { unlink(temporary) }
-        }
-        func fail(_ what: String) -> CLIError {
-            let reason = String(cString: strerror(errno))
-            return CLIError("Cannot write the credentials file \(path) (\(what)): \(reason).", status: .configuration)
-        }
-        do {
-            defer { close(descriptor) }
-            guard fchmod(descriptor, 0o600) == 0 else { throw fail("chmod") }
-            var written = 0
-            let bytes = [UInt8](data)
-            while written < bytes.count {
-                let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw fail("write")
-                }
-                written += count
-            }
-            guard fsync(descriptor) == 0 else { throw fail("fsync") }
-        }
-        do { try afterWrite?() } catch {
-            throw CLIError("Cannot write the credentials file \(path): \(error).", status: .configuration)
-        }
-        guard rename(temporary, path) == 0 else { throw fail("rename") }
-        succeeded = true
-        // Make the rename itself durable.
-        let directoryDescriptor = open(directory, O_RDONLY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            close(directoryDescriptor)
-        }
-    }
+    /// The file as private data: 0600 in 0700, replaced atomically, refused when others can read it.
+    private var file: PrivateFile { PrivateFile(path: path, name: "the credentials file") }
 }
 
 extension CredentialsFile {

@@ -224,8 +224,17 @@ public enum Login {
                 try file.save(document)
             }
             let expiryNote = login.expiresAt.map { $0 > Date() ? " " + Output.expiry($0, now: Date()) : "" } ?? ""
+            var cacheNote = ""
+            if let cache = loginCache(login, account: settings.account, environment: console.environment) {
+                // The tokens are gone: a cache that cannot be removed is said, not a failure of the logout.
+                do {
+                    if try cache.delete() { cacheNote = "\nRemoved its cached workspace, \(cache.path)." }
+                } catch {
+                    console.err("spark-portal: \(error.message) Its cached workspace is still there; delete it by hand.")
+                }
+            }
             console.out("""
-                Logged out: removed the stored login '\(sanitize(settings.account))' for \(sanitize(login.endpoint)) from \(file.path).
+                Logged out: removed the stored login '\(sanitize(settings.account))' for \(sanitize(login.endpoint)) from \(file.path).\(cacheNote)
                 The Spark API documents no way to revoke a token, so the removed access token stays valid at Spark \
                 until it expires\(expiryNote).
                 """)
@@ -233,6 +242,13 @@ public enum Login {
         } catch {
             return CLIError.report(error, to: console)
         }
+    }
+
+    /// The workspace cache the TUI keeps for a stored login (`WorkspaceCacheFile`), which logout deletes.
+    static func loginCache(_ login: StoredLogin, account: String, environment: [String: String]) -> WorkspaceCacheFile? {
+        guard let endpoint = URL(string: login.endpoint), let directory = WorkspaceCacheFile.directory(environment: environment)
+        else { return nil }
+        return WorkspaceCacheFile(directory: directory, name: WorkspaceCacheFile.name(endpoint: endpoint, login: account))
     }
 
     // MARK: Pieces (tested one by one)

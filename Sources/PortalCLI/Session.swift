@@ -19,6 +19,9 @@ public final class Session: Sendable {
     public let endpoint: URL
     /// The embedded demo server, with `--demo`.
     let demo: DemoEndpoint?
+    /// The file name of this session's workspace cache (`WorkspaceCacheFile`): a digest of the endpoint and the
+    /// login's account name or the token. Nil with `--demo`, which never keeps one.
+    public let cacheName: String?
     private let log: RequestLog?
 
     /// Where a session's access token came from.
@@ -34,7 +37,14 @@ public final class Session: Sendable {
         self.storedLogin = access.storedLogin
         self.endpoint = access.endpoint
         self.demo = access.demo
+        self.cacheName = access.cacheName
         self.log = log
+    }
+
+    /// Writes a line to the log file (`--log-file`), if there is one: what the user need not see, such as a cache
+    /// that could not be read or saved.
+    public func note(_ message: String) {
+        log?.logger.notice("\(message)")
     }
 
     /// Connects as the settings say. `onEvent` and `onRetry` see every request (the TUI's request log). `callTimeout`
@@ -124,6 +134,8 @@ struct Access: Sendable {
     var kind: Session.TokenKind
     var storedLogin: StoredLoginToken?
     var demo: DemoEndpoint?
+    /// See `Session.cacheName`.
+    var cacheName: String?
 
     static func resolve(_ settings: Settings, environment: [String: String], log: RequestLog?) async throws -> Access {
         if let dataSet = settings.demo {
@@ -134,7 +146,8 @@ struct Access: Sendable {
         }
         if let token = environment["SPARK_ACCESS_TOKEN"], !token.isEmpty {
             log?.redact([token])
-            return Access(endpoint: settings.endpoint, tokens: StaticToken(token), source: "SPARK_ACCESS_TOKEN", kind: .environment)
+            return Access(endpoint: settings.endpoint, tokens: StaticToken(token), source: "SPARK_ACCESS_TOKEN", kind: .environment,
+                          cacheName: WorkspaceCacheFile.name(endpoint: settings.endpoint, token: token))
         }
         guard let file = CredentialsFile(environment: environment) else { throw CLIError.missingToken }
         let logins = try file.load()
@@ -166,7 +179,8 @@ struct Access: Sendable {
         log?.redact([login.accessToken, login.refreshToken, login.clientSecret].compactMap { $0 })
         let provider = StoredLoginToken(account: settings.account, login: login, file: file)
         return Access(endpoint: endpoint, tokens: provider, source: "the stored login '\(settings.account)' (\(file.path))",
-                      kind: .credentials, storedLogin: provider)
+                      kind: .credentials, storedLogin: provider,
+                      cacheName: WorkspaceCacheFile.name(endpoint: endpoint, login: settings.account))
     }
 }
 
@@ -214,10 +228,12 @@ final class RequestLog: Sendable {
 
 /// Same scheme, host and port, whatever the trailing slash.
 func sameEndpoint(_ a: URL, _ b: URL) -> Bool {
-    func key(_ url: URL) -> String {
-        var text = url.absoluteString.lowercased()
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
-    }
-    return key(a) == key(b)
+    endpointKey(a) == endpointKey(b)
+}
+
+/// An endpoint as a key: lower case, without a trailing slash (`https://sparkapi.com/` is `https://sparkapi.com`).
+func endpointKey(_ url: URL) -> String {
+    var text = url.absoluteString.lowercased()
+    while text.hasSuffix("/") { text.removeLast() }
+    return text
 }

@@ -69,6 +69,8 @@ public struct Settings: Equatable, Sendable {
     /// How listing photos are drawn (config `photos`, default `auto`): `listing <id>` and the TUI's listing details
     /// read it; with `PhotoDisplay.decide(colors:mode:)` it says what a photo's place shows.
     public var photos: PhotoMode = .auto
+    /// The TUI keeps the last-known workspace and starts from it (config `cache`; `--no-cache` turns it off).
+    public var cache = true
 
     public static let defaultUserAgent = "spark-portal/\(sparkPortalVersion)"
 
@@ -107,6 +109,7 @@ public struct Settings: Equatable, Sendable {
         }
         settings.verbose = options.verbose
         settings.photos = file.photos ?? .auto
+        settings.cache = file.cache ?? true
         return settings
     }
 

@@ -39,6 +39,11 @@ public struct SparkPortalCommand: AsyncParsableCommand {
 
     @OptionGroup public var options: GlobalOptions
 
+    @Flag(name: .customLong("no-cache"), help: """
+        The TUI neither reads nor writes its cache of the last-known workspace (config: cache = false).
+        """)
+    public var noCache = false
+
     public init() {}
 
     /// The executable's entry point: parses the command line and runs the chosen command (the TUI when
@@ -59,7 +64,7 @@ public struct SparkPortalCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let status = await TUILauncher.run(options: options, console: .process)
+        let status = await TUILauncher.run(options: options, noCache: noCache, console: .process)
         if status != .success { throw ExitCode(status.rawValue) }
     }
 

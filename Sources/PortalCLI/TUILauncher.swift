@@ -6,9 +6,11 @@ import TerminalUI
 /// Starts the interactive interface: settings, session (and demo server), then the program loop on a
 /// thread of its own that owns ncurses, and everything stopped and restored afterwards.
 enum TUILauncher {
-    static func run(options: GlobalOptions, console: Console) async -> ExitStatus {
+    static func run(options: GlobalOptions, noCache: Bool = false, console: Console) async -> ExitStatus {
         do {
-            let settings = try SparkPortalCommand.resolveSettings(options, console: console)
+            var resolved = try SparkPortalCommand.resolveSettings(options, console: console)
+            if noCache { resolved.cache = false }
+            let settings = resolved
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw CLIError("The interactive interface needs a terminal; in scripts use a subcommand, "
                                + "e.g. `spark-portal groups --json`.", status: .usage)
@@ -19,14 +21,17 @@ enum TUILauncher {
                 onEvent: { mailbox.post(.requestFinished($0)) },
                 onRetry: { mailbox.post(.retryScheduled($0)) })
             let host = settings.demo != nil ? "demo server" : (settings.endpoint.host ?? settings.endpoint.absoluteString)
+            let cache = workspaceCache(settings, session: session, environment: console.environment)
             let crashForTests = isCrashTestRequested(console.environment)
             // The loop blocks its thread (ncurses input); a large stack, as a main thread would have.
             let outcome = await onOwnThread(stackSize: 8 << 20) { Result { () throws -> Void in
                 let backend = try NcursesBackend(options: .init(colors: settings.color ? .auto : .none, mouse: settings.mouse))
                 defer { backend.shutdown() }
-                let state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
+                var state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
                                      mouseEnabled: settings.mouse)
-                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state)
+                // The last-known workspace, read here on the loop's thread: the first frame shows it.
+                if let cache { state.useCache(cache.load(), now: Date()) }
+                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state, cache: cache)
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
             } }
@@ -36,6 +41,14 @@ enum TUILauncher {
         } catch {
             return CLIError.report(error, to: console)
         }
+    }
+
+    /// The session's workspace cache, unless it is turned off (`--no-cache`, `cache = false`), the session is the demo
+    /// server's, or there is no home to keep it in. What goes wrong with it goes to the log file, never the screen.
+    static func workspaceCache(_ settings: Settings, session: Session, environment: [String: String]) -> WorkspaceCacheFile? {
+        guard settings.cache, let name = session.cacheName,
+              let directory = WorkspaceCacheFile.directory(environment: environment) else { return nil }
+        return WorkspaceCacheFile(directory: directory, name: name) { session.note($0) }
     }
 
     /// The test-only crash trigger (`SPARK_PORTAL_TEST_CRASH=1`), read only in debug builds, proves the

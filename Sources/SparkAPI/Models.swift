@@ -481,7 +481,7 @@ public struct Page<Item: Sendable>: Sendable {
 extension Page: Equatable where Item: Equatable {}
 extension Page: Hashable where Item: Hashable {}
 
-/// One page of a long list as it arrives (`SparkClient.pages(_:)`): its rows and how far the list has come.
+/// One page of a long list as it arrives (`SparkClient.pages(expectedPages:_:)`): its rows and how far the list has come.
 public struct ListProgress<Item: Sendable>: Sendable {
     /// This page's rows, in server order.
     public var items: [Item]
@@ -508,6 +508,20 @@ public struct ListProgress<Item: Sendable>: Sendable {
 }
 
 extension ListProgress: Equatable where Item: Equatable {}
+
+/// A whole list and how many pages it took to read (the count a cache keeps, to ask for them all at once next time).
+public struct PagedList<Item: Sendable>: Sendable {
+    public var items: [Item]
+    /// The pages read: the server's `TotalPages` (1 for an empty list), or fewer when the list ended early.
+    public var pageCount: Int
+
+    public init(items: [Item], pageCount: Int) {
+        self.items = items
+        self.pageCount = pageCount
+    }
+}
+
+extension PagedList: Equatable where Item: Equatable {}
 
 /// Why a list ended before the page count the server claimed (`ListProgress.cut`).
 public enum ListCut: Sendable, Hashable {

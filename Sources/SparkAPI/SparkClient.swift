@@ -81,9 +81,15 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.groups(page: $0, limit: $1) }
     }
 
-    /// All portal groups, a page at a time as they arrive (see `pages(_:)`).
-    public func groupPages() -> AsyncThrowingStream<ListProgress<PortalGroup>, any Error> {
-        pages { Endpoints.groups(page: $0, limit: $1) }
+    /// All portal groups, a page at a time as they arrive (see `pages(expectedPages:_:)`).
+    public func groupPages(expectedPages: Int? = nil) -> AsyncThrowingStream<ListProgress<PortalGroup>, any Error> {
+        pages(expectedPages: expectedPages) { Endpoints.groups(page: $0, limit: $1) }
+    }
+
+    /// All portal groups and how many pages they took; with `expectedPages` (from a cache), that many pages are asked
+    /// for at once (see `pages(expectedPages:_:)`).
+    public func groupList(expectedPages: Int?) async throws -> PagedList<PortalGroup> {
+        try await pagedList(expectedPages: expectedPages) { Endpoints.groups(page: $0, limit: $1) }
     }
 
     public func groupsPage(_ page: Int, limit: Int) async throws -> Page<PortalGroup> {
@@ -105,9 +111,14 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.listingCarts(page: $0, limit: $1) }
     }
 
-    /// The workspace's carts, a page at a time as they arrive (see `pages(_:)`).
-    public func listingCartPages() -> AsyncThrowingStream<ListProgress<ListingCart>, any Error> {
-        pages { Endpoints.listingCarts(page: $0, limit: $1) }
+    /// The workspace's carts, a page at a time as they arrive (see `pages(expectedPages:_:)`).
+    public func listingCartPages(expectedPages: Int? = nil) -> AsyncThrowingStream<ListProgress<ListingCart>, any Error> {
+        pages(expectedPages: expectedPages) { Endpoints.listingCarts(page: $0, limit: $1) }
+    }
+
+    /// The workspace's carts and how many pages they took; with `expectedPages`, that many pages are asked for at once.
+    public func listingCartList(expectedPages: Int?) async throws -> PagedList<ListingCart> {
+        try await pagedList(expectedPages: expectedPages) { Endpoints.listingCarts(page: $0, limit: $1) }
     }
 
     /// One cart of the workspace; with `withListingIds`, its `listingIds` too.
@@ -120,7 +131,7 @@ public final class SparkClient: Sendable {
         try await allPages { Endpoints.listings(inCart: cartId, page: $0, limit: $1) }
     }
 
-    /// The listings in a cart, a page at a time as they arrive (see `pages(_:)`).
+    /// The listings in a cart, a page at a time as they arrive (see `pages(expectedPages:_:)`).
     public func listingPages(inCart cartId: String) -> AsyncThrowingStream<ListProgress<Listing>, any Error> {
         pages { Endpoints.listings(inCart: cartId, page: $0, limit: $1) }
     }
@@ -158,13 +169,19 @@ public final class SparkClient: Sendable {
     /// A list ends at the server's `TotalPages`, but never past Spark's largest `_page` (100,000) nor past a page
     /// that comes back empty: a server that claims millions of pages costs at most that many requests, and one
     /// whose count is wrong stops at its first empty page. The last delivery then says why (`ListProgress.cut`).
+    ///
+    /// `expectedPages`: how many pages the list took last time (a cache knows). Pages 1 to that many are asked for
+    /// at once (at most `maxConcurrentPages` in flight) instead of page 1 first, so a list that has not grown is in
+    /// after one round trip. Page 1's `Pagination` still decides: pages past the server's count are dropped and
+    /// cancelled (a failure of one of them does not count), and when the server has more pages than expected the
+    /// rest are fetched as without a guess.
     public func pages<Item: Sendable>(
-        _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
+        expectedPages: Int? = nil, _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
     ) -> AsyncThrowingStream<ListProgress<Item>, any Error> {
         AsyncThrowingStream { continuation in
             let reading = Task {
                 do {
-                    try await readPages(request) { continuation.yield($0) }
+                    try await readPages(request, expectedPages: expectedPages) { continuation.yield($0) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
@@ -174,63 +191,104 @@ public final class SparkClient: Sendable {
         }
     }
 
-    /// Every row of a list, in server order (`pages(_:)`, collected).
+    /// Every row of a list, in server order (`pages(expectedPages:_:)`, collected).
     func allPages<Item: Sendable>(
         _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
     ) async throws -> [Item] {
-        var items: [Item] = []
-        try await readPages(request) { items.append(contentsOf: $0.items) }
-        return items
+        try await pagedList(expectedPages: nil, request).items
+    }
+
+    /// Every row of a list and how many pages it took (`pages(expectedPages:_:)`, collected).
+    func pagedList<Item: Sendable>(
+        expectedPages: Int?, _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>
+    ) async throws -> PagedList<Item> {
+        var list = PagedList<Item>(items: [], pageCount: 0)
+        try await readPages(request, expectedPages: expectedPages) { progress in
+            list.items.append(contentsOf: progress.items)
+            list.pageCount = progress.page
+        }
+        return list
     }
 
     /// Page 1 first (it says how many pages there are), then pages 2...N at the same time, at most
-    /// `maxConcurrentPages` in flight; each page goes to `deliver` in server order.
+    /// `maxConcurrentPages` in flight; each page goes to `deliver` in server order. With `expectedPages`, pages 1 to
+    /// that many start together; until page 1 has answered, what the others bring is held (a failure too), since only
+    /// page 1 says whether they are part of the list.
     func readPages<Item: Sendable>(
         _ request: @escaping @Sendable (_ page: Int, _ limit: Int) -> Request<Page<Item>>,
+        expectedPages: Int? = nil,
         deliver: (ListProgress<Item>) -> Void
     ) async throws {
         let limit = min(max(configuration.pageSize, 1), Endpoints.maxPageSize)
-        let first = try await send(request(1, limit))
-        let claimed = max(first.pagination?.totalPages ?? 1, 1)
-        let totalRows = first.pagination?.totalRows
-        // The last page to read: shrinks to the first page that comes back empty.
-        var last = first.items.isEmpty ? 1 : min(claimed, max(configuration.lastPageNumber, 1))
+        let pageLimit = max(configuration.lastPageNumber, 1)
+        let guess = min(max(expectedPages ?? 1, 1), pageLimit)
+        // The last page to read: the guess until page 1 answers, then the server's count (within Spark's limit),
+        // shrinking to the first page that comes back empty.
+        var last = guess
+        var firstPage: Page<Item>?
+        var claimed = 1
+        var delivered = 0
+        var arrived: [Int: Result<Page<Item>, any Error>] = [:]
         func progress(_ items: [Item], page: Int) -> ListProgress<Item> {
             var cut: ListCut?
             if page == last, last < claimed {
                 cut = items.isEmpty ? .emptyPage(claimedPages: claimed) : .pageLimit(claimedPages: claimed)
             }
-            return ListProgress(items: items, page: page, pageCount: last, totalRows: totalRows, cut: cut)
+            return ListProgress(items: items, page: page, pageCount: last, totalRows: firstPage?.pagination?.totalRows, cut: cut)
         }
-        deliver(progress(first.items, page: 1))
-        guard last > 1 else { return }
-        try await withThrowingTaskGroup(of: (Int, Result<[Item], any Error>).self) { group in
-            var next = 2
-            var delivered = 1
-            var arrived: [Int: [Item]] = [:]
-            func startNext() {
-                guard next <= last else { return }
-                let page = next
-                next += 1
-                group.addTask {
-                    do { return (page, .success(try await self.send(request(page, limit)).items)) } catch { return (page, .failure(error)) }
+        /// Takes in one page's answer and delivers what can be delivered; true once the whole list is delivered.
+        func take(_ page: Int, _ result: Result<Page<Item>, any Error>) throws -> Bool {
+            arrived[page] = result
+            if page == 1 {
+                let first = try result.get()
+                firstPage = first
+                claimed = max(first.pagination?.totalPages ?? 1, 1)
+                last = min(claimed, pageLimit)
+            }
+            guard firstPage != nil else { return false }
+            // What arrived so far, in the light of page 1: a failure of a page of the list fails it; an empty page
+            // ends it (the server's count was wrong), and nothing after it is asked for.
+            for (held, heldResult) in arrived.sorted(by: { $0.key < $1.key }) where held <= last {
+                switch heldResult {
+                case .failure(let error): throw error
+                case .success(let heldPage) where heldPage.items.isEmpty: last = held
+                case .success: break
                 }
             }
-            for _ in 0..<max(configuration.maxConcurrentPages, 1) { startNext() }
-            while let (page, result) = try await group.next() {
-                guard page <= last else { continue }  // asked for before an earlier page came back empty: not needed
-                let items = try result.get()
-                if items.isEmpty { last = page }
-                arrived[page] = items
-                while let items = arrived.removeValue(forKey: delivered + 1) {
-                    delivered += 1
-                    deliver(progress(items, page: delivered))
-                    if delivered == last {
-                        group.cancelAll()
-                        return
+            // Pages are delivered in order.
+            while delivered < last, let held = arrived.removeValue(forKey: delivered + 1) {
+                delivered += 1
+                deliver(progress(try held.get().items, page: delivered))
+            }
+            return delivered == last
+        }
+
+        var next = 1
+        if guess == 1 {
+            // No guess: page 1 alone first, in this task.
+            next = 2
+            if try take(1, .success(try await send(request(1, limit)))) { return }
+        }
+        try await withThrowingTaskGroup(of: (Int, Result<Page<Item>, any Error>).self) { group in
+            var inFlight = 0
+            func startMore() {
+                while inFlight < max(configuration.maxConcurrentPages, 1), next <= last {
+                    let page = next
+                    next += 1
+                    inFlight += 1
+                    group.addTask {
+                        do { return (page, .success(try await self.send(request(page, limit)))) } catch { return (page, .failure(error)) }
                     }
                 }
-                startNext()
+            }
+            startMore()
+            while let (page, result) = try await group.next() {
+                inFlight -= 1
+                if try take(page, result) {
+                    group.cancelAll()  // pages asked for past the end (a guess too high, an empty page)
+                    return
+                }
+                startMore()
             }
         }
     }

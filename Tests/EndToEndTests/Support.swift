@@ -6,8 +6,9 @@ import TerminalUI
 /// The token the demo server's default user answers to. Distinctive enough to grep for.
 let demoToken = "MY_OAUTH2_ACCESS_TOKEN"
 
-/// `spark-portal` in a real terminal (tmux), in a directory of its own that is also its HOME and XDG_CONFIG_HOME;
-/// stderr, the exit status and `stty -a` afterwards are recorded by `TmuxScreen`.
+/// `spark-portal` in a real terminal (tmux), in a directory of its own that is also its HOME and XDG_CONFIG_HOME (and,
+/// unless `environment` names another, XDG_CACHE_HOME); stderr, the exit status and `stty -a` afterwards are recorded
+/// by `TmuxScreen`.
 /// - Parameters:
 ///   - endpoint: `--endpoint`; nil for none (e.g. with `--demo`).
 ///   - token: `SPARK_ACCESS_TOKEN`, or nil for none.
@@ -23,6 +24,7 @@ func startPortalInTerminal(endpoint: String?, arguments: [String] = [], environm
     var environment = environment
     if let token { environment["SPARK_ACCESS_TOKEN"] = token }
     environment["XDG_CONFIG_HOME"] = directory.appendingPathComponent("config").path
+    environment["XDG_CACHE_HOME"] = environment["XDG_CACHE_HOME"] ?? directory.appendingPathComponent("cache").path
     environment["HOME"] = directory.path
     if let credentials {
         let folder = directory.appendingPathComponent("config/spark-portal")

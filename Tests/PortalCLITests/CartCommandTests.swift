@@ -3,6 +3,7 @@ import SparkAPI
 import SparkMock
 import Synchronization
 import Testing
+import TestSupport
 @testable import PortalCLI
 
 private let ozzyGroup = "20130919194721820379000000"
@@ -16,11 +17,14 @@ private let unknownListing = "20000101000000000000000000"
 struct Workspace: Sendable {
     let server: DemoServer
 
+    /// - Parameter clock: what the server's stalls and latency wait on (a `TestClock` holds a stalled answer until the
+    ///   test ends, whatever the machine's load).
     static func with<T: Sendable>(faults: [String] = [], newsFeedPrivilege: Bool = true,
+                                  clock: any Clock<Duration> = ContinuousClock(),
                                   _ body: @Sendable (Workspace) async throws -> T) async throws -> T {
         var plan = FaultPlan()
         for fault in faults { try plan.add(fault) }
-        let configuration = DemoServerConfiguration(dataSet: .demo, faults: plan, newsFeedPrivilege: newsFeedPrivilege)
+        let configuration = DemoServerConfiguration(dataSet: .demo, faults: plan, clock: clock, newsFeedPrivilege: newsFeedPrivilege)
         return try await withStartedDemoServer(configuration) { server in
             let workspace = Workspace(server: server)
             for token in [betty, johnny] {
@@ -153,9 +157,13 @@ struct CartCreateCommandTests {
     }
 
     @Test func aCreateWhoseAnswerNeverCameIsReportedCreatedAndSentOnce() async throws {
-        try await Workspace.with(faults: ["POST:/v1/listingcarts=stall:2:1"]) { workspace in
+        // The create is applied, then its answer held on a clock that never moves: only the client's time limit
+        // ends it. The limit is long enough for the reads around it to be answered on a loaded machine.
+        let clock = TestClock()
+        defer { clock.stop() }
+        try await Workspace.with(faults: ["POST:/v1/listingcarts=stall:60:1"], clock: clock) { workspace in
             let result = try await workspace.run(.createCart(name: "Lake houses", listingIds: [], json: false),
-                                                 environment: ["SPARK_PORTAL_REQUEST_TIMEOUT": "0.4"])
+                                                 environment: ["SPARK_PORTAL_REQUEST_TIMEOUT": "3"])
             #expect(result.status == .success, "\(result.err)")
             #expect(result.err.contains("did not answer in time"))
             #expect(await workspace.requests("POST").filter { $0.path == "/v1/listingcarts" }.count == 1)

@@ -257,3 +257,124 @@ struct PagingLimitTests {
         #expect(pages.values == [1, 2])
     }
 }
+
+/// A list whose page count is known from last time (a cache): every expected page is asked for at once, and page 1's
+/// `Pagination` still has the last word.
+@Suite("Paging with the page count known from last time")
+struct ExpectedPagesTests {
+    /// 37 groups in pages of 25 took 2 pages: page 1 is answered only once page 2 has been asked for, so a client
+    /// that waited for page 1 before asking for page 2 would never finish. One round trip, not two.
+    @Test(.timeLimit(.minutes(1)))
+    func theExpectedPagesAreAskedForAtOnce() async throws {
+        let asked = Recorder<Int>()
+        let client = try makeClient { request in
+            let page = Int(queryValue(request, "_page") ?? "1")!
+            asked.append(page)
+            if page == 1 { try await eventually("page 2 asked for") { asked.values.contains(2) } }
+            return pagedGroups(rows: 37, request: request)
+        }
+        let list = try await client.groupList(expectedPages: 2)
+        #expect(list.items.map(\.id) == (1...37).map { "g\($0)" })
+        #expect(list.pageCount == 2)
+        #expect(asked.values.sorted() == [1, 2])
+    }
+
+    /// The list grew (80 groups: 4 pages, 2 expected): pages 1 and 2 go together, pages 3 and 4 once page 1 says so.
+    @Test(.timeLimit(.minutes(1)))
+    func aListThatGrewIsReadToTheEnd() async throws {
+        let asked = Recorder<Int>()
+        let firstAnswered = NIOLockedValueBox(false)
+        let client = try makeClient { request in
+            let page = Int(queryValue(request, "_page") ?? "1")!
+            asked.append(page)
+            if page == 1 {
+                try await eventually("page 2 asked for") { asked.values.contains(2) }
+                firstAnswered.withLockedValue { $0 = true }
+            }
+            if page > 2 { #expect(firstAnswered.withLockedValue { $0 }, "page \(page) asked for before page 1 said there were 4") }
+            return pagedGroups(rows: 80, request: request)
+        }
+        let list = try await client.groupList(expectedPages: 2)
+        #expect(list.items.map(\.id) == (1...80).map { "g\($0)" })
+        #expect(list.pageCount == 4)
+        #expect(asked.values.sorted() == [1, 2, 3, 4])
+    }
+
+    /// The list shrank (10 groups: 1 page, 3 expected). Pages 2 and 3 answer first, with a server error: page 1 says
+    /// they are not part of the list, so neither their rows nor their failure count.
+    @Test(.timeLimit(.minutes(1)))
+    func pagesPastTheServersCountAreDroppedEvenWhenTheyFail() async throws {
+        let answered = Recorder<Int>()
+        let client = try makeClient { request in
+            let page = Int(queryValue(request, "_page") ?? "1")!
+            if page == 1 {
+                try await eventually("pages 2 and 3 answered") { Set(answered.values) == [2, 3] }
+                return pagedGroups(rows: 10, request: request)
+            }
+            answered.append(page)
+            return sparkError(500, code: 9999)
+        }
+        let list = try await client.groupList(expectedPages: 3)
+        #expect(list.items.map(\.id) == (1...10).map { "g\($0)" })
+        #expect(list.pageCount == 1)
+    }
+
+    /// A page that is part of the list and fails fails the list, even when it answers before page 1.
+    @Test(.timeLimit(.minutes(1)))
+    func aFailingExpectedPageFailsTheList() async throws {
+        let answered = NIOLockedValueBox(false)
+        let client = try makeClient { request in
+            if queryValue(request, "_page") == "2" {
+                answered.withLockedValue { $0 = true }
+                return sparkError(500, code: 9999)
+            }
+            try await eventually("page 2 answered") { answered.withLockedValue { $0 } }
+            return pagedGroups(rows: 37, request: request)
+        }
+        let error = await #expect(throws: SparkError.self) { try await client.groupList(expectedPages: 2) }
+        #expect(error?.httpStatus == 500)
+    }
+
+    /// A count that is wrong still ends at the first empty page, as without a guess; the stream says why.
+    @Test func anEmptyExpectedPageEndsTheList() async throws {
+        let client = try makeClient { claimedPage($0, totalPages: 3, emptyFrom: 2) }
+        var delivered: [ListProgress<PortalGroup>] = []
+        for try await page in client.groupPages(expectedPages: 3) { delivered.append(page) }
+        #expect(delivered.map(\.page) == [1, 2])
+        #expect(delivered.flatMap(\.items).map(\.id) == ["g1"])
+        #expect(delivered.last?.cut == .emptyPage(claimedPages: 3) && delivered.last?.isLast == true)
+    }
+
+    /// No guess, or a guess of one page: page 1 alone first, as always (it has answered before page 2 is asked for).
+    /// Carts take a guess the same way.
+    @Test(arguments: [nil, 1] as [Int?])
+    func withoutAGuessPageOneGoesFirst(guess: Int?) async throws {
+        let asked = Recorder<Int>()
+        let firstAnswered = NIOLockedValueBox(false)
+        let client = try makeClient(pageSize: 10) { request in
+            let page = Int(queryValue(request, "_page") ?? "1")!
+            asked.append(page)
+            if page > 1 { #expect(firstAnswered.withLockedValue { $0 }, "page \(page) asked for before page 1 answered") }
+            defer { if page == 1 { firstAnswered.withLockedValue { $0 = true } } }
+            return pagedGroups(rows: 25, request: request)
+        }
+        let list = try await client.groupList(expectedPages: guess)
+        #expect(list.items.count == 25 && list.pageCount == 3)
+        #expect(asked.values.sorted() == [1, 2, 3])
+    }
+
+    @Test func cartsTakeAGuessToo() async throws {
+        let asked = Recorder<Int>()
+        let carts = try makeClient { request in
+            let page = Int(queryValue(request, "_page") ?? "1")!
+            asked.append(page)
+            if page == 1 { try await eventually("page 2 asked for") { asked.values.contains(2) } }
+            return TransportResponse(json: #"""
+                {"D":{"Success":true,"Results":[{"Id":"C\#(page)","Name":"n"}],
+                 "Pagination":{"TotalRows":2,"PageSize":1,"TotalPages":2,"CurrentPage":\#(page)}}}
+                """#)
+        }
+        let list = try await carts.listingCartList(expectedPages: 2)
+        #expect(list == PagedList(items: [ListingCart(id: "C1", name: "n"), ListingCart(id: "C2", name: "n")], pageCount: 2))
+    }
+}

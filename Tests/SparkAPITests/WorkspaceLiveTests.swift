@@ -1,6 +1,7 @@
 import Foundation
 import SparkMock
 import Testing
+import TestSupport
 
 @testable import SparkAPI
 
@@ -17,11 +18,12 @@ private func spareListing(_ n: Int) -> String { spare[n] }
 /// Runs `body` with a demo server and a client per token, each acting for Ozzy's group.
 func withWorkspace<T: Sendable>(
     faults: [String] = [], retry: RetryPolicy = .none, timeout: Duration = .seconds(10), tokens: [String] = [betty],
-    newsFeedPrivilege: Bool = true, _ body: @Sendable (DemoServer, [SparkClient]) async throws -> T
+    newsFeedPrivilege: Bool = true, clock: any Clock<Duration> = ContinuousClock(),
+    _ body: @Sendable (DemoServer, [SparkClient]) async throws -> T
 ) async throws -> T {
     var plan = FaultPlan()
     for fault in faults { try plan.add(fault) }
-    let configuration = DemoServerConfiguration(dataSet: .demo, faults: plan, newsFeedPrivilege: newsFeedPrivilege)
+    let configuration = DemoServerConfiguration(dataSet: .demo, faults: plan, clock: clock, newsFeedPrivilege: newsFeedPrivilege)
     return try await withStartedDemoServer(configuration) { server in
         var clients: [SparkClient] = []
         for token in tokens {
@@ -145,8 +147,12 @@ struct WorkspaceLiveTests {
     }
 
     @Test func aCreateWhoseAnswerNeverCameIsFoundNotResent() async throws {
-        try await withWorkspace(faults: ["POST:/v1/listingcarts=stall:2:1"], retry: recordingRetry(Recorder()),
-                                timeout: .milliseconds(400)) { server, clients in
+        // Held on a clock that never moves, the answer never comes; the time limit is long enough for the reads
+        // around the POST to be answered on a loaded machine.
+        let clock = TestClock()
+        defer { clock.stop() }
+        try await withWorkspace(faults: ["POST:/v1/listingcarts=stall:60:1"], retry: recordingRetry(Recorder()),
+                                timeout: .seconds(3), clock: clock) { server, clients in
             let outcome = await clients[0].createCart(named: "Lake houses")
             guard case .createdAnswerLost(let cart, let error) = outcome else { Issue.record("got \(outcome)"); return }
             #expect(error == .transport(.timedOut, host: "127.0.0.1", context: RequestContext(method: "POST", path: "/v1/listingcarts")))

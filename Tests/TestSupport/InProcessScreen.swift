@@ -27,7 +27,8 @@ public final class InProcessScreen: ScreenDriver {
         let notices = Mutex<[RetryNotice]>([])
     }
 
-    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration) throws {
+    private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration, pageSize: Int,
+                 cache: (any WorkspaceCacheStore)?) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -37,7 +38,7 @@ public final class InProcessScreen: ScreenDriver {
         let retry = RetryPolicy(sleep: { try await clock.announcedSleep(for: $0) }, random: { 0.5 })
         let client = try SparkClient.live(
             configuration: SparkClientConfiguration(baseURL: baseURL, userAgent: "spark-portal-tests",
-                                                    requestTimeout: requestTimeout, retry: retry),
+                                                    requestTimeout: requestTimeout, retry: retry, pageSize: pageSize),
             tokens: StaticToken(token),
             onEvent: { event in
                 recorded.events.withLock { $0.append(event) }
@@ -54,8 +55,11 @@ public final class InProcessScreen: ScreenDriver {
         self.recorded = recorded
         programEnded = Task {
             await onOwnThread {
-                let program = Program(backend: backend, client: client, mailbox: mailbox,
-                                      state: AppState(size: size, endpointHost: host), clock: clock)
+                var state = AppState(size: size, endpointHost: host)
+                // As the real launcher does: the cache read on the loop's thread, before the first frame.
+                if let cache { state.useCache(cache.load(), now: Date()) }
+                let program = Program(backend: backend, client: client, mailbox: mailbox, state: state, clock: clock,
+                                      cache: cache)
                 program.run()
                 backend.shutdown()
             }
@@ -64,10 +68,12 @@ public final class InProcessScreen: ScreenDriver {
 
     /// Runs the app against a demo server started in this process with `configuration`, whose clock is the
     /// scenario's test clock (unless `serverOnTestClock` is false: then it keeps real time, for real latency), and
-    /// always tears both down. `token` is the user the app signs in as.
+    /// always tears both down. `token` is the user the app signs in as; `pageSize` the client's rows per page; `cache`
+    /// where the app keeps its last-known workspace (read before the first frame, written after each settled load).
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
+        pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil,
         _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
@@ -76,7 +82,7 @@ public final class InProcessScreen: ScreenDriver {
         let server = try await DemoServer.start(configuration)
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
-                                       requestTimeout: requestTimeout) { try await body($0, server) }
+                                       requestTimeout: requestTimeout, pageSize: pageSize, cache: cache) { try await body($0, server) }
             await server.stop()
             return result
         } catch {
@@ -88,9 +94,11 @@ public final class InProcessScreen: ScreenDriver {
     /// Runs the app against `endpoint` (a server the test runs itself, or none yet), and always tears it down.
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
-        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), _ body: (InProcessScreen) async throws -> T
+        clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), pageSize: Int = 25,
+        cache: (any WorkspaceCacheStore)? = nil, _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
-        let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout)
+        let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
+                                         pageSize: pageSize, cache: cache)
         do {
             let result = try await body(screen)
             await screen.close()

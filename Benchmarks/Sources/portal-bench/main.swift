@@ -1,8 +1,9 @@
 // portal-bench: the in-process benchmarks of spark-portal (see ../../README.md). Each section starts its own
 // demo server (SparkMock over real loopback HTTP, with injected latency) and drives the real client, reducer,
-// effect runner and views. Usage: portal-bench [startup|switch|draw|decode|memory|photos]... [--quick] [--switches N] [--out FILE]
+// effect runner and views. Usage: portal-bench [startup|cache|switch|draw|decode|memory|photos]... [--quick] [--switches N] [--out FILE]
 import Foundation
 import PortalApp
+import PortalCLI
 import SparkAPI
 import SparkMock
 import TerminalUI
@@ -14,7 +15,7 @@ let outPath = arguments.firstIndex(of: "--out").flatMap { arguments.indices.cont
 let memorySwitches = arguments.firstIndex(of: "--switches").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil }
 /// `--endpoint URL`: the memory section uses this spark-mock instead of starting one.
 let memoryEndpoint = arguments.firstIndex(of: "--endpoint").flatMap { arguments.indices.contains($0 + 1) ? URL(string: arguments[$0 + 1]) : nil }
-let allSections = ["startup", "switch", "draw", "decode", "memory", "photos"]
+let allSections = ["startup", "cache", "switch", "draw", "decode", "memory", "photos"]
 let chosen = arguments.filter { allSections.contains($0) }
 let sections = chosen.isEmpty ? allSections : chosen
 let report = Report(path: outPath)
@@ -101,6 +102,49 @@ struct BenchError: Error, CustomStringConvertible {
     if let zero = medians[0] {
         report.line("groups in 1 page, latency 100 ms: first complete \(onePage.summary) → \(fmt((onePage.median - zero.app) / 100, 1)) round trips (goal ≈ 1)")
     }
+}
+
+// MARK: - 1b. Instant start
+
+@MainActor func cacheSection() async throws {
+    report.section("1b. Instant start: launch to the first frame with the cached carts, and to the complete fresh frame")
+    report.line("data: demo (5 groups, 6 own carts), client page size 3 → groups and carts in 2 pages each; the cache file read on")
+    report.line("the loop's thread before the first frame (a WorkspaceCacheFile in a temporary folder, as spark-portal keeps it)")
+    let runs = quick ? 3 : 9
+    let folder = NSTemporaryDirectory() + "portal-bench-cache-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let cache = WorkspaceCacheFile(directory: folder, name: "bench.json")
+    var fresh: [Int: (warm: Double, cold: Double)] = [:]
+    for latency in [0, 100, 1000] {
+        let srv = try await server(.demo, latencyMs: latency)
+        var cached = Samples(), warm = Samples(), cold = Samples()
+        var requests = 0
+        for run in 0..<(runs + 1) {
+            // Cold: no cache file (the first run also fills it for the warm runs).
+            try? FileManager.default.removeItem(atPath: cache.path)
+            let coldRun = try await runProgram(baseURL: srv.baseURL, pageSize: 3, cache: cache) { CachedStartScript(start: $0) }
+            await srv.journal.removeAll()
+            let warmRun = try await runProgram(baseURL: srv.baseURL, pageSize: 3, cache: cache) { CachedStartScript(start: $0) }
+            requests = await srv.journal.requests.count
+            guard run > 0 else { continue }  // run 0 warms up
+            cold.add(coldRun.fresh)
+            warm.add(warmRun.fresh)
+            if let first = warmRun.cachedCarts { cached.add(first) }
+        }
+        await srv.stop()
+        fresh[latency] = (warm.median, cold.median)
+        report.line("latency \(latency) ms:")
+        report.line("  first frame with the cached carts      \(cached.summary)")
+        report.line("  complete fresh frame, warm cache       \(warm.summary)  [\(requests) requests, all at once]")
+        report.line("  complete fresh frame, no cache         \(cold.summary)")
+    }
+    for latency in [100, 1000] {
+        guard let at = fresh[latency], let zero = fresh[0] else { continue }
+        report.line("round trips at \(latency) ms ((t_L − t_0) / L): warm cache \(fmt((at.warm - zero.warm) / Double(latency), 1)), "
+                    + "no cache \(fmt((at.cold - zero.cold) / Double(latency), 1)) (goal: 1 vs 2)")
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: cache.path)[.size] as? Int) ?? 0
+    report.line("the demo workspace's cache file: \(size) bytes")
 }
 
 // MARK: - 2. Switch
@@ -356,6 +400,7 @@ report.line("portal-bench \(Date()) · \(ProcessInfo.processInfo.activeProcessor
 for section in sections {
     switch section {
     case "startup": try await startupSection()
+    case "cache": try await cacheSection()
     case "switch": try await switchSection()
     case "draw": try await drawSection()
     case "decode": try await decodeSection()
