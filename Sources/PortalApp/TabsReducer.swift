@@ -310,7 +310,11 @@ func searchDeletePrompt(_ search: SavedSearch, _ state: AppState) -> Confirmatio
 
 /// `p` on a news feed: pause it, or resume it when it is paused — decided when its turn comes.
 private func toggleFeed(_ state: inout AppState) -> [AppEffect] {
-    guard let feed = state.highlightedFeed else { return [] }
+    guard let feed = state.highlightedFeed else {
+        // News feeds this key may not read: say so again rather than nothing.
+        if let unavailable = state.workspaceTabs.feeds.value.value?.unavailableMessage { state.status = StatusMessage(unavailable) }
+        return []
+    }
     guard let workspace = writableWorkspace(&state) else { return [] }
     guard state.workspaceTabs.feeds.workspace == workspace else {
         state.status = StatusMessage("The news feeds are still loading (or failed to: r reads them again). Nothing was changed.")

@@ -214,6 +214,19 @@ private func renderTabNotice(_ state: AppState, _ lines: [Paragraph.Line], in ar
     Paragraph(lines: lines).render(in: block.inner(area).inset(horizontal: 1, vertical: 0), into: &buffer)
 }
 
+/// The hints of keys that would do nothing where the user is, left out of the status line: `d remove` over a search's
+/// listings (there is no cart to take a listing out of), Enter and `p` on news feeds this key may not read.
+func idleTabHints(_ state: AppState) -> Set<String> {
+    switch state.keyContext {
+    case .listings where state.listings?.source.cartID == nil:
+        return Set([state.keyMap.binding(.remove)?.hint].compactMap { $0 })
+    case .feeds where state.workspaceTabs.feeds.value.value?.unavailableMessage != nil:
+        return Set([state.keyMap.binding(.pauseFeed)?.hint].compactMap { $0 } + ["listings"])
+    default:
+        return []
+    }
+}
+
 // MARK: - Dialogs
 
 func searchDialogHints(_ dialog: SearchDialog) -> [KeyHint] {

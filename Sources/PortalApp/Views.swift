@@ -155,10 +155,9 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
         return [KeyHint(key: "Esc", label: "close"), KeyHint(key: "↑↓", label: "scroll")]
     }
     let undo = state.keyMap.binding(.undo)?.hint
-    // `d remove` only where there is a cart to remove from (a search's listings have none).
-    let remove = state.listings?.source.cartID == nil ? state.keyMap.binding(.remove)?.hint : nil
+    let idle = idleTabHints(state)
     return state.keyMap.hints(in: state.keyContext).filter {
-        ($0.label != undo || !state.writes.undoStack.isEmpty) && (state.keyContext != .listings || $0.label != remove)
+        ($0.label != undo || !state.writes.undoStack.isEmpty) && !idle.contains($0.label)
     }
 }
 

@@ -157,6 +157,7 @@ private typealias W = Workspace15
         #expect(state.workspaceTabs.feeds.value.error == nil && state.status?.kind != .error)
         #expect(state.feedNames.isEmpty && state.highlightedFeed == nil)
         #expect(state.press(.char("p")).isEmpty)
+        #expect(state.status?.text.hasPrefix("News feeds need a privileged API key") == true, "p says why nothing happens")
         #expect(rereadOpenTab(&state).isEmpty, "live refresh does not ask again")
         // Switching groups keeps it: the key is the same everywhere.
         _ = reduce(&state, .currentGroupLoaded(request: state.currentGroupRequest, .success(nil)))
