@@ -3,8 +3,8 @@ import SparkAPI
 import TerminalUI
 
 // The workspace pane's tabs on screen: the strip in the pane's title (the open tab whole at every width), the saved
-// searches (◆ for those the agent provided, the highlighted one's whole filter under the list), the news feeds (or the
-// sentence saying this key may not read them), and the search dialogs.
+// searches (◆ for those the agent provided, the highlighted one's whole filter under the list), the news feeds (‖ for
+// paused ones; or the sentence saying this key may not read them), and the search dialogs.
 
 /// The workspace pane: the open tab's list, or the listings opened from it.
 func renderWorkspacePane(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
@@ -128,7 +128,7 @@ private func renderSearches(_ state: AppState, in area: Rect, into buffer: inout
     ListPane(
         pane: .carts, list: .searches, title: WorkspaceTab.searches.label, count: tabCount(state, .searches),
         // Name first, then what is being done to it, when it last changed, and the filter (cut; whole below the list).
-        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""), PaneColumn(header: "Filter", priority: 2, maxWidth: 40),
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""), PaneColumn(header: "Filter", priority: 2, maxWidth: 32),
                   PaneColumn(header: "Changed", priority: 1)],
         loading: tabLoading(state, records.value, "loading saved searches…"), failure: records.value.error,
         emptyText: state.filter(.searches).isEmpty ? "no saved searches in this workspace" : "no search matches the filter",
@@ -196,7 +196,8 @@ private func renderFeeds(_ state: AppState, in area: Rect, into buffer: inout Bu
         return ListWidget.Row([feed.name, pending ?? "", feed.isPaused ? "paused" : "active",
                                feed.subscription?.name ?? feed.type ?? Format.missing,
                                feed.lastEventTimestamp.map(Format.day) ?? "never"],
-                              marker: pending == nil ? "" : frame,
+                              // ‖ on a paused feed: its state shows also where the State column has no room.
+                              marker: pending != nil ? frame : feed.isPaused ? "‖" : "",
                               style: pending != nil ? Theme.progress : feed.isPaused ? Theme.dim : .plain)
     }.render(state, in: area, into: &buffer)
 }

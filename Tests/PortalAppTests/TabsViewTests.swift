@@ -46,7 +46,7 @@ private typealias W = Workspace15
         ])
     }
 
-    /// The Feeds tab at 80: active or paused and the last event (the search each follows where there is room).
+    /// The Feeds tab at 80: active or paused (‖) and the last event (the search each follows where there is room).
     @Test func feeds80x24() {
         ViewTests.expectLines(ViewTests.screen(T.feedsState(size: Size(width: 80, height: 24))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
@@ -61,7 +61,7 @@ private typealias W = Workspace15
             "│                              │┏ Carts · Searches · Feeds · Ozzy Owner ━━━━ 2 ┓",
             "│                              │┃  Name                       State  Last event┃",
             "│                              │┃▸ Sandpoint: new and reduced active 2026-11-30┃",
-            "│                              │┃  Lake towns                 paused never     ┃",
+            "│                              │┃‖ Lake towns                 paused never     ┃",
             "│                              │┃                                              ┃",
             "│                              │┃                                              ┃",
             "│                              │┃                                              ┃",
@@ -275,7 +275,7 @@ private typealias W = Workspace15
             "┌ Portal groups ────────────────────────────── 3 ┐┌ Members · Ozzy Owner ─────────────────────────────────────── 3 ┐┏ Carts · Searches · Feeds · Ozzy Owner ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 2 ┓",
             "│  Owner                                  Members││  Name                                                     Role │┃  Name                                     State  Follows               Last event┃",
             "│  My own workspace                              ││▸ Ozzy Owner                                               owner│┃⠋ Sandpoint: new and reduced      pausing… active Sandpoint under $600k 2026-11-30┃",
-            "│  Amélie Durand                                3││  Johnny Consumer                                               │┃  Lake towns                               paused Lake towns, 2+ baths  never     ┃",
+            "│  Amélie Durand                                3││  Johnny Consumer                                               │┃‖ Lake towns                               paused Lake towns, 2+ baths  never     ┃",
             "│  Carl Contact                                 2││  Betty Buyer                                                   │┃                                                                                  ┃",
             "│● Ozzy Owner                                   3││                                                                │┃                                                                                  ┃",
             "│                                                ││                                                                │┃                                                                                  ┃",
