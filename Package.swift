@@ -106,9 +106,10 @@ let package = Package(
             name: "photo-demo",
             dependencies: ["TerminalPictures", "PhotoCodec", "TerminalUI"]
         ),
+        // The TUI. Listing details draw photos as cells (TerminalPictures; PixelSize from PhotoCodec).
         .target(
             name: "PortalApp",
-            dependencies: ["SparkAPI", "TerminalUI"]
+            dependencies: ["SparkAPI", "TerminalUI", "TerminalPictures", "PhotoCodec"]
         ),
         // The command line: parsing, configuration, output, logging, wiring. A library so tests reach it all.
         // `listing <id>` prints the listing's photo (TerminalPictures, PhotoCodec) sized to the terminal (CTerminal).
@@ -161,7 +162,7 @@ let package = Package(
         // test clock, and helpers that run processes off the cooperative pool.
         .target(
             name: "TestSupport",
-            dependencies: ["TerminalUI", "PortalApp", "SparkAPI", "SparkMock"],
+            dependencies: ["TerminalUI", "PortalApp", "SparkAPI", "SparkMock", "TerminalPictures"],
             path: "Tests/TestSupport"
         ),
         // Scenarios: the app in process against the demo server, and the real binaries in tmux.
@@ -184,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortalAppTests",
-            dependencies: ["PortalApp", "SparkAPI", "TerminalUI", "TestSupport"]
+            dependencies: ["PortalApp", "SparkAPI", "TerminalUI", "TerminalPictures", "PhotoCodec", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

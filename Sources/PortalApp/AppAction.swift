@@ -35,6 +35,8 @@ public enum AppAction: Sendable {
     case searchesLoaded(forGroup: Workspace?, request: Int, Result<[SavedSearch], SparkError>)
     /// The news feeds, or that this key may not read them, likewise.
     case feedsLoaded(forGroup: Workspace?, request: Int, Result<NewsFeedAccess, SparkError>)
+    /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
+    case photoLoaded(PhotoRequest, PhotoOutcome)
 }
 
 /// A successful answer with nothing in it.
@@ -66,6 +68,10 @@ public enum AppEffect: Equatable, Sendable {
     case loadSearches(forGroup: Workspace?, request: Int)
     /// The news feeds (every page) of the workspace expected to be current.
     case loadFeeds(forGroup: Workspace?, request: Int)
+    /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
+    case loadPhoto(PhotoRequest)
+    /// Cancels the effect of this kind in flight, if any; its answer is never posted.
+    case cancel(EffectID)
 
     /// Which effects cancel each other. Group switches are never cancelled: a PUT cut off half way would
     /// leave the server's state unknown, so the reducer serializes them instead.
@@ -79,8 +85,9 @@ public enum AppEffect: Equatable, Sendable {
         case .loadListing: .details
         case .loadSearches: .searches
         case .loadFeeds: .feeds
+        case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
-        case .switchGroup, .write, .loadHolders, .quit, .suspend: nil
+        case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
         case .cache(let effect): effect.id
         }
     }
@@ -90,4 +97,5 @@ public enum AppEffect: Equatable, Sendable {
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
     case searches, feeds
+    case photo
 }

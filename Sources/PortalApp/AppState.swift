@@ -156,6 +156,8 @@ public struct AppState: Equatable, Sendable {
     public var quitWhenIdle = false
     public var overlayScroll = 0
     public var status: StatusMessage?
+    /// The photo of the listing in details, and how photos are drawn (off unless the launcher says otherwise).
+    public var detailsPhoto = DetailsPhotoState()
 
     // Derived rows, kept so that drawing costs what is visible, not what is loaded.
     public private(set) var pickerRows: [PickerRow] = [.own]
@@ -280,7 +282,7 @@ public struct AppState: Equatable, Sendable {
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
             || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
-            || details?.loading == true || workspaceTabs.isLoading
+            || details?.loading == true || workspaceTabs.isLoading || detailsPhoto.pending != nil
     }
 
     // MARK: - Keeping derived rows in step

@@ -4,9 +4,9 @@ import TerminalUI
 /// Where the parts of a listing's details go: a bordered box over the whole body (between the title and status
 /// bars), the text inside it. Pure, so the reducer (scrolling) and the view agree.
 ///
-/// The photo's place (issue #20) is part of the layout already: with `photo: true` the picture takes the left two
-/// fifths beside the facts when the body is wide (at least `photoBesideWidth` columns inside), or the top half above
-/// them when narrow, and the facts the rest. Until photos are drawn, the details ask for none.
+/// With `photo: true` the listing's photo (issue #20) takes the left two fifths beside the facts when the body is wide
+/// (at least `photoBesideWidth` columns inside), or the top half above them when narrow, and the facts the rest (the
+/// details ask for it unless photos are off: `AppState.detailsLayout`).
 public struct DetailsLayout: Equatable, Sendable {
     public let box: Rect
     /// Where the text goes (inside the border, a column of padding on each side).
@@ -96,6 +96,6 @@ extension AppState {
     var detailLineCount: Int {
         guard let details else { return 0 }
         return detailLines(details, holders: holders(of: details.listingId),
-                           width: DetailsLayout(size: size).text.width).count
+                           width: detailsLayout.text.width).count
     }
 }

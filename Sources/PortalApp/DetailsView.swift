@@ -7,7 +7,7 @@ import TerminalUI
 /// ("3 of 12"), which carts hold it, its facts, its remarks; scrolled; what is loading, what failed and whether
 /// there is more below on the bottom border.
 func renderDetails(_ details: ListingDetails, _ state: AppState, into buffer: inout Buffer) {
-    let layout = DetailsLayout(size: state.size)
+    let layout = state.detailsLayout
     guard !layout.box.isEmpty else { return }
     let view = state.listings
     let place = view.flatMap { view in view.index(of: details.listingId).map { index in
@@ -20,6 +20,7 @@ func renderDetails(_ details: ListingDetails, _ state: AppState, into buffer: in
     block.render(in: layout.box, into: &buffer)
     let lines = detailLines(details, holders: state.holders(of: details.listingId), width: layout.text.width)
     Paragraph(lines: lines, scroll: details.scroll).render(in: layout.text, into: &buffer)
+    if let place = layout.photo { renderDetailsPhoto(state, in: place, into: &buffer) }
 
     // The bottom border: what is happening (a change on its way, the full record loading, or why it could not
     // be read), and whether there is more to scroll to.

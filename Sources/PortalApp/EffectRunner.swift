@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import SparkAPI
+import TerminalPictures
 
 /// A thread-safe inbox of actions for the program loop; posting wakes the loop.
 public final class Mailbox: Sendable {
@@ -38,10 +39,14 @@ public final class Mailbox: Sendable {
     }
 }
 
-/// Performs effects with the shared `SparkClient` in tasks and posts each answer back as an action.
-/// Starting an effect cancels the one in flight with the same `EffectID`; a cancelled task posts nothing.
+/// Performs effects with the shared `SparkClient` (and the session's photo store) in tasks and posts each answer
+/// back as an action. Starting an effect cancels the one in flight with the same `EffectID`; a cancelled task posts
+/// nothing.
 public final class EffectRunner: Sendable {
     private let client: SparkClient
+    /// The session's photos (fetched by `PhotoFetcher`: no token), when photos are drawn; with it, the details'
+    /// listing is read with its photos (`_expand=Photos`).
+    private let photos: PictureStore<URL>?
     private let mailbox: Mailbox
     /// Where the last-known workspace is kept (nil: nowhere).
     private let cacheStore: (any WorkspaceCacheStore)?
@@ -74,8 +79,9 @@ public final class EffectRunner: Sendable {
     public static let listingsPageSize = 25
 
     public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
-                cache: (any WorkspaceCacheStore)? = nil) {
+                cache: (any WorkspaceCacheStore)? = nil, photos: PictureStore<URL>? = nil) {
         self.client = client
+        self.photos = photos
         self.mailbox = mailbox
         self.cacheStore = cache
         self.clock = clock
@@ -93,7 +99,9 @@ public final class EffectRunner: Sendable {
     }
 
     public func run(_ effect: AppEffect) {
+        if case .cancel(let id) = effect { return cancel(id) }
         let client = self.client
+        let photos = self.photos
         let mailbox = self.mailbox
         let cacheStore = self.cacheStore
         let token = tasks.withLock { tasks -> Int in
@@ -109,7 +117,7 @@ public final class EffectRunner: Sendable {
         } : nil
         let task = Task { [self] in
             await previousSave?.value
-            let action = await Self.perform(effect, with: client, cache: cacheStore)
+            let action = await Self.perform(effect, with: client, cache: cacheStore, photos: photos)
             if isSave { saves.withLock { $0.pending -= 1 } }
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
@@ -141,6 +149,12 @@ public final class EffectRunner: Sendable {
         }
     }
 
+    /// Cancels the effect of kind `id` in flight, if any.
+    private func cancel(_ id: EffectID) {
+        let task = tasks.withLock { $0.running.removeValue(forKey: id)?.task }
+        task?.cancel()
+    }
+
     /// Blocks the calling thread (the program loop's, once it has ended) until every save of the workspace started so
     /// far has ended, at most `timeout`: quitting right after a load settled still keeps it. A save is not cancelled.
     public func waitForSaves(timeout: Duration = .seconds(2)) {
@@ -160,7 +174,7 @@ public final class EffectRunner: Sendable {
     }
 
     private static func perform(_ effect: AppEffect, with client: SparkClient,
-                                cache: (any WorkspaceCacheStore)?) async -> AppAction? {
+                                cache: (any WorkspaceCacheStore)?, photos: PictureStore<URL>?) async -> AppAction? {
         switch effect {
         case .loadAccount:
             return .accountLoaded(await capture { try await client.myAccount() })
@@ -192,17 +206,38 @@ public final class EffectRunner: Sendable {
                 try await client.carts(holding: listingIds, withListingIds: true)
             })
         case .loadListing(let id):
-            return .listingLoaded(id: id, await capture { try await client.listing(id: id) })
+            return .listingLoaded(id: id, await capture { try await client.listing(id: id, expand: photos == nil ? [] : ["Photos"]) })
         case .write(let id, let write):
             return .writeFinished(id: id, await perform(write, with: client))
         case .cache(let effect):
             return await perform(effect, with: client, store: cache)
-        case .quit, .suspend:
+        case .loadPhoto(let request):
+            return await draw(request, photos: photos).map { .photoLoaded(request, $0) }
+        case .quit, .suspend, .cancel:
             return nil
         case .loadSearches(let workspace, let request):
             return .searchesLoaded(forGroup: workspace, request: request, await capture { try await client.savedSearches() })
         case .loadFeeds(let workspace, let request):
             return .feedsLoaded(forGroup: workspace, request: request, await capture { try await client.newsFeeds() })
+        }
+    }
+
+    /// A photo fetched (on the photo path, or from the store's cache: the size asked for or a larger one), decoded and
+    /// drawn at the request's size; nil when cancelled (the user moved on: nothing to say).
+    static func draw(_ request: PhotoRequest, photos: PictureStore<URL>?) async -> PhotoOutcome? {
+        guard let photos else { return .failed("photos are not available") }
+        let urls = request.coveringURLs
+        guard let smallest = urls.first else { return .failed("the photo has no address") }
+        var url = smallest
+        for larger in urls.dropFirst() where await photos.contains(larger) {
+            url = larger
+            break
+        }
+        do {
+            return .drawn(try await photos.cells(for: url, fitting: request.area, colors: request.colors,
+                                                 cellAspect: request.cellAspect))
+        } catch {
+            return PhotoDisplay.reason(for: error).map(PhotoOutcome.failed)
         }
     }
 }

@@ -30,6 +30,8 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case help
     case quit
     case suspend
+    case nextPhoto = "next-photo"
+    case previousPhoto = "previous-photo"
     case previousTab = "previous-tab"
     case nextTab = "next-tab"
     case pauseFeed = "pause-feed"
@@ -139,6 +141,9 @@ public struct KeyMap: Equatable, Sendable {
                    hint: "prev"),
         KeyBinding(.nextListing, keys: [.right, .char("l")], scope: .details, label: "→/l", summary: "next listing",
                    hint: "next"),
+        KeyBinding(.nextPhoto, keys: [.char("p")], scope: .details, label: "p", summary: "next photo of the listing",
+                   hint: "photo"),
+        KeyBinding(.previousPhoto, keys: [.char("P")], scope: .details, label: "P", summary: "previous photo of the listing"),
         KeyBinding(.newCart, keys: [.char("n")], scope: .carts, label: "n", summary: "new cart", hint: "new"),
         KeyBinding(.rename, keys: [.char("R")], scope: .cartsAndSearches, label: "R",
                    summary: "rename the cart or saved search (your own)", hint: "rename"),

@@ -172,7 +172,7 @@ func listingLoaded(_ id: String, _ result: Result<Listing, SparkError>, _ state:
 /// The keys that mean something else in details: moving scrolls, ←/→ go to the previous or next listing, Esc
 /// goes back to the row. Nil for the commands that work as they do in the panes.
 func performInDetails(_ command: Command, _ state: inout AppState) -> [AppEffect]? {
-    let page = max(DetailsLayout(size: state.size).text.height - 1, 1)
+    let page = max(state.detailsLayout.text.height - 1, 1)
     switch command {
     case .moveUp: scrollDetails(by: -1, &state)
     case .moveDown: scrollDetails(by: 1, &state)
@@ -196,7 +196,7 @@ func scrollDetails(by delta: Int, _ state: inout AppState) {
 /// Keeps the details' scroll between the top and the last screenful.
 func clampDetailsScroll(_ state: inout AppState) {
     guard let details = state.details else { return }
-    let visible = DetailsLayout(size: state.size).text.height
+    let visible = state.detailsLayout.text.height
     let scroll = min(max(details.scroll, 0), max(state.detailLineCount - visible, 0))
     state.details?.scroll = scroll
 }

@@ -1,4 +1,6 @@
+import Foundation
 import SparkAPI
+import TerminalPictures
 import TerminalUI
 
 /// The program loop: owns the backend and the state on one thread. Keys, resizes and API answers
@@ -16,14 +18,17 @@ public final class Program {
     /// The spinner's tick while something is in flight: a timer on the app's clock.
     private var ticker: Task<Void, Never>?
 
-    /// - Parameter clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
-    /// - Parameter cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
+    /// - Parameters:
+    ///   - clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
+    ///   - cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
+    ///   - photos: the session's photo store, when the details draw photos (`AppState.detailsPhoto`).
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
-                clock: any Clock<Duration> = ContinuousClock(), cache: (any WorkspaceCacheStore)? = nil) {
+                clock: any Clock<Duration> = ContinuousClock(), cache: (any WorkspaceCacheStore)? = nil,
+                photos: PictureStore<URL>? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache)
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache, photos: photos)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -95,7 +100,7 @@ public final class Program {
             case .suspend:
                 backend.suspend()
                 state.size = backend.size
-                _ = reduce(&state, .resized(state.size))
+                _ = perform(reduce(&state, .resized(state.size)))
             default:
                 runner.run(effect)
             }

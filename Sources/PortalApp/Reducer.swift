@@ -5,8 +5,14 @@ import TerminalUI
 /// synchronous. The app's one update function, `reduce` (CacheReducer.swift), calls it with the cache around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
-/// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`.
+/// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`, the details'
+/// photo (which follows every action) in `DetailsPhoto.swift`.
 func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
+    let effects = reduceAction(&state, action)
+    return effects + followDetailsPhoto(after: action, &state)
+}
+
+private func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
     switch action {
     case .started:
         return refreshAll(&state)
@@ -123,6 +129,9 @@ func reduceScreen(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
 
     case .feedsLoaded(let workspace, let request, let result):
         return feedsLoaded(forGroup: workspace, request: request, result, &state)
+
+    case .photoLoaded(let request, let outcome):
+        return photoLoaded(request, outcome, &state)
     }
 }
 
@@ -362,6 +371,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         return undoLast(&state)
     case .previousListing, .nextListing:
         return []
+    case .nextPhoto, .previousPhoto:
+        return stepPhoto(by: command == .nextPhoto ? 1 : -1, &state)
     case .refresh:
         return refreshAll(&state)
     case .filter:

@@ -136,7 +136,7 @@ private func renderStatusBar(_ state: AppState, in area: Rect, into buffer: inou
 }
 
 /// The hints for where the user is: a dialog's own keys, the overlay's, the filter's, or the key table's for the
-/// context (`u undo` only while there is something to undo).
+/// context (`u undo` only while there is something to undo, `p photo` only where photos are drawn).
 private func statusHints(_ state: AppState) -> [KeyHint] {
     switch state.dialog {
     case .addToCart?: return [KeyHint(key: "Enter", label: "add"), KeyHint(key: "↑↓", label: "choose"),
@@ -154,11 +154,10 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
     if state.overlay != nil {
         return [KeyHint(key: "Esc", label: "close"), KeyHint(key: "↑↓", label: "scroll")]
     }
-    let undo = state.keyMap.binding(.undo)?.hint
+    let undo = state.keyMap.binding(.undo)?.hint, photo = state.keyMap.binding(.nextPhoto)?.hint
     let idle = idleTabHints(state)
-    return state.keyMap.hints(in: state.keyContext).filter {
-        ($0.label != undo || !state.writes.undoStack.isEmpty) && !idle.contains($0.label)
-    }
+    return state.keyMap.hints(in: state.keyContext).filter { ($0.label != undo || !state.writes.undoStack.isEmpty)
+        && ($0.label != photo || state.detailsPhoto.mode.drawsPictures) && !idle.contains($0.label) }
 }
 
 private func listName(_ list: ListID) -> String {

@@ -44,6 +44,11 @@ public struct SparkPortalCommand: AsyncParsableCommand {
         """)
     public var noCache = false
 
+    @Flag(name: .customLong("no-photo"), help: """
+        The TUI's listing details draw no photo and keep no place for one (config: photos = "off").
+        """)
+    public var noPhoto = false
+
     public init() {}
 
     /// The executable's entry point: parses the command line and runs the chosen command (the TUI when
@@ -64,7 +69,7 @@ public struct SparkPortalCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let status = await TUILauncher.run(options: options, noCache: noCache, console: .process)
+        let status = await TUILauncher.run(options: options, noCache: noCache, noPhoto: noPhoto, console: .process)
         if status != .success { throw ExitCode(status.rawValue) }
     }
 

@@ -1,15 +1,17 @@
 import Foundation
 import PortalApp
 import SparkAPI
+import TerminalPictures
 import TerminalUI
 
 /// Starts the interactive interface: settings, session (and demo server), then the program loop on a
 /// thread of its own that owns ncurses, and everything stopped and restored afterwards.
 enum TUILauncher {
-    static func run(options: GlobalOptions, noCache: Bool = false, console: Console) async -> ExitStatus {
+    static func run(options: GlobalOptions, noCache: Bool = false, noPhoto: Bool = false, console: Console) async -> ExitStatus {
         do {
             var resolved = try SparkPortalCommand.resolveSettings(options, console: console)
             if noCache { resolved.cache = false }
+            if noPhoto { resolved.photos = .off }
             let settings = resolved
             guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
                 throw CLIError("The interactive interface needs a terminal; in scripts use a subcommand, "
@@ -23,6 +25,10 @@ enum TUILauncher {
             let host = settings.demo != nil ? "demo server" : (settings.endpoint.host ?? settings.endpoint.absoluteString)
             let cache = workspaceCache(settings, session: session, environment: console.environment)
             let crashForTests = isCrashTestRequested(console.environment)
+            // Photos for the listing details: one store (a bounded cache) for the session, fed by the photo path (no
+            // token, no API headers, a size cap, no redirects). The fetcher connects only when a photo is asked for.
+            let fetcher = PhotoFetcher(configuration: PhotoFetcher.Configuration(environment: console.environment))
+            let photos = PictureStore<URL> { url in Array(try await fetcher.fetch(url)) }
             // The loop blocks its thread (ncurses input); a large stack, as a main thread would have.
             let outcome = await onOwnThread(stackSize: 8 << 20) { Result { () throws -> Void in
                 let backend = try NcursesBackend(options: .init(colors: settings.color ? .auto : .none, mouse: settings.mouse))
@@ -31,10 +37,16 @@ enum TUILauncher {
                                      mouseEnabled: settings.mouse)
                 // The last-known workspace, read here on the loop's thread: the first frame shows it.
                 if let cache { state.useCache(cache.load(), now: Date()) }
-                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state, cache: cache)
+                // What the details do with photos: the setting, on this terminal's colours; cells shaped like its own.
+                state.detailsPhoto = DetailsPhotoState(
+                    mode: DetailsPhotoMode.decide(setting: settings.photos, colors: backend.colorSupport),
+                    cellPixels: CellGeometry.current(fd: STDOUT_FILENO))
+                let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state, cache: cache,
+                                      photos: state.detailsPhoto.mode.drawsPictures ? photos : nil)
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
             } }
+            await fetcher.shutdown()
             await session.close()
             try outcome.get()
             return .success

@@ -365,7 +365,8 @@ private typealias W = Workspace15
         for heading in ["Everywhere", "In the panes"] { #expect(text.contains("┃ \(heading) ")) }
         let bottom = Self.screen(Self.press(state, .char("G")))
         #expect(bottom[21].hasPrefix("│┃ Mouse: click to focus and select (a tab's name opens it), wheel to scroll."), "\(bottom[21])")
-        #expect(bottom[19].contains("→/l        next listing"), "the last key just above: \(bottom[19])")
+        #expect(bottom[19].contains("P          previous photo of the listing"), "the last key just above: \(bottom[19])")
+        #expect(bottom[17].contains("→/l        next listing"), "\(bottom[17])")
         for heading in ["Listings and listing details", "Listing details"] {
             #expect(bottom.contains { $0.contains("┃ \(heading) ") }, "\(heading)")
         }

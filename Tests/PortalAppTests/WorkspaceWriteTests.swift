@@ -623,7 +623,7 @@ private typealias W = Workspace15
                   "/ filter", "L requests", "? help", "q quit"]),
         (.listings, ["↑↓/jk move", "Enter details", "f favorite", "x reject", "a add", "d remove", "u undo", "Esc back",
                      "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit"]),
-        (.details, ["↑↓/jk scroll", "f favorite", "x reject", "a add", "← prev", "→ next", "u undo", "Esc back", "r refresh",
+        (.details, ["↑↓/jk scroll", "f favorite", "x reject", "a add", "← prev", "→ next", "p photo", "u undo", "Esc back", "r refresh",
                     "L requests", "? help", "q quit"]),
     ])
     func hintsFollowTheTablesOrderWhereTheKeysWork(context: KeyContext, expected: [String]) {

@@ -3,6 +3,7 @@ import PortalApp
 import SparkAPI
 import SparkMock
 import Synchronization
+import TerminalPictures
 import TerminalUI
 
 /// The app in this process: the real program loop (reducer, effect runner, views) on a `TestBackend`, on a thread
@@ -18,6 +19,7 @@ public final class InProcessScreen: ScreenDriver {
     public let baseURL: URL
     private let backend: TestBackend
     private let client: SparkClient
+    private let photoFetcher: PhotoFetcher
     private let programEnded: Task<Void, Never>
     private let recorded: Recorded
 
@@ -28,7 +30,7 @@ public final class InProcessScreen: ScreenDriver {
     }
 
     private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration, pageSize: Int,
-                 cache: (any WorkspaceCacheStore)?) throws {
+                 cache: (any WorkspaceCacheStore)?, photos: DetailsPhotoMode) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -50,16 +52,21 @@ public final class InProcessScreen: ScreenDriver {
             })
         let backend = TestBackend(size: size)
         let host = baseURL.host ?? baseURL.absoluteString
+        // Photos as the launcher wires them: the real photo path (no proxy from the test's environment) into one store.
+        let fetcher = PhotoFetcher(configuration: PhotoFetcher.Configuration(environment: [:]))
+        let store = PictureStore<URL> { url in Array(try await fetcher.fetch(url)) }
         self.backend = backend
         self.client = client
+        self.photoFetcher = fetcher
         self.recorded = recorded
         programEnded = Task {
             await onOwnThread {
                 var state = AppState(size: size, endpointHost: host)
+                state.detailsPhoto = DetailsPhotoState(mode: photos)
                 // As the real launcher does: the cache read on the loop's thread, before the first frame.
                 if let cache { state.useCache(cache.load(), now: Date()) }
                 let program = Program(backend: backend, client: client, mailbox: mailbox, state: state, clock: clock,
-                                      cache: cache)
+                                      cache: cache, photos: photos.drawsPictures ? store : nil)
                 program.run()
                 backend.shutdown()
             }
@@ -69,11 +76,13 @@ public final class InProcessScreen: ScreenDriver {
     /// Runs the app against a demo server started in this process with `configuration`, whose clock is the
     /// scenario's test clock (unless `serverOnTestClock` is false: then it keeps real time, for real latency), and
     /// always tears both down. `token` is the user the app signs in as; `pageSize` the client's rows per page; `cache`
-    /// where the app keeps its last-known workspace (read before the first frame, written after each settled load).
+    /// where the app keeps its last-known workspace (read before the first frame, written after each settled load);
+    /// `photos` what the listing details do with photos (as `TUILauncher` decides it from the `photos` setting and the
+    /// terminal's colours; off by default).
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
-        pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil,
+        pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off,
         _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
@@ -82,7 +91,8 @@ public final class InProcessScreen: ScreenDriver {
         let server = try await DemoServer.start(configuration)
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
-                                       requestTimeout: requestTimeout, pageSize: pageSize, cache: cache) { try await body($0, server) }
+                                       requestTimeout: requestTimeout, pageSize: pageSize, cache: cache,
+                                       photos: photos) { try await body($0, server) }
             await server.stop()
             return result
         } catch {
@@ -95,10 +105,10 @@ public final class InProcessScreen: ScreenDriver {
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
         clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), pageSize: Int = 25,
-        cache: (any WorkspaceCacheStore)? = nil, _ body: (InProcessScreen) async throws -> T
+        cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off, _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
         let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
-                                         pageSize: pageSize, cache: cache)
+                                         pageSize: pageSize, cache: cache, photos: photos)
         do {
             let result = try await body(screen)
             await screen.close()
@@ -116,6 +126,7 @@ public final class InProcessScreen: ScreenDriver {
         await programEnded.value
         clock.stop()
         await client.shutdown()
+        await photoFetcher.shutdown()
     }
 
     // MARK: ScreenDriver
@@ -133,6 +144,9 @@ public final class InProcessScreen: ScreenDriver {
     public func screen() async throws -> [String] {
         backend.lastFrame.lines
     }
+
+    /// The last frame drawn, cells with their styles (what colours a picture reached the screen in).
+    public var lastFrame: Buffer { backend.lastFrame }
 
     @discardableResult
     public func waitFor(_ what: String, timeout: Duration, _ condition: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
