@@ -10,12 +10,6 @@ private typealias W = Workspace15
 /// The workspace pane's tabs (#17) as whole-screen goldens at 80×24 and 200×50: the Searches and Feeds tabs, the
 /// news feeds a key may not read, the search dialogs, a search's listings, and changes on their way.
 @Suite struct TabsViewTests {
-    static func press(_ state: AppState, _ keys: Key...) -> AppState {
-        var state = state
-        for key in keys { _ = reduce(&state, .keyPressed(key)) }
-        return state
-    }
-
     /// The Searches tab: ◆ on the search the agent provided, the highlighted one's filter under the list.
     @Test func searches80x24() {
         ViewTests.expectLines(ViewTests.screen(T.searchesState(size: Size(width: 80, height: 24))), [
@@ -112,7 +106,7 @@ private typealias W = Workspace15
 
     /// d names the search, the feed that goes with it and the workspace, and says it cannot be undone.
     @Test func deleteSearchQuestion80x24() {
-        ViewTests.expectLines(ViewTests.screen(Self.press(T.feedsState(size: Size(width: 80, height: 24)), .char("["), .char("j"), .char("d"))), [
+        ViewTests.expectLines(ViewTests.screen(WorkspaceViewTests.press(T.feedsState(size: Size(width: 80, height: 24)), .char("["), .char("j"), .char("d"))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⟳ sparkapi.com ",
             "┌ Portal groups ──────────── 3 ┐┌ Members · Ozzy Owner ───────────────────── 3 ┐",
             "│  Owner                Members││  Name                                   Role │",
@@ -270,7 +264,7 @@ private typealias W = Workspace15
 
     /// 200×50: every column of the feeds, a pause on its way.
     @Test func feedsPausePending200x50() {
-        ViewTests.expectLines(ViewTests.screen(Self.press(T.feedsState(size: Size(width: 200, height: 50)), .char("p"))), [
+        ViewTests.expectLines(ViewTests.screen(WorkspaceViewTests.press(T.feedsState(size: Size(width: 200, height: 50)), .char("p"))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                                                                                                             ⠋ sparkapi.com ",
             "┌ Portal groups ────────────────────────────── 3 ┐┌ Members · Ozzy Owner ─────────────────────────────────────── 3 ┐┏ Carts · Searches · Feeds · Ozzy Owner ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 2 ┓",
             "│  Owner                                  Members││  Name                                                     Role │┃  Name                                     State  Follows               Last event┃",
