@@ -75,7 +75,7 @@ public final class EffectRunner: Sendable {
         let task: Task<Void, Never>
     }
 
-    /// The page size used when paging in a cart's listings.
+    /// The page size used when paging in a cart's or a saved search's listings.
     public static let listingsPageSize = 25
 
     public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
@@ -200,6 +200,8 @@ public final class EffectRunner: Sendable {
             return .listingsPageLoaded(source: source, page: page, await capture {
                 switch source {
                 case .cart(let id): try await client.listingsPage(inCart: id, page: page, limit: listingsPageSize)
+                case .search(let id, let provided):
+                    try await client.listingsPage(matchingSearch: id, provided: provided, page: page, limit: listingsPageSize)
                 }
             })
         case .loadHolders(let listingIds, let workspace, let tick):
@@ -218,6 +220,10 @@ public final class EffectRunner: Sendable {
             return nil
         case .loadGroupPages:
             return nil  // streamed by run(_:)
+        case .loadSearches(let workspace, let request):
+            return .searchesLoaded(forGroup: workspace, request: request, await capture { try await client.savedSearches() })
+        case .loadFeeds(let workspace, let request):
+            return .feedsLoaded(forGroup: workspace, request: request, await capture { try await client.newsFeeds() })
         }
     }
 
@@ -268,6 +274,8 @@ extension EffectRunner {
                 }
                 try await client.deleteCart(id: cart.id)
                 return .deleted(full)
+            case .searchOrFeed(let write):
+                return try await perform(write, with: client)
             }
         } catch let error as WorkspaceError {
             return .failed(.workspace(error))

@@ -115,6 +115,8 @@ extension AppState {
         if listings?.loadingPage != nil { reads.append(.listings) }
         if details?.loading == true { reads.append(.details) }
         if account.isLoading { reads.append(.account) }
+        if workspaceTabs.searches.value.isLoading { reads.append(.searches) }
+        if workspaceTabs.feeds.value.isLoading { reads.append(.feeds) }
         return reads
     }
 }
@@ -263,6 +265,8 @@ func readNames(_ reads: [EffectID]) -> String {
         case .listings: "the listings"
         case .details: "the listing"
         case .photo: "the photo"
+        case .searches: "the saved searches"
+        case .feeds: "the news feeds"
         }
     }
     guard names.count > 1 else { return names.first ?? "" }
@@ -305,6 +309,8 @@ func giveUpWaiting(_ state: inout AppState) -> [AppEffect]? {
         case .details:
             state.details?.loading = false
             state.details?.error = given
+        case .searches: state.workspaceTabs.searches.value = state.workspaceTabs.searches.value.finished(.failure(given))
+        case .feeds: state.workspaceTabs.feeds.value = state.workspaceTabs.feeds.value.finished(.failure(given))
         case .photo:
             break  // not a read the status line waits on (`readsInFlight`)
         }

@@ -73,7 +73,8 @@ private func hint(for command: Command, _ state: AppState, label: String? = nil)
 }
 
 /// The hints for where the user is: a dialog's own keys, the overlay's, or the key table's for the context (`u undo`
-/// only while there is something to undo, `e error` only when there was an error, `p photo` only where photos are drawn).
+/// only while there is something to undo, `e error` only when there was an error, `p photo` only where photos are drawn,
+/// none that would do nothing in an idle tab).
 private func statusHints(_ state: AppState) -> [KeyHint] {
     switch state.dialog {
     case .addToCart?: return [KeyHint(key: "Enter", label: "add"), KeyHint(key: "↑↓", label: "choose"),
@@ -82,6 +83,7 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
         let verb = if case .rename = dialog.purpose { "rename" } else { "create" }
         return [KeyHint(key: "Enter", label: verb), KeyHint(key: "Esc", label: "cancel")]
     case .confirmDelete?: return [KeyHint(key: "y", label: "delete"), KeyHint(key: "n/Esc", label: "keep")]
+    case .search(let dialog)?: return searchDialogHints(dialog)
     case nil: break
     }
     if state.overlay != nil {
@@ -89,9 +91,10 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
     }
     let undo = state.keyMap.binding(.undo)?.hint, photo = state.keyMap.binding(.nextPhoto)?.hint
     let error = state.keyMap.binding(.lastError)?.hint
+    let idle = idleTabHints(state)
     return state.keyMap.hints(in: state.keyContext).filter { hint in
         (hint.label != undo || !state.writes.undoStack.isEmpty) && (hint.label != error || state.feedback.lastError != nil)
-            && (hint.label != photo || state.detailsPhoto.mode.drawsPictures)
+            && (hint.label != photo || state.detailsPhoto.mode.drawsPictures) && !idle.contains(hint.label)
     }
 }
 
@@ -118,5 +121,7 @@ private func listName(_ list: ListID) -> String {
     case .members: "members"
     case .carts: "carts"
     case .listings: "listings"
+    case .searches: "searches"
+    case .feeds: "feeds"
     }
 }
