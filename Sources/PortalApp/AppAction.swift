@@ -46,6 +46,10 @@ public enum AppAction: Sendable {
     case actingAs(ActAsMember, switched: Bool)
     /// The cache's answers (Cache.swift).
     case cache(CacheAction)
+    /// The saved searches of the workspace expected to be current when request `request` was made (nil: not yet known).
+    case searchesLoaded(forGroup: Workspace?, request: Int, Result<[SavedSearch], SparkError>)
+    /// The news feeds, or that this key may not read them, likewise.
+    case feedsLoaded(forGroup: Workspace?, request: Int, Result<NewsFeedAccess, SparkError>)
     /// A photo of the listing in details, drawn or not (see `AppEffect.loadPhoto`).
     case photoLoaded(PhotoRequest, PhotoOutcome)
 }
@@ -87,6 +91,10 @@ public enum AppEffect: Equatable, Sendable {
     case copyToClipboard(String)
     /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
     case cache(CacheEffect)
+    /// The saved searches (every page) of the workspace expected to be current.
+    case loadSearches(forGroup: Workspace?, request: Int)
+    /// The news feeds (every page) of the workspace expected to be current.
+    case loadFeeds(forGroup: Workspace?, request: Int)
     /// Fetch (on the photo path: no token), decode and draw a photo of the listing in details.
     case loadPhoto(PhotoRequest)
     /// Cancels the effect of this kind in flight, if any; its answer is never posted.
@@ -102,6 +110,8 @@ public enum AppEffect: Equatable, Sendable {
         case .loadCarts: .carts
         case .loadListingsPage: .listings
         case .loadListing: .details
+        case .loadSearches: .searches
+        case .loadFeeds: .feeds
         case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
@@ -116,6 +126,7 @@ public enum AppEffect: Equatable, Sendable {
 /// Names for effects that cancel their predecessors.
 public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
+    case searches, feeds
     case photo
     case pollTimer, livePage
 }

@@ -73,11 +73,12 @@ public struct AppLayout: Equatable, Sendable {
         let pane: Pane = switch list {
         case .groups: .groups
         case .members: .members
-        case .carts, .listings: .carts
+        case .carts, .listings, .searches, .feeds: .carts
         }
         // A hidden pane (tabbed mode) scrolls as if it had the visible pane's height.
         let inner = max((panes[pane] ?? panes.values.first)?.height ?? 2, 2) - 2
-        return max(inner - Self.headerRows(inner: inner), 1)
+        let footer = list == .searches ? Self.searchFooterRows(inner: inner) : 0
+        return max(inner - Self.headerRows(inner: inner) - footer, 1)
     }
 
     /// The first item row of a pane's list on screen.

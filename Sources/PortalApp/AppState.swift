@@ -74,9 +74,11 @@ public enum Pane: Int, CaseIterable, Hashable, Sendable {
     }
 }
 
-/// The scrollable lists of the screen; the carts pane shows either carts or, drilled down, a cart's listings.
+/// The scrollable lists of the screen; the workspace pane shows the open tab's list (carts, saved searches, news
+/// feeds) or, drilled down, a cart's or a search's listings.
 public enum ListID: Hashable, Sendable, CaseIterable {
     case groups, members, carts, listings
+    case searches, feeds
 }
 
 /// A row of the group picker.
@@ -128,6 +130,8 @@ public struct AppState: Equatable, Sendable {
     public var listings: ListingsView?
     /// Which carts of the workspace hold each listing shown, by Id (`/listingcarts/for/`): the ★ and ✗ of the rows.
     public var holders: [String: Set<String>] = [:]
+    /// The workspace pane's tabs (Carts · Searches · Feeds): the open one, the saved searches and news feeds.
+    public var workspaceTabs = WorkspaceTabs()
 
     // What the user is doing.
     public var focus: Pane = .groups
@@ -219,6 +223,8 @@ public struct AppState: Equatable, Sendable {
         case .members: memberRows.count
         case .carts: cartRows.count
         case .listings: listingRows.count
+        case .searches: workspaceTabs.searchRows.count
+        case .feeds: workspaceTabs.feedRows.count
         }
     }
 
@@ -227,7 +233,7 @@ public struct AppState: Equatable, Sendable {
         switch pane {
         case .groups: .groups
         case .members: .members
-        case .carts: listings == nil ? .carts : .listings
+        case .carts: listings == nil ? workspaceTabs.open.list : .listings
         }
     }
 
@@ -241,6 +247,8 @@ public struct AppState: Equatable, Sendable {
         case .members: return .members
         case .carts: return .carts
         case .listings: return .listings
+        case .searches: return .searches
+        case .feeds: return .feeds
         }
     }
 
@@ -286,7 +294,7 @@ public struct AppState: Equatable, Sendable {
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
             || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
-            || details?.loading == true || detailsPhoto.pending != nil || live.poll != nil
+            || details?.loading == true || workspaceTabs.isLoading || detailsPhoto.pending != nil || live.poll != nil
     }
 
     // MARK: - Keeping derived rows in step
@@ -363,6 +371,8 @@ public struct AppState: Equatable, Sendable {
         case .members: rebuildMemberRows()
         case .carts: rebuildCartRows()
         case .listings: rebuildListingRows()
+        case .searches: rebuildSearchRows()
+        case .feeds: rebuildFeedRows()
         }
     }
 

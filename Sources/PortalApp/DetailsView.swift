@@ -51,6 +51,8 @@ func renderDialog(_ dialog: Dialog, _ state: AppState, in screen: Rect, into buf
         renderNameDialog(dialog, state, in: screen, into: &buffer)
     case .confirmDelete(_, let prompt):
         prompt.render(in: screen, into: &buffer)
+    case .search(let dialog):
+        renderSearchDialog(dialog, state, in: screen, into: &buffer)
     }
 }
 
@@ -69,10 +71,17 @@ private func renderNameDialog(_ dialog: CartNameDialog, _ state: AppState, in sc
     case .create: ("New cart", "A new, empty cart in \(whose).", "create")
     case .rename(let cart): ("Rename cart", "A new name for \(Format.quoted(cart.name)) in \(whose).", "rename")
     }
+    renderNamePopup(title: title, intro: intro, verb: verb, editor: dialog.editor, error: dialog.error,
+                    placeholder: "the cart's name", in: screen, into: &buffer)
+}
+
+/// A popup asking for a name: what it is for, the line editor, and the reason the last try was refused.
+func renderNamePopup(title: String, intro: String, verb: String, editor: LineEditorState, error: String?, placeholder: String,
+                     in screen: Rect, into buffer: inout Buffer) {
     // The editor's row is drawn over a blank line of the popup; the popup is as wide as the longest name allowed.
     let field = String(repeating: " ", count: min(CartNameDialog.nameLimit, 56) + 6)
     var lines: [Paragraph.Line] = [Paragraph.Line(intro), "", Paragraph.Line(field)]
-    if let error = dialog.error { lines.append(Paragraph.Line("✗ \(error)", style: Theme.error)) }
+    if let error { lines.append(Paragraph.Line("✗ \(error)", style: Theme.error)) }
     let popup = Popup(title: title, lines: lines, footer: "Enter \(verb) · Esc cancel", maxSize: Size(width: 70, height: 10))
     popup.render(in: screen, into: &buffer)
     let box = popup.area(in: screen)
@@ -80,5 +89,5 @@ private func renderNameDialog(_ dialog: CartNameDialog, _ state: AppState, in sc
     let introRows = Paragraph.wrap(intro, width: inner.width).count
     let row = Rect(x: inner.x, y: inner.y + introRows + 1, width: inner.width, height: 1)
     guard row.y < box.bottom - 1 else { return }
-    LineEditor(state: dialog.editor, prompt: "Name: ", placeholder: "the cart's name").render(in: row, into: &buffer)
+    LineEditor(state: editor, prompt: "Name: ", placeholder: placeholder).render(in: row, into: &buffer)
 }

@@ -9,6 +9,8 @@ public enum Dialog: Hashable, Sendable {
     case addToCart(AddToCartDialog)
     case cartName(CartNameDialog)
     case confirmDelete(ListingCart, ConfirmationPrompt)
+    /// A saved search's new name, or the confirmation of its delete (`SearchDialog`).
+    case search(SearchDialog)
 }
 
 /// `a`: the carts a listing can be added to (custom carts and the writable portal carts, by the server's names, in

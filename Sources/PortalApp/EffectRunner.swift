@@ -77,7 +77,7 @@ public final class EffectRunner: Sendable {
         let task: Task<Void, Never>
     }
 
-    /// The page size used when paging in a cart's listings.
+    /// The page size used when paging in a cart's or a saved search's listings.
     public static let listingsPageSize = 25
 
     public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
@@ -221,9 +221,7 @@ public final class EffectRunner: Sendable {
             return .groupSwitched(to: workspace, result)
         case .loadListingsPage(let source, let page):
             return .listingsPageLoaded(source: source, page: page, await capture {
-                switch source {
-                case .cart(let id): try await client.listingsPage(inCart: id, page: page, limit: listingsPageSize)
-                }
+                try await listingsPage(of: source, page: page, with: client)
             })
         case .loadHolders(let listingIds, let workspace, let tick):
             return .holdersLoaded(listingIds: listingIds, workspace: workspace, tick: tick, await capture {
@@ -235,9 +233,7 @@ public final class EffectRunner: Sendable {
             return .writeFinished(id: id, await perform(write, with: client))
         case .refreshListingsPage(let source, let tick):
             return .listingsPageRefreshed(source: source, tick: tick, await capture {
-                switch source {
-                case .cart(let id): try await client.listingsPage(inCart: id, page: 1, limit: listingsPageSize)
-                }
+                try await listingsPage(of: source, page: 1, with: client)
             })
         case .cache(let effect):
             return await perform(effect, with: client, store: cache)
@@ -247,6 +243,19 @@ public final class EffectRunner: Sendable {
             return nil  // the loop's own (quit, suspend, the clipboard), or done in `run` (timers, acting as, cancelling)
         case .loadGroupPages:
             return nil  // streamed by run(_:)
+        case .loadSearches(let workspace, let request):
+            return .searchesLoaded(forGroup: workspace, request: request, await capture { try await client.savedSearches() })
+        case .loadFeeds(let workspace, let request):
+            return .feedsLoaded(forGroup: workspace, request: request, await capture { try await client.newsFeeds() })
+        }
+    }
+
+    /// A page of the listings of a cart, or of those a saved search matches.
+    private static func listingsPage(of source: ListingSource, page: Int, with client: SparkClient) async throws -> Page<Listing> {
+        switch source {
+        case .cart(let id): try await client.listingsPage(inCart: id, page: page, limit: listingsPageSize)
+        case .search(let id, let provided):
+            try await client.listingsPage(matchingSearch: id, provided: provided, page: page, limit: listingsPageSize)
         }
     }
 
@@ -297,6 +306,8 @@ extension EffectRunner {
                 }
                 try await client.deleteCart(id: cart.id)
                 return .deleted(full)
+            case .searchOrFeed(let write):
+                return try await perform(write, with: client)
             }
         } catch let error as WorkspaceError {
             return .failed(.workspace(error))

@@ -116,6 +116,8 @@ extension AppState {
         if listings?.loadingPage != nil { reads.append(.listings) }
         if details?.loading == true { reads.append(.details) }
         if account.isLoading { reads.append(.account) }
+        if workspaceTabs.searches.value.isLoading { reads.append(.searches) }
+        if workspaceTabs.feeds.value.isLoading { reads.append(.feeds) }
         return reads
     }
 }
@@ -264,6 +266,8 @@ func readNames(_ reads: [EffectID]) -> String {
         case .listings: "the listings"
         case .details: "the listing"
         case .photo: "the photo"
+        case .searches: "the saved searches"
+        case .feeds: "the news feeds"
         case .pollTimer, .livePage: "the live update"
         }
     }
@@ -307,6 +311,8 @@ func giveUpWaiting(_ state: inout AppState) -> [AppEffect]? {
         case .details:
             state.details?.loading = false
             state.details?.error = given
+        case .searches: state.workspaceTabs.searches.value = state.workspaceTabs.searches.value.finished(.failure(given))
+        case .feeds: state.workspaceTabs.feeds.value = state.workspaceTabs.feeds.value.finished(.failure(given))
         case .photo, .pollTimer, .livePage:
             break  // not a read the status line waits on (`readsInFlight`)
         }

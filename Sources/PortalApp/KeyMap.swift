@@ -33,12 +33,17 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case nextPhoto = "next-photo"
     case previousPhoto = "previous-photo"
     case lastError = "last-error"
+    case previousTab = "previous-tab"
+    case nextTab = "next-tab"
+    case pauseFeed = "pause-feed"
     case actAs = "act-as"
 }
 
 /// Where the user is, as far as keys are concerned: a pane's list, or a listing's details.
 public enum KeyContext: Hashable, Sendable, CaseIterable {
     case groups, members, carts, listings, details
+    /// The workspace pane's Searches and Feeds tabs.
+    case searches, feeds
 }
 
 /// Where a binding works: a named set of contexts. Two bindings may share a key only where their scopes do not
@@ -55,15 +60,21 @@ public struct KeyScope: Hashable, Sendable {
     }
 
     public static let everywhere = KeyScope("Everywhere", Set(KeyContext.allCases))
-    public static let panes = KeyScope("In the panes", [.groups, .members, .carts, .listings])
-    public static let groupsAndCarts = KeyScope("Portal groups and listing carts", [.groups, .carts])
+    public static let panes = KeyScope("In the panes", [.groups, .members, .carts, .listings, .searches, .feeds])
+    /// Where Enter uses or opens the highlighted row (a group; a cart's, a search's or a feed's listings).
+    public static let opening = KeyScope("Portal groups, carts, searches and feeds", [.groups, .carts, .searches, .feeds])
+    /// The workspace pane's tabs, where `[` and `]` switch them.
+    public static let workspaceTabs = KeyScope("Carts, searches and feeds", [.carts, .searches, .feeds])
     public static let carts = KeyScope("Listing carts", [.carts])
+    public static let cartsAndSearches = KeyScope("Listing carts and saved searches", [.carts, .searches])
+    public static let feeds = KeyScope("News feeds", [.feeds])
     public static let listings = KeyScope("Listings", [.listings])
     public static let listingsAndDetails = KeyScope("Listings and listing details", [.listings, .details])
     public static let details = KeyScope("Listing details", [.details])
 
     /// The order of the help screen's sections.
-    public static let all: [KeyScope] = [.everywhere, .panes, .groupsAndCarts, .carts, .listings, .listingsAndDetails, .details]
+    public static let all: [KeyScope] = [.everywhere, .panes, .opening, .workspaceTabs, .carts, .cartsAndSearches, .feeds,
+                                         .listings, .listingsAndDetails, .details]
 
     public func overlaps(_ other: KeyScope) -> Bool { !contexts.isDisjoint(with: other.contexts) }
 }
@@ -115,7 +126,10 @@ public struct KeyMap: Equatable, Sendable {
         KeyBinding(.pageDown, keys: [.pageDown, .ctrl("f")], scope: .everywhere, label: "PgDn/^F", summary: "page down"),
         KeyBinding(.top, keys: [.home, .char("g")], scope: .everywhere, label: "g/Home", summary: "first row (top)"),
         KeyBinding(.bottom, keys: [.end, .char("G")], scope: .everywhere, label: "G/End", summary: "last row (bottom)"),
-        KeyBinding(.activate, keys: [.enter], scope: .groupsAndCarts, label: "Enter", summary: "use the group / open the cart"),
+        KeyBinding(.previousTab, keys: [.char("[")], scope: .workspaceTabs, label: "[", summary: "previous tab (Carts · Searches · Feeds)"),
+        KeyBinding(.nextTab, keys: [.char("]")], scope: .workspaceTabs, label: "]", summary: "next tab (Carts · Searches · Feeds)"),
+        KeyBinding(.activate, keys: [.enter], scope: .opening, label: "Enter",
+                   summary: "use the group / open the listings of the cart, search or feed"),
         KeyBinding(.open, keys: [.enter], scope: .listings, label: "Enter", summary: "the listing's details", hint: "details"),
         KeyBinding(.favorite, keys: [.char("f")], scope: .listingsAndDetails, label: "f",
                    summary: "favorite: into Favorites, out of Rejects; again takes it out", hint: "favorite"),
@@ -133,10 +147,12 @@ public struct KeyMap: Equatable, Sendable {
                    hint: "photo"),
         KeyBinding(.previousPhoto, keys: [.char("P")], scope: .details, label: "P", summary: "previous photo of the listing"),
         KeyBinding(.newCart, keys: [.char("n")], scope: .carts, label: "n", summary: "new cart", hint: "new"),
-        KeyBinding(.rename, keys: [.char("R")], scope: .carts, label: "R", summary: "rename the cart (your own carts)",
-                   hint: "rename"),
-        KeyBinding(.delete, keys: [.char("d")], scope: .carts, label: "d", summary: "delete the cart (your own carts; asks first)",
-                   hint: "delete"),
+        KeyBinding(.rename, keys: [.char("R")], scope: .cartsAndSearches, label: "R",
+                   summary: "rename the cart or saved search (your own)", hint: "rename"),
+        KeyBinding(.delete, keys: [.char("d")], scope: .cartsAndSearches, label: "d",
+                   summary: "delete the cart or saved search (your own; asks first)", hint: "delete"),
+        KeyBinding(.pauseFeed, keys: [.char("p"), .char(" ")], scope: .feeds, label: "p/Space",
+                   summary: "pause the news feed, or resume a paused one", hint: "pause/resume"),
         KeyBinding(.undo, keys: [.char("u")], scope: .everywhere, label: "u", summary: "undo the last change of this session",
                    hint: "undo"),
         KeyBinding(.back, keys: [.escape], scope: .everywhere, label: "Esc", summary: "back / clear the filter / close"),
@@ -202,8 +218,13 @@ public struct KeyMap: Equatable, Sendable {
                 switch context {
                 case .groups: hints.append(KeyHint(key: key, label: "use group"))
                 case .carts: hints.append(KeyHint(key: key, label: "open cart"))
+                case .searches, .feeds: hints.append(KeyHint(key: key, label: "listings"))
                 default: break
                 }
+            case .nextTab:
+                // One hint for both: "[/] tab".
+                let previous = self.binding(.previousTab)?.keys.first.map { Self.describe($0) + "/" } ?? ""
+                hints.append(KeyHint(key: previous + key, label: "tab"))
             case .back:
                 if context == .listings || context == .details { hints.append(KeyHint(key: key, label: "back")) }
             default:

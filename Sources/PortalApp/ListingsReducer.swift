@@ -65,6 +65,7 @@ func listingsPageLoaded(_ source: ListingSource, page: Int, _ result: Result<Pag
             effects.append(.loadHolders(listingIds: fresh.map(\.id), workspace: workspace, tick: state.writes.tick))
         }
     case .failure(let error):
+        if case .search = source, error.isSavedSearchUnavailable { return searchNoLongerAvailable(view, &state) }
         view.error = error
         state.status = StatusMessage("Couldn't load the listings of \(view.name): \(error.userMessage)", kind: .error)
     }

@@ -1,15 +1,26 @@
 import SparkAPI
 import TerminalUI
 
-/// Where the listings of the listings view come from: a cart's listings, paged. (A saved search's matches will be
-/// another case, shown in the same view; `d`, which takes a listing out of a cart, applies only to a cart.)
+/// Where the listings of the listings view come from: a cart's listings, or the listings a saved search matches
+/// (`provided`: the agent's, read with `RequestMode=permissive`), paged. `d`, which takes a listing out of a cart,
+/// applies only to a cart.
 public enum ListingSource: Hashable, Sendable {
     case cart(id: String)
+    case search(id: String, provided: Bool)
 
     /// The cart whose listings these are, if they are a cart's.
     public var cartID: String? {
         switch self {
         case .cart(let id): id
+        case .search: nil
+        }
+    }
+
+    /// The saved search whose listings these are, if they are a search's.
+    public var searchID: String? {
+        switch self {
+        case .cart: nil
+        case .search(let id, _): id
         }
     }
 }
@@ -41,6 +52,11 @@ public struct ListingsView: Equatable, Sendable {
     /// The view of a cart's listings.
     public init(cart: ListingCart) {
         self.init(source: .cart(id: cart.id), name: cart.name)
+    }
+
+    /// The view of the listings a saved search matches.
+    public init(search: SavedSearch) {
+        self.init(source: .search(id: search.id, provided: search.isProvided), name: search.name)
     }
 
     public func index(of listingId: String) -> Int? {

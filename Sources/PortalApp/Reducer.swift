@@ -64,9 +64,9 @@ private func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppE
         // The carts on screen came for another workspace than the server now says is current: not this
         // group's carts. (Carts still on their way are checked when they arrive.)
         if case .success = result, !state.carts.isLoading, let shown = state.cartsWorkspace, shown != state.currentWorkspace {
-            return reloadCarts(&state)
+            return reloadCarts(&state) + tabsFollowCurrentGroup(&state)
         }
-        return []
+        return tabsFollowCurrentGroup(&state)
 
     case .cartsLoaded(let workspace, let request, let result):
         guard request == state.cartsRequest else { return [] }
@@ -137,6 +137,13 @@ private func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppE
 
     case .cache:
         return []  // reduced by `reduceWithCache` (CacheReducer.swift)
+
+    case .searchesLoaded(let workspace, let request, let result):
+        return searchesLoaded(forGroup: workspace, request: request, result, &state)
+
+    case .feedsLoaded(let workspace, let request, let result):
+        return feedsLoaded(forGroup: workspace, request: request, result, &state)
+
     case .photoLoaded(let request, let outcome):
         return photoLoaded(request, outcome, &state)
     }
@@ -159,6 +166,7 @@ private func refreshAll(_ state: inout AppState) -> [AppEffect] {
         .loadAccount,
     ]
     effects += reloadListings(&state)
+    effects += refreshTabs(&state)
     if let details = state.details {
         state.details?.loading = true
         effects += detailEffects(for: details.listingId, &state)
@@ -353,6 +361,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         case .carts:
             guard let cart = state.highlightedCart else { return [] }
             return openListings(ListingsView(cart: cart), &state)
+        case .searches, .feeds:
+            return openSearchListings(&state)
         case .members, .listings:
             return []
         }
@@ -372,7 +382,7 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
     case .favorite, .reject, .addToCart, .remove:
         return listingCommand(command, &state)
     case .newCart, .rename, .delete:
-        return cartCommand(command, &state)
+        return list == .searches ? searchCommand(command, &state) : cartCommand(command, &state)
     case .undo:
         return undoLast(&state)
     case .previousListing, .nextListing:
@@ -399,6 +409,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         return [.suspend]
     case .lastError:
         return showLastError(&state)
+    case .previousTab, .nextTab, .pauseFeed:
+        return tabCommand(command, &state)
     case .actAs:
         return openActAs(&state)
     }
@@ -464,9 +476,10 @@ private func handleMouse(_ event: MouseEvent, _ state: inout AppState) -> [AppEf
     switch event.kind {
     case .press:
         state.focus = pane
+        if let tab = workspaceTab(atX: event.x, y: event.y, state) { return openTab(tab, &state) }
         guard let firstRow = layout.firstRowY(of: pane) else { return [] }
         let row = state.cursor(list).offset + (event.y - firstRow)
-        guard event.y >= firstRow, row < state.rowCount(list) else { return [] }
+        guard event.y >= firstRow, event.y < firstRow + layout.listHeight(for: list), row < state.rowCount(list) else { return [] }
         return move(list, to: row, &state)
     case .wheelUp:
         return move(list, by: -3, &state)

@@ -73,7 +73,8 @@ private func hint(for command: Command, _ state: AppState, label: String? = nil)
 }
 
 /// The hints for where the user is: a dialog's own keys, the overlay's, or the key table's for the context (`u undo`
-/// only while there is something to undo, `e error` only when there was an error, `p photo` only where photos are drawn).
+/// only while there is something to undo, `e error` only when there was an error, `p photo` only where photos are drawn,
+/// none that would do nothing in an idle tab).
 private func statusHints(_ state: AppState) -> [KeyHint] {
     if let hints = presenterHints(state) { return hints }
     switch state.dialog {
@@ -83,6 +84,7 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
         let verb = if case .rename = dialog.purpose { "rename" } else { "create" }
         return [KeyHint(key: "Enter", label: verb), KeyHint(key: "Esc", label: "cancel")]
     case .confirmDelete?: return [KeyHint(key: "y", label: "delete"), KeyHint(key: "n/Esc", label: "keep")]
+    case .search(let dialog)?: return searchDialogHints(dialog)
     case nil: break
     }
     if state.overlay != nil {
@@ -90,9 +92,11 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
     }
     let undo = state.keyMap.binding(.undo)?.hint, photo = state.keyMap.binding(.nextPhoto)?.hint
     let error = state.keyMap.binding(.lastError)?.hint, actAs = state.keyMap.binding(.actAs)?.hint
+    let idle = idleTabHints(state)
     return state.keyMap.hints(in: state.keyContext).filter { hint in
         (hint.label != undo || !state.writes.undoStack.isEmpty) && (hint.label != error || state.feedback.lastError != nil)
-            && (hint.label != photo || state.detailsPhoto.mode.drawsPictures) && (hint.label != actAs || state.presenter.isDemo)
+            && (hint.label != photo || state.detailsPhoto.mode.drawsPictures) && !idle.contains(hint.label)
+            && (hint.label != actAs || state.presenter.isDemo)
     }
 }
 
@@ -119,5 +123,7 @@ private func listName(_ list: ListID) -> String {
     case .members: "members"
     case .carts: "carts"
     case .listings: "listings"
+    case .searches: "searches"
+    case .feeds: "feeds"
     }
 }

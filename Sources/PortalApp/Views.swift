@@ -20,8 +20,7 @@ public func render(_ state: AppState, into buffer: inout Buffer) {
             switch pane {
             case .groups: renderPicker(state, in: rect, into: &buffer)
             case .members: renderMembers(state, in: rect, into: &buffer)
-            case .carts: state.listings == nil ? renderCarts(state, in: rect, into: &buffer)
-                                               : renderListings(state, in: rect, into: &buffer)
+            case .carts: renderWorkspacePane(state, in: rect, into: &buffer)
             }
         }
     }
@@ -106,7 +105,7 @@ func requestSummary(_ event: RequestEvent) -> String {
 
 private func renderTabs(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     let panes = Pane.allCases
-    let labels = ["Groups", "Members", "Carts"]
+    let labels = ["Groups", "Members", state.workspaceTabs.open.label]
     guard area.width / panes.count >= 9 else {
         // Too narrow for three tabs: name the one shown, with arrows for Tab and Shift-Tab.
         let text = "◂ \(labels[state.focus.rawValue]) \(state.focus.rawValue + 1)/\(panes.count) ▸"
@@ -127,7 +126,7 @@ private func renderTabs(_ state: AppState, in area: Rect, into buffer: inout Buf
 // MARK: - Panes
 
 /// One column of a list pane: its header and how its cells sit.
-private struct PaneColumn {
+struct PaneColumn {
     var header: String
     /// The header where the column is too narrow for `header` ("#" for a count).
     var compactHeader: String?
@@ -142,7 +141,7 @@ private struct PaneColumn {
 /// match), column headers, the rows, and a line saying what is loading or what failed. The first column is
 /// the name: it gets the width of the longest name in view first; the others are shown in priority order
 /// while they fit (`ListWidget.ColumnWidth.content`), so a name is cut only when the pane is narrower than it.
-private struct ListPane {
+struct ListPane {
     var pane: Pane
     var list: ListID
     var title: String
@@ -152,13 +151,21 @@ private struct ListPane {
     var loading: String? = nil
     var failure: SparkError? = nil
     var emptyText: String
+    /// The workspace pane's tabs, drawn in the title instead of `title`.
+    var tabs: WorkspaceTabStrip? = nil
+    /// Rows at the bottom of the pane, below the list, and what draws them (the highlighted row's details).
+    var footerRows = 0
+    var footer: ((Rect, inout Buffer) -> Void)? = nil
     var row: (Int) -> ListWidget.Row
 
     func render(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
         let focused = state.focus == pane
-        let block = Block(title: title, titleRight: titleRight(state), focused: focused,
+        var block = Block(title: title, titleRight: titleRight(state), focused: focused,
                           focusedBorderStyle: Theme.focusedBorder)
+        let strip = tabs?.fitted(to: block.titleRoom(in: area))
+        if let strip { block.title = strip.text }
         block.render(in: area, into: &buffer)
+        strip?.highlight(in: area, focused: focused, into: &buffer)
         var inner = block.inner(area)
         guard !inner.isEmpty else { return }
 
@@ -176,6 +183,11 @@ private struct ListPane {
                 .render(in: inner.inset(horizontal: 1, vertical: 0), into: &buffer)
             return
         }
+        if let footer, footerRows > 0, inner.height > 1 {
+            let rows = min(footerRows, inner.height - 1)
+            footer(Rect(x: inner.x, y: inner.bottom - rows, width: inner.width, height: rows), &buffer)
+            inner = inner.droppingBottom(rows)
+        }
         let listColumns: [ListWidget.Column] = columns.enumerated().map { index, column in
             index == 0 ? ListWidget.Column(.flexible(min: 1), alignment: column.alignment)
                        : ListWidget.Column(.content, alignment: column.alignment, priority: column.priority,
@@ -189,14 +201,16 @@ private struct ListPane {
         ).render(in: inner, into: &buffer)
     }
 
-    /// The count, or, while a filter is set or typed, the filter and how many rows match it.
-    private func titleRight(_ state: AppState) -> String? {
-        let filter = state.filter(list)
-        guard !filter.isEmpty || state.editingFilter == list else { return count }
-        // "My own workspace" is not a group: it does not count as a match.
-        let matching = state.rowCount(list) - (list == .groups && state.pickerRows.first == .own ? 1 : 0)
-        return "/\(filter) \(matching)"
-    }
+    func titleRight(_ state: AppState) -> String? { paneTitleRight(state, list: list, count: count) }
+}
+
+/// A pane's title on the right: the count, or, while a filter is set or typed, the filter and how many rows match it.
+func paneTitleRight(_ state: AppState, list: ListID, count: String?) -> String? {
+    let filter = state.filter(list)
+    guard !filter.isEmpty || state.editingFilter == list else { return count }
+    // "My own workspace" is not a group: it does not count as a match.
+    let matching = state.rowCount(list) - (list == .groups && state.pickerRows.first == .own ? 1 : 0)
+    return "/\(filter) \(matching)"
 }
 
 private func renderPicker(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
@@ -256,7 +270,7 @@ private func renderMembers(_ state: AppState, in area: Rect, into buffer: inout 
     }.render(state, in: area, into: &buffer)
 }
 
-private func cartsOwnerName(_ state: AppState) -> String? {
+func cartsOwnerName(_ state: AppState) -> String? {
     guard let workspace = state.currentWorkspace else { return nil }
     switch workspace {
     case .own: return "my own"
@@ -264,7 +278,7 @@ private func cartsOwnerName(_ state: AppState) -> String? {
     }
 }
 
-private func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
+func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     let carts = state.carts.value ?? []
     let frame = spinner(state)
     let creating = state.writes.inFlight(for: .cartList).flatMap { pending -> String? in
@@ -272,15 +286,14 @@ private func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Bu
         return "creating \(Format.quoted(name))…"
     }
     ListPane(
-        pane: .carts, list: .carts,
-        title: cartsOwnerName(state).map { "\(Pane.carts.title) · \($0)" } ?? Pane.carts.title,
-        count: carts.isEmpty ? nil : String(carts.count),
+        pane: .carts, list: .carts, title: Pane.carts.title, count: tabCount(state, .carts),
         columns: [PaneColumn(header: "Name"), PaneColumn(header: ""),
                   PaneColumn(header: "Listings", compactHeader: "#", alignment: .right, priority: 1),
                   PaneColumn(header: "Type", priority: 2)],
         loading: state.groupSwitch != nil ? "switching…" : creating ?? (state.carts.isLoading ? "loading carts…" : nil),
         failure: state.carts.error,
-        emptyText: state.filter(.carts).isEmpty ? "no listing carts" : "no cart matches the filter"
+        emptyText: state.filter(.carts).isEmpty ? "no listing carts" : "no cart matches the filter",
+        tabs: WorkspaceTabStrip(state)
     ) { index in
         let cart = carts[state.cartRows[index]]
         let pending = pendingLabel(state.writes, .cart(cart.id))
@@ -292,7 +305,7 @@ private func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Bu
 }
 
 /// "favoriting…", "removing… +1": the write in flight on a row, and how many key presses wait behind it.
-private func pendingLabel(_ writes: WriteLedger, _ key: WriteSubject) -> String? {
+func pendingLabel(_ writes: WriteLedger, _ key: WriteSubject) -> String? {
     guard let pending = writes.inFlight(for: key) else { return nil }
     let waiting = writes.queuedCount(for: key)
     return WriteWords.rowLabel(pending.write) + (waiting > 0 ? " +\(waiting)" : "")
@@ -308,7 +321,7 @@ private func markSymbol(_ state: AppState, _ listingId: String) -> String {
     }
 }
 
-private func renderListings(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
+func renderListings(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     guard let view = state.listings else { return }
     let loaded = view.listings.count
     let listings = view.listings
@@ -322,7 +335,8 @@ private func renderListings(_ state: AppState, in area: Rect, into buffer: inout
                   PaneColumn(header: "Price", alignment: .right, priority: 1),
                   PaneColumn(header: "Beds/baths", priority: 3), PaneColumn(header: "Status", priority: 2, maxWidth: 13)],
         loading: view.loadingPage.map { $0 == 1 ? "loading listings…" : "loading more…" }, failure: view.error,
-        emptyText: state.filter(.listings).isEmpty ? "no listings in this cart" : "no listing matches the filter"
+        emptyText: !state.filter(.listings).isEmpty ? "no listing matches the filter"
+            : view.source.searchID == nil ? "no listings in this cart" : "no listing matches this search"
     ) { index in
         let listing = listings[state.listingRows[index]]
         let pending = pendingLabel(state.writes, .listing(listing.id))
@@ -368,7 +382,7 @@ func helpLines(_ keyMap: KeyMap, context: KeyContext? = nil, width: Int? = nil) 
     lines.append(Paragraph.Line("Typing a filter (/) or a cart's name", style: Theme.title))
     lines += typing.flatMap { keyLines($0.0, $0.1) }
     lines.append("")
-    lines.append(Paragraph.Line("^X is Ctrl-X. Mouse: click to focus and select, wheel to scroll.", style: Theme.dim))
+    lines.append(Paragraph.Line("^X is Ctrl-X. Mouse: click to focus and select (a tab's name opens it), wheel to scroll.", style: Theme.dim))
     return lines
 }
 

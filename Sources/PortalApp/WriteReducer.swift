@@ -26,7 +26,8 @@ func listingCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] 
     case .remove:
         guard let view = state.listings else { return [] }
         guard view.source.cartID != nil else {
-            state.status = StatusMessage("d takes a listing out of a cart; these listings are not a cart's.")
+            state.status = StatusMessage("d takes a listing out of a cart; these are the listings \(Format.quoted(view.name)) matches "
+                                         + "(its filter decides them). f, x and a work here.")
             return []
         }
         guard let cart = state.openCart else {
@@ -92,7 +93,7 @@ func undoLast(_ state: inout AppState) -> [AppEffect] {
 
 /// The workspace a write would land in, when it is settled and the server can be reached; otherwise nil, and the
 /// status says why nothing was sent. Every write goes through here.
-private func writableWorkspace(_ state: inout AppState) -> Workspace? {
+func writableWorkspace(_ state: inout AppState) -> Workspace? {
     // Offline, nothing is sent and nothing is kept to send later (CacheReducer.swift).
     if state.refuseWriteWhileOffline() { return nil }
     if let target = state.switchWaiting ?? state.groupSwitch.map({ $0.queued ?? $0.inFlight }) {
@@ -163,6 +164,9 @@ func handleDialogKey(_ key: Key, _ state: inout AppState) -> [AppEffect] {
         }
         return []
 
+    case .search(let dialog):
+        return handleSearchDialogKey(key, dialog, &state)
+
     case nil:
         return []
     }
@@ -214,7 +218,7 @@ private func submitName(_ text: String, _ dialog: CartNameDialog, _ state: inout
 // MARK: - Sending
 
 /// Sends a write for a key press now, or queues it behind the write in flight on the same listing or cart.
-private func request(_ intent: WriteIntent, undoing: UndoEntry? = nil, _ state: inout AppState) -> [AppEffect] {
+func request(_ intent: WriteIntent, undoing: UndoEntry? = nil, _ state: inout AppState) -> [AppEffect] {
     guard let workspace = writableWorkspace(&state) else {
         if let undoing { state.writes.pushUndo(undoing) }
         return []
@@ -263,6 +267,8 @@ private func resolve(_ intent: WriteIntent, _ state: inout AppState) -> Workspac
         let has = mark == .favorite ? marks?.favorite == true && marks?.reject != true
                                     : marks?.reject == true && marks?.favorite != true
         return .mark(listing, has ? .none : mark, favorites: favorites, rejects: rejects)
+    case .toggleFeed(let feed):
+        return resolveFeedToggle(feed, &state)
     }
 }
 
@@ -362,6 +368,9 @@ private func apply(_ outcome: WriteOutcome, of pending: PendingWrite, here: Bool
                  undoHint: listingIds.isEmpty ? "u re-creates it" : "u re-creates it with its listings", &state)
         return []
 
+    case (_, .searchOrFeed(let write)):
+        return applySearchOrFeed(outcome, of: write, pending, &state)
+
     case (.failed(let failure), _):
         return applyFailure(failure, of: pending, here: here, &state)
 
@@ -374,7 +383,7 @@ private func apply(_ outcome: WriteOutcome, of pending: PendingWrite, here: Bool
 
 /// The status after a write that went through, and its undo entry (or, for an undo, what was undone). `undoHint`
 /// ("u puts it back") is said when an entry is kept.
-private func finished(_ sentence: String, _ pending: PendingWrite, undo: UndoEntry?, undoHint: String? = nil,
+func finished(_ sentence: String, _ pending: PendingWrite, undo: UndoEntry?, undoHint: String? = nil,
                       _ state: inout AppState) {
     if let undoing = pending.undoing {
         state.status = StatusMessage("Undid \(undoing.done): \(sentence.prefix(1).lowercased() + sentence.dropFirst())")
@@ -515,6 +524,7 @@ enum WriteWords {
         case .createCart: "creating…"
         case .renameCart(_, let name): "renaming to \(name)…"
         case .deleteCart: "deleting…"
+        case .searchOrFeed(let write): write.rowLabel
         }
     }
 
@@ -527,6 +537,7 @@ enum WriteWords {
         case .createCart(let name, _): "Creating \(Format.quoted(name))…"
         case .renameCart(let cart, let name): "Renaming \(Format.quoted(cart.name)) to \(Format.quoted(name))…"
         case .deleteCart(let cart): "Deleting \(Format.quoted(cart.name))…"
+        case .searchOrFeed(let write): write.progress
         }
     }
 
@@ -539,6 +550,7 @@ enum WriteWords {
         case .createCart(let name, _): "create \(Format.quoted(name))"
         case .renameCart(let cart, let name): "rename \(Format.quoted(cart.name)) to \(Format.quoted(name))"
         case .deleteCart(let cart): "delete \(Format.quoted(cart.name))"
+        case .searchOrFeed(let write): write.task
         }
     }
 
@@ -580,10 +592,12 @@ enum WriteWords {
 
     /// Why a write failed, and what to do about it.
     static func reason(_ failure: WriteFailure, write: WorkspaceWrite) -> String {
+        if case .searchOrFeed(let write) = write { return write.reason(failure) }
         let cart: String = switch write {
         case .add(_, let cart), .remove(_, let cart), .renameCart(let cart, _), .deleteCart(let cart): Format.quoted(cart.name)
         case .mark(_, _, let favorites, let rejects): "\(Format.quoted(favorites.name)) or \(Format.quoted(rejects.name))"
         case .createCart(let name, _): Format.quoted(name)
+        case .searchOrFeed: ""
         }
         switch failure {
         case .workspace(let error):

@@ -15,6 +15,8 @@ public enum WorkspaceWrite: Hashable, Sendable {
     case renameCart(ListingCart, to: String)
     /// Reads the cart's listings first (what undo re-creates), then deletes it.
     case deleteCart(ListingCart)
+    /// A saved search renamed or deleted, a news feed paused or resumed (`SearchFeedWrite`).
+    case searchOrFeed(SearchFeedWrite)
 
     /// Writes with the same key go one at a time, in the order the keys were pressed: one per listing, one per
     /// cart, and creates one after another.
@@ -23,6 +25,7 @@ public enum WorkspaceWrite: Hashable, Sendable {
         case .mark(let listing, _, _, _), .add(let listing, _), .remove(let listing, _): .listing(listing.id)
         case .renameCart(let cart, _), .deleteCart(let cart): .cart(cart.id)
         case .createCart: .cartList
+        case .searchOrFeed(let write): write.queueKey
         }
     }
 
@@ -35,6 +38,7 @@ public enum WorkspaceWrite: Hashable, Sendable {
         case .createCart: [.cartList]
         case .renameCart(let cart, _): [.cart(cart.id)]
         case .deleteCart(let cart): [.cart(cart.id), .cartList]
+        case .searchOrFeed(let write): write.touches
         }
     }
 
@@ -42,7 +46,7 @@ public enum WorkspaceWrite: Hashable, Sendable {
     public var listing: Listing? {
         switch self {
         case .mark(let listing, _, _, _), .add(let listing, _), .remove(let listing, _): listing
-        case .createCart, .renameCart, .deleteCart: nil
+        case .createCart, .renameCart, .deleteCart, .searchOrFeed: nil
         }
     }
 }
@@ -55,6 +59,10 @@ public enum WriteSubject: Hashable, Sendable {
     case cart(String)
     /// The set of carts (creating one).
     case cartList
+    /// A saved search's name (and whether it exists).
+    case search(String)
+    /// A news feed's state (and whether it exists).
+    case feed(String)
 }
 
 /// A key press waiting for the write before it on the same subject: resolved into a write only when its turn comes,
@@ -63,11 +71,14 @@ public enum WriteIntent: Hashable, Sendable {
     /// `f` or `x`: the mark, or none when the listing already has it.
     case toggle(ListingMark, Listing)
     case write(WorkspaceWrite)
+    /// `p`: pause the feed, or resume it when it is paused — as it is when its turn comes.
+    case toggleFeed(NewsFeed)
 
     public var queueKey: WriteSubject {
         switch self {
         case .toggle(_, let listing): .listing(listing.id)
         case .write(let write): write.queueKey
+        case .toggleFeed(let feed): .feed(feed.id)
         }
     }
 }
@@ -201,6 +212,8 @@ public enum WriteOutcome: Hashable, Sendable {
     /// Deleted; the cart as it was, with the Ids of its listings.
     case deleted(ListingCart)
     case failed(WriteFailure)
+    /// A saved search renamed or deleted, a news feed paused or resumed.
+    case searchOrFeed(SearchFeedOutcome)
 }
 
 /// Why a write failed.

@@ -204,6 +204,8 @@ extension KeyContext {
         case .carts: "the carts pane"
         case .listings: "the listings"
         case .details: "a listing's details"
+        case .searches: "the saved searches"
+        case .feeds: "the news feeds"
         }
     }
 }

@@ -199,7 +199,7 @@ import TestSupport
             try await screen.press(.char("r"))
             let shown = try await screen.waitFor("the carts after r", passingRetryWaits: true, Self.cartsShown)
             #expect(!shown.joined().contains("did not answer in time"), "the error is gone once the carts came")
-            #expect(paneTitle(shown, pane: 2).contains("Listing carts"))
+            #expect(paneTitle(shown, pane: 2).contains("Carts · Searches · Feeds"))
             // Four tries that each ran out of time (no answer), then, after `r`, an answer. (Only the first four
             // were held; on a very loaded machine a later try may also run out of its real second and be retried.)
             let tries = screen.requestEvents.filter { $0.method == "GET" && $0.path.hasPrefix("/v1/listingcarts") }

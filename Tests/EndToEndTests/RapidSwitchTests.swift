@@ -84,7 +84,8 @@ import TestSupport
                         "cart \(cart.name) (\(cart.listingCount ?? -1)) on screen: \(cartRows)")
             }
             let cartsTitle = paneTitle(shown, pane: 2)
-            #expect(cartsTitle.contains(current == nil ? "my own" : serverName), "carts pane title: \(cartsTitle)")
+            // Beside the tabs (Carts · Searches · Feeds) a long owner's name is cut: its start is there.
+            #expect(cartsTitle.contains(current == nil ? "my own" : String(serverName.prefix(10))), "carts pane title: \(cartsTitle)")
 
             try await screen.press(.char("q"))
             try await screen.waitForExit()

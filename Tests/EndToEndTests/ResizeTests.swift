@@ -25,7 +25,7 @@ struct ResizeTests {
 
         // Each size draws something sensible: the layout for its size, or the "too small" notice.
         let sizes: [(Int, Int, @Sendable ([String]) -> Bool)] = [
-            (80, 24, { screen in screen.contains { $0.contains("Portal groups") } && screen.contains { $0.contains("Listing carts") } }),
+            (80, 24, { screen in screen.contains { $0.contains("Portal groups") } && screen.contains { $0.contains("Carts · Searches · Feeds") } }),
             (40, 12, { screen in screen.contains { $0.contains("Groups") && $0.contains("Carts") } }),
             (20, 6, { screen in screen.contains { $0.contains("Groups") || $0.contains("Grou") } }),
             (19, 6, { screen in screen.contains { $0.contains("too small") || $0.contains("Terminal") } }),

@@ -15,16 +15,16 @@ import TestSupport
         try await screen.press(.down)
         try await screen.waitFor("Johnny Consumer", "Betty Buyer", "owner")
         try await screen.press(.enter)
-        let switched = try await screen.waitFor("acting for: Ozzy Owner's group", "Listing carts · Ozzy Owner",
+        let switched = try await screen.waitFor("acting for: Ozzy Owner's group", "Carts · Searches · Feeds · Ozzy Owner",
                                                 "Favorites", "Possibilities", "Recommended", "Rejects", "Removed")
         #expect(switched.contains { $0.contains("●") && $0.contains("Ozzy Owner") })
         #expect(!switched.contains { $0.contains("Lake cabins") }, "only the new group's carts")
         try await screen.press(.char("g"), .enter)
-        try await screen.waitFor("acting for: My own workspace", "Listing carts · my own", "Lake cabins")
+        try await screen.waitFor("acting for: My own workspace", "Carts · Searches · Feeds · my own", "Lake cabins")
         try await screen.press(.tab, .tab, .enter)
         try await screen.waitFor("Favorites · listings", "$")
         try await screen.press(.escape)
-        try await screen.waitFor("Listing carts · my own", "Lake cabins")
+        try await screen.waitFor("Carts · Searches · Feeds · my own", "Lake cabins")
     }
 
     @Test func inProcess() async throws {

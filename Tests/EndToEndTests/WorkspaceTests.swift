@@ -79,7 +79,7 @@ import TestSupport
 
             // The counts on screen are the server's.
             try await screen.press(.escape, .escape)
-            shown = try await screen.waitFor("the carts") { isQuiet($0) && paneTitle($0, pane: 2).contains("Listing carts · my own ━") }
+            shown = try await screen.waitFor("the carts") { isQuiet($0) && paneTitle($0, pane: 2).contains("Carts · Searches · Feeds · my own ━") }
             try await expectCartsPaneEqualsServer(shown, server)
 
             // The command line reads the same from the server: the listing is in Rejects, not in Favorites.
@@ -208,7 +208,7 @@ import TestSupport
             }
             #expect(try await withClient(server) { try await $0.carts(holding: [first.id]) }.contains { $0.portalCartType == .favorites })
             try await screen.press(.escape, .escape)
-            let carts = try await screen.waitFor("the carts") { isQuiet($0) && paneTitle($0, pane: 2).contains("Listing carts · my own ━") }
+            let carts = try await screen.waitFor("the carts") { isQuiet($0) && paneTitle($0, pane: 2).contains("Carts · Searches · Feeds · my own ━") }
             try await expectCartsPaneEqualsServer(carts, server)
         }
     }

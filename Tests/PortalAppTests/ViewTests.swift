@@ -31,7 +31,7 @@ import TerminalUI
         let lines = Self.screen(Fixture.loadedState(size: Size(width: 120, height: 40)))
         Self.expectLines(Array(lines.prefix(7)), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
-            "┏ Portal groups ━━━━━━━━━━ 3 ┓┌ Members · Ozzy Owner ───────────── 3 ┐┌ Listing carts · Ozzy Owner ───────────────── 3 ┐",
+            "┏ Portal groups ━━━━━━━━━━ 3 ┓┌ Members · Ozzy Owner ───────────── 3 ┐┌ Carts · Searches · Feeds · Ozzy Owner ────── 3 ┐",
             "┃  Owner              Members┃│  Name                           Role ││  Name                           Listings Type  │",
             "┃  My own workspace          ┃│▸ Ozzy Owner                     owner││▸ Favorites                             2       │",
             "┃  Amélie Durand            3┃│  Johnny Consumer                     ││  Possibilities                         3       │",
@@ -53,7 +53,7 @@ import TerminalUI
             "┃● Ozzy Owner                 3┃│                                              │",
             "┃                              ┃│                                              │",
             "┃                              ┃└──────────────────────────────────────────────┘",
-            "┃                              ┃┌ Listing carts · Ozzy Owner ─────────────── 3 ┐",
+            "┃                              ┃┌ Carts · Searches · Feeds · Ozzy Owner ──── 3 ┐",
             "┃                              ┃│  Name                         Listings Type  │",
             "┃                              ┃│▸ Favorites                           2       │",
             "┃                              ┃│  Possibilities                       3       │",
@@ -81,7 +81,7 @@ import TerminalUI
             "┃  Carl Contact       2┃│  Betty Buyer                     │",
             "┃● Ozzy Owner         3┃│                                  │",
             "┃                      ┃└──────────────────────────────────┘",
-            "┃                      ┃┌ Listing carts · Ozzy Owner ─── 3 ┐",
+            "┃                      ┃┌ Carts · Searches · Feeds ───── 3 ┐",
             "┃                      ┃│  Name             Listings Type  │",
             "┃                      ┃│▸ Favorites               2       │",
             "┃                      ┃│  Possibilities           3       │",
@@ -159,7 +159,7 @@ import TerminalUI
             "│● Ozzy Owner                 5│┃  Carla Agent                   agent         ┃",
             "│                              │┃  Old Timer                           disabled┃",
             "│                              │┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛",
-            "│                              │┌ Listing carts · Ozzy Owner ─────────────── 5 ┐",
+            "│                              │┌ Carts · Searches · Feeds · Ozzy Owner ──── 5 ┐",
             "│                              ││  Name                         Listings Type  │",
             "│                              ││▸ Favorites                           2       │",
             "│                              ││  Possibilities                       3       │",
@@ -173,7 +173,7 @@ import TerminalUI
         let lines = Self.screen(Fixture.longNamesState(size: Size(width: 100, height: 30)))
         Self.expectLines(Array(lines.prefix(9)), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                           sparkapi.com ",
-            "┌ Portal groups ────── 3 ┐┏ Members · Ozzy Owner ━━━━━━ 5 ┓┌ Listing carts · Ozzy Owner ──────── 5 ┐",
+            "┌ Portal groups ────── 3 ┐┏ Members · Ozzy Owner ━━━━━━ 5 ┓┌ Carts · Searches · Feeds · Ozzy … ─ 5 ┐",
             "│  Owner          Members│┃  Name                    Role ┃│  Name                         Listings│",
             "│  My own workspace      │┃▸ Ozzy Owner              owner┃│▸ Favorites                           2│",
             "│  Amélie Durand        3│┃  Maximilian Rosenberg         ┃│  Possibilities                       3│",
@@ -190,7 +190,7 @@ import TerminalUI
         let lines = Self.screen(Fixture.longNamesState(size: Size(width: 120, height: 40)))
         Self.expectLines(Array(lines.prefix(9)), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
-            "┌ Portal groups ────────── 3 ┐┏ Members · Ozzy Owner ━━━━━━━━━━━━━ 5 ┓┌ Listing carts · Ozzy Owner ───────────────── 5 ┐",
+            "┌ Portal groups ────────── 3 ┐┏ Members · Ozzy Owner ━━━━━━━━━━━━━ 5 ┓┌ Carts · Searches · Feeds · Ozzy Owner ────── 5 ┐",
             "│  Owner              Members│┃  Name                  Role  Status  ┃│  Name                           Listings Type  │",
             "│  My own workspace          │┃▸ Ozzy Owner            owner         ┃│▸ Favorites                             2       │",
             "│  Amélie Durand            3│┃  Maximilian Rosenberg        ● active┃│  Possibilities                         3       │",
@@ -206,7 +206,7 @@ import TerminalUI
         let lines = Self.screen(Fixture.longNamesState(size: Size(width: 200, height: 50)))
         Self.expectLines(Array(lines.prefix(9)), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                                                                                                               sparkapi.com ",
-            "┌ Portal groups ────────────────────────────── 3 ┐┏ Members · Ozzy Owner ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 5 ┓┌ Listing carts · Ozzy Owner ─────────────────────────────────────────────────── 5 ┐",
+            "┌ Portal groups ────────────────────────────── 3 ┐┏ Members · Ozzy Owner ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 5 ┓┌ Carts · Searches · Feeds · Ozzy Owner ──────────────────────────────────────── 5 ┐",
             "│  Owner                                  Members│┃  Name                                 Role  Status   Last login┃│  Name                                                             Listings Type  │",
             "│  My own workspace                              │┃▸ Ozzy Owner                           owner                    ┃│▸ Favorites                                                               2       │",
             "│  Amélie Durand                                3│┃  Maximilian Rosenberg                       ● active 2026-11-28┃│  Possibilities                                                           3       │",
@@ -223,7 +223,7 @@ import TerminalUI
         Self.expectLines(Self.screen(state), [
             " Ozzy Owner's group     ",
             "     ◂ Carts 3/3 ▸      ",
-            "┏ Listing carts ·… ━ 5 ┓",
+            "┏ Carts · S · F ━━━━ 5 ┓",
             "┃  Name                ┃",
             "┃▸ Favorites           ┃",
             "┃  Possibilities       ┃",
@@ -297,7 +297,7 @@ import TerminalUI
     }
 
     @Test func helpIsGeneratedFromTheKeyTable() {
-        var state = Fixture.loadedState(size: Size(width: 100, height: 50))
+        var state = Fixture.loadedState(size: Size(width: 100, height: 70))
         _ = state.press(.char("?"))
         let text = Self.screen(state).joined(separator: "\n")
         for binding in state.keyMap.bindings {

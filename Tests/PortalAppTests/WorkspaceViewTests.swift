@@ -132,7 +132,7 @@ private typealias W = Workspace15
             "│● Ozzy Owner                 3││                                              │",
             "│                              ││                                              │",
             "│                              │└──────────────────────────────────────────────┘",
-            "│                              │┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━ 5 ┓",
+            "│                              │┏ Carts · Searches · Feeds · Ozzy Owner ━━━━ 5 ┓",
             "│         ┏ Delete cart ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓gs Type  ┃",
             "│         ┃ Delete 'Lake houses' (3 listings) from Ozzy Owner's      ┃ 2       ┃",
             "│         ┃ group? y/N                                               ┃ 3       ┃",
@@ -243,7 +243,7 @@ private typealias W = Workspace15
     @Test func newCartNameRefused120x40() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 120, height: 40)), .char("n"), .enter)), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
-            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━━━ 5 ┓",
+            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Carts · Searches · Feeds · Ozzy Owner ━━━━━━ 5 ┓",
             "│  Owner              Members││  Name                           Role │┃  Name                           Listings Type  ┃",
             "│  My own workspace          ││▸ Ozzy Owner                     owner│┃▸ Favorites                             2       ┃",
             "│  Amélie Durand            3││  Johnny Consumer                     │┃  Possibilities                         3       ┃",
@@ -288,7 +288,7 @@ private typealias W = Workspace15
     @Test func deleteConfirmation120x40() {
         Self.expectLines(Self.screen(Self.press(W.cartsState(size: Size(width: 120, height: 40)), .end, .char("d"))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",
-            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Listing carts · Ozzy Owner ━━━━━━━━━━━━━━━━━ 5 ┓",
+            "┌ Portal groups ────────── 3 ┐┌ Members · Ozzy Owner ───────────── 3 ┐┏ Carts · Searches · Feeds · Ozzy Owner ━━━━━━ 5 ┓",
             "│  Owner              Members││  Name                           Role │┃  Name                           Listings Type  ┃",
             "│  My own workspace          ││▸ Ozzy Owner                     owner│┃  Favorites                             2       ┃",
             "│  Amélie Durand            3││  Johnny Consumer                     │┃  Possibilities                         3       ┃",
@@ -363,15 +363,17 @@ private typealias W = Workspace15
         let state = Self.press(W.cartsState(size: Size(width: 80, height: 24)), .char("?"))
         let top = Self.screen(state)
         // Where the user is comes first: the carts' own keys, then those shared with the groups, the panes, everywhere.
-        let headings = ["Listing carts", "Portal groups and listing carts", "In the panes", "Everywhere"]
-        let rows = headings.map { heading in top.firstIndex { $0.hasPrefix("│┃ \(heading) ") } }
+        let headings = ["Listing carts", "Listing carts and saved searches", "Carts, searches and feeds",
+                        "Portal groups, carts, searches and feeds", "In the panes", "Everywhere"]
+        let rows = headings.map { heading in top.firstIndex { $0.hasPrefix("┃ \(heading) ") } }
         #expect(rows.allSatisfy { $0 != nil } && rows.compactMap { $0 } == rows.compactMap { $0 }.sorted(),
                 "\(top.joined(separator: "\n"))")
-        #expect(top[2].hasPrefix("│┃ Listing carts "), "\(top[2])")
-        #expect(top[22].hasSuffix("↓ more · Esc close ┛┛"), "\(top[22])")
+        #expect(top[2].hasPrefix("┃ Listing carts "), "\(top[2])")
+        #expect(top[22].hasSuffix("↓ more · Esc close ┛"), "\(top[22])")
         let bottom = Self.screen(Self.press(state, .char("G")))
-        #expect(bottom[21].hasPrefix("│┃ ^X is Ctrl-X. Mouse: click to focus and select, wheel to scroll."), "\(bottom[21])")
-        #expect(bottom[22].hasSuffix("━ Esc close ┛┛"), "nothing more below: \(bottom[22])")
+        #expect(bottom[20].hasPrefix("┃ ^X is Ctrl-X. Mouse: click to focus and select (a tab's name opens it),"), "\(bottom[20])")
+        #expect(bottom[21].hasPrefix("┃ wheel to scroll. "), "\(bottom[21])")
+        #expect(bottom[22].hasSuffix("━ Esc close ┛"), "nothing more below: \(bottom[22])")
         #expect(bottom.contains { $0.contains("P          previous photo of the listing") }, "the last key")
         for heading in ["Typing a filter (/) or a cart's name", "Listing details"] {
             #expect(bottom.contains { $0.contains("┃ \(heading) ") }, "\(heading)")

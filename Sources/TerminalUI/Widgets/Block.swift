@@ -38,6 +38,21 @@ public struct Block: Widget, Sendable {
         return area.inset(by: 1)
     }
 
+    /// How wide the title may be in `area` beside `titleRight` before it is cut; 0 when there is no room for a title
+    /// with a space on each side. A caller that shortens its title its own way (a strip of tabs) fits it to this; the
+    /// title starts two columns after `area.x`.
+    public func titleRoom(in area: Rect) -> Int {
+        guard area.width >= 2, area.height >= 2 else { return 0 }
+        let available = (area.width - 2) - rightTitleWidth(room: area.width - 2)
+        return available >= 3 ? available - 2 : 0
+    }
+
+    /// The columns `titleRight` takes on the top border (with its padding and the gap before it).
+    private func rightTitleWidth(room: Int) -> Int {
+        guard let titleRight, !titleRight.isEmpty, room >= 5 else { return 0 }
+        return TextWidth.of(TextWidth.truncate(titleRight, to: max(1, room / 3))) + 3
+    }
+
     public func render(in area: Rect, into buffer: inout Buffer) {
         guard !area.isEmpty else { return }
         buffer.fill(area, style: style)
@@ -70,7 +85,7 @@ public struct Block: Widget, Sendable {
             buffer.write(text, at: area.right - 1 - rightUsed, y: area.y, maxWidth: rightUsed, style: ts)
         }
         if let title, !title.isEmpty {
-            let available = room - rightUsed - (rightUsed > 0 ? 1 : 0)
+            let available = room - rightTitleWidth(room: room)
             if available >= 3 {
                 let text = " " + TextWidth.truncate(title, to: available - 2) + " "
                 buffer.write(text, at: area.x + 1, y: area.y, maxWidth: available, style: ts)
