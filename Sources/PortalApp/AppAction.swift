@@ -36,6 +36,14 @@ public enum AppAction: Sendable {
     case groupPageLoaded(request: Int, ListProgress<PortalGroup>)
     /// The groups' pages stopped with an error after the pages delivered so far.
     case groupPagesFailed(request: Int, SparkError)
+    /// Live refresh (LiveReducer.swift): the wait before the next poll is over.
+    case pollDue
+    /// A poll's read of the open listings' first page, asked for at `tick` (`WriteLedger.tick`).
+    case listingsPageRefreshed(source: ListingSource, tick: Int, Result<Page<Listing>, SparkError>)
+    /// The marks of what changed (`LiveMark`) made by polls up to `generation` have been shown long enough.
+    case liveMarksExpired(generation: Int)
+    /// The runner now sends every request as this member (`AppEffect.actAs`); false when it has no token for them.
+    case actingAs(ActAsMember, switched: Bool)
     /// The cache's answers (Cache.swift).
     case cache(CacheAction)
     /// The saved searches of the workspace expected to be current when request `request` was made (nil: not yet known).
@@ -71,6 +79,16 @@ public enum AppEffect: Equatable, Sendable {
     /// Every page of the portal groups, each posted as it arrives (`groupPageLoaded`), for request `request`;
     /// `expectedPages` (the cache's count from last time) are asked for at once.
     case loadGroupPages(request: Int, expectedPages: Int? = nil)
+    /// Posts `.pollDue` after `delay` on the app's clock (the delay counted from when the effect starts).
+    case schedulePoll(after: Duration)
+    /// Reads the open listings' first page again for a poll (never cancels a page the user is scrolling to).
+    case refreshListingsPage(source: ListingSource, tick: Int)
+    /// Posts `.liveMarksExpired(generation:)` after `delay` on the app's clock.
+    case expireLiveMarks(generation: Int, after: Duration)
+    /// Sends every request from now on with this member's demo token (`MemberTokens`); answered by `.actingAs`.
+    case actAs(ActAsMember)
+    /// Puts text on the clipboard through the terminal (`TerminalBackend.copyToClipboard`).
+    case copyToClipboard(String)
     /// The cache's work (Cache.swift): loads that learn their page counts, and saves.
     case cache(CacheEffect)
     /// The saved searches (every page) of the workspace expected to be current.
@@ -97,6 +115,9 @@ public enum AppEffect: Equatable, Sendable {
         case .loadPhoto: .photo
         // Holders: one request per page, each answer for its own listings (a newer page does not replace an older one).
         case .switchGroup, .write, .loadHolders, .quit, .suspend, .cancel: nil
+        case .schedulePoll: .pollTimer
+        case .refreshListingsPage: .livePage
+        case .expireLiveMarks, .actAs, .copyToClipboard: nil
         case .cache(let effect): effect.id
         }
     }
@@ -107,4 +128,5 @@ public enum EffectID: Hashable, Sendable {
     case account, groups, currentGroup, carts, listings, details
     case searches, feeds
     case photo
+    case pollTimer, livePage
 }

@@ -182,6 +182,10 @@ public struct AppState: Equatable, Sendable {
     public var cartsRequestTick = 0
     public var requestLog: [RequestEvent] = []
     public var retry: RetryNotice?
+    /// Live refresh: the poll in flight, its backoff, and the marks of what other members changed (Live.swift).
+    public var live = LiveState()
+    /// The presenter's tools: acting as another demo member, the request log's selection and details (Presenter.swift).
+    public var presenter = PresenterState()
     /// The last-known workspace and the server's reachability (Cache.swift).
     public var cache = CacheState()
 
@@ -290,7 +294,7 @@ public struct AppState: Equatable, Sendable {
     public var isBusy: Bool {
         account.isLoading || groups.isLoading || currentGroup.isLoading || carts.isLoading
             || groupSwitch != nil || switchWaiting != nil || listings?.loadingPage != nil || !writes.inFlight.isEmpty
-            || details?.loading == true || workspaceTabs.isLoading || detailsPhoto.pending != nil
+            || details?.loading == true || workspaceTabs.isLoading || detailsPhoto.pending != nil || live.poll != nil
     }
 
     // MARK: - Keeping derived rows in step

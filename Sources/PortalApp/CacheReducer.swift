@@ -268,7 +268,7 @@ private func refreshStaleParts(_ state: inout AppState) {
 }
 
 /// The screen's list loads, asking at once for the pages the list took last time, and learning how many it takes now.
-private func withPageCounts(_ effect: AppEffect, _ state: AppState) -> AppEffect {
+func withPageCounts(_ effect: AppEffect, _ state: AppState) -> AppEffect {
     switch effect {
     case .loadGroupPages(let request, nil):
         return .loadGroupPages(request: request, expectedPages: state.cache.groupPages)

@@ -48,6 +48,8 @@ public final class EffectRunner: Sendable {
     /// listing is read with its photos (`_expand=Photos`).
     private let photos: PictureStore<URL>?
     private let mailbox: Mailbox
+    /// The demo members' tokens, for acting as one of them (`AppEffect.actAs`); nil outside `--demo`.
+    private let members: MemberTokens?
     /// Where the last-known workspace is kept (nil: nowhere).
     private let cacheStore: (any WorkspaceCacheStore)?
     /// The clock the app's timers run on: the spinner's tick now; polling and status messages that clear later.
@@ -79,12 +81,13 @@ public final class EffectRunner: Sendable {
     public static let listingsPageSize = 25
 
     public init(client: SparkClient, mailbox: Mailbox, clock: any Clock<Duration> = ContinuousClock(),
-                cache: (any WorkspaceCacheStore)? = nil, photos: PictureStore<URL>? = nil) {
+                cache: (any WorkspaceCacheStore)? = nil, photos: PictureStore<URL>? = nil, members: MemberTokens? = nil) {
         self.client = client
         self.photos = photos
         self.mailbox = mailbox
         self.cacheStore = cache
         self.clock = clock
+        self.members = members
     }
 
     /// Posts `action` every `interval` on the app's clock until the returned task is cancelled.
@@ -103,11 +106,17 @@ public final class EffectRunner: Sendable {
         let client = self.client
         let photos = self.photos
         let mailbox = self.mailbox
+        if case .actAs(let member) = effect {
+            // At once, on the loop's thread: the reads the answer asks for go with the new token.
+            mailbox.post(.actingAs(member, switched: members?.actAs(member) ?? false))
+            return
+        }
         let cacheStore = self.cacheStore
         let token = tasks.withLock { tasks -> Int in
             tasks.next += 1
             return tasks.next
         }
+        let timer = timer(for: effect)
         // Saves land in the order they were asked for: each waits for the one before. (`run` is called from the loop's
         // thread only, so no other save can come between reading the latest and replacing it.)
         let isSave = if case .cache(.save) = effect { true } else { false }
@@ -122,7 +131,7 @@ public final class EffectRunner: Sendable {
                 }
             }
             await previousSave?.value
-            let action = await Self.perform(effect, with: client, cache: cacheStore, photos: photos)
+            let action = if let timer { await timer() } else { await Self.perform(effect, with: client, cache: cacheStore, photos: photos) }
             if isSave { saves.withLock { $0.pending -= 1 } }
             guard let action, !Task.isCancelled else { return }
             mailbox.post(action)
@@ -178,6 +187,20 @@ public final class EffectRunner: Sendable {
         all.forEach { $0.cancel() }
     }
 
+    /// The wait of a timer effect, and what it posts when it is over; nil for other effects. The deadline counts from
+    /// now, when the reducer asked for it, not from when the task gets to run: a test that advances the clock after
+    /// an effect was asked for knows it has started.
+    private func timer(for effect: AppEffect) -> (@Sendable () async -> AppAction?)? {
+        let delay: Duration, action: AppAction
+        switch effect {
+        case .schedulePoll(let wait): (delay, action) = (wait, .pollDue)
+        case .expireLiveMarks(let generation, let wait): (delay, action) = (wait, .liveMarksExpired(generation: generation))
+        default: return nil
+        }
+        let sleep = clock.sleepFromNow(for: delay)
+        return { (try? await sleep()) == nil ? nil : action }
+    }
+
     private static func perform(_ effect: AppEffect, with client: SparkClient,
                                 cache: (any WorkspaceCacheStore)?, photos: PictureStore<URL>?) async -> AppAction? {
         switch effect {
@@ -198,11 +221,7 @@ public final class EffectRunner: Sendable {
             return .groupSwitched(to: workspace, result)
         case .loadListingsPage(let source, let page):
             return .listingsPageLoaded(source: source, page: page, await capture {
-                switch source {
-                case .cart(let id): try await client.listingsPage(inCart: id, page: page, limit: listingsPageSize)
-                case .search(let id, let provided):
-                    try await client.listingsPage(matchingSearch: id, provided: provided, page: page, limit: listingsPageSize)
-                }
+                try await listingsPage(of: source, page: page, with: client)
             })
         case .loadHolders(let listingIds, let workspace, let tick):
             return .holdersLoaded(listingIds: listingIds, workspace: workspace, tick: tick, await capture {
@@ -212,18 +231,31 @@ public final class EffectRunner: Sendable {
             return .listingLoaded(id: id, await capture { try await client.listing(id: id, expand: photos == nil ? [] : ["Photos"]) })
         case .write(let id, let write):
             return .writeFinished(id: id, await perform(write, with: client))
+        case .refreshListingsPage(let source, let tick):
+            return .listingsPageRefreshed(source: source, tick: tick, await capture {
+                try await listingsPage(of: source, page: 1, with: client)
+            })
         case .cache(let effect):
             return await perform(effect, with: client, store: cache)
         case .loadPhoto(let request):
             return await draw(request, photos: photos).map { .photoLoaded(request, $0) }
-        case .quit, .suspend, .cancel:
-            return nil
+        case .quit, .suspend, .cancel, .schedulePoll, .expireLiveMarks, .actAs, .copyToClipboard:
+            return nil  // the loop's own (quit, suspend, the clipboard), or done in `run` (timers, acting as, cancelling)
         case .loadGroupPages:
             return nil  // streamed by run(_:)
         case .loadSearches(let workspace, let request):
             return .searchesLoaded(forGroup: workspace, request: request, await capture { try await client.savedSearches() })
         case .loadFeeds(let workspace, let request):
             return .feedsLoaded(forGroup: workspace, request: request, await capture { try await client.newsFeeds() })
+        }
+    }
+
+    /// A page of the listings of a cart, or of those a saved search matches.
+    private static func listingsPage(of source: ListingSource, page: Int, with client: SparkClient) async throws -> Page<Listing> {
+        switch source {
+        case .cart(let id): try await client.listingsPage(inCart: id, page: page, limit: listingsPageSize)
+        case .search(let id, let provided):
+            try await client.listingsPage(matchingSearch: id, provided: provided, page: page, limit: listingsPageSize)
         }
     }
 
@@ -301,5 +333,13 @@ extension SparkError {
         case is CancellationError: self = .cancelled(context: nil)
         default: self = .transport(.other(String(describing: error)), host: "", context: RequestContext(method: "", path: ""))
         }
+    }
+}
+
+extension Clock where Duration == Swift.Duration {
+    /// A sleep until `delay` from now (now: when this is called, not when the sleep begins).
+    func sleepFromNow(for delay: Duration) -> @Sendable () async throws -> Void {
+        let deadline = now.advanced(by: delay)
+        return { try await self.sleep(until: deadline, tolerance: nil) }
     }
 }

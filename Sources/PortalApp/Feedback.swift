@@ -45,7 +45,8 @@ public struct LastError: Equatable, Sendable {
 /// The one update function: applies an action to the state and says what work to do next. Pure and synchronous —
 /// every behaviour of the app can be tested by calling it.
 ///
-/// Around the screen's reducer with the cache (`reduceWithCache`, CacheReducer.swift), this keeps the status line honest: an info message goes at the next key (and
+/// Around live refresh, the presenter's tools and the screen's reducer with the cache (`reduceLiveAndPresenter`,
+/// LiveReducer.swift), this keeps the status line honest: an info message goes at the next key (and
 /// after `Feedback.messageLifetime`), an error is kept whole for `e`, a switch is said as done when the screen shows it,
 /// and the reads asked for are timed.
 public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] {
@@ -53,7 +54,7 @@ public func reduce(_ state: inout AppState, _ action: AppAction) -> [AppEffect] 
     if case .keyPressed(let key) = action, !key.isMouse, state.status?.kind == .info {
         state.status = nil
     }
-    let effects = reduceWithCache(&state, action)
+    let effects = reduceLiveAndPresenter(&state, action)
     for effect in effects {
         if let id = effect.id { state.feedback.started[id] = state.feedback.now }
     }
@@ -267,6 +268,7 @@ func readNames(_ reads: [EffectID]) -> String {
         case .photo: "the photo"
         case .searches: "the saved searches"
         case .feeds: "the news feeds"
+        case .pollTimer, .livePage: "the live update"
         }
     }
     guard names.count > 1 else { return names.first ?? "" }
@@ -311,7 +313,7 @@ func giveUpWaiting(_ state: inout AppState) -> [AppEffect]? {
             state.details?.error = given
         case .searches: state.workspaceTabs.searches.value = state.workspaceTabs.searches.value.finished(.failure(given))
         case .feeds: state.workspaceTabs.feeds.value = state.workspaceTabs.feeds.value.finished(.failure(given))
-        case .photo:
+        case .photo, .pollTimer, .livePage:
             break  // not a read the status line waits on (`readsInFlight`)
         }
     }

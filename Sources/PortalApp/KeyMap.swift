@@ -36,6 +36,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case previousTab = "previous-tab"
     case nextTab = "next-tab"
     case pauseFeed = "pause-feed"
+    case actAs = "act-as"
 }
 
 /// Where the user is, as far as keys are concerned: a pane's list, or a listing's details.
@@ -168,6 +169,8 @@ public struct KeyMap: Equatable, Sendable {
         KeyBinding(.suspend, keys: [.ctrl("z")], scope: .everywhere, label: "^Z", summary: "suspend (fg to return)"),
         KeyBinding(.lastError, keys: [.char("e")], scope: .everywhere, label: "e",
                    summary: "the last error, whole: what was asked, the answer, what to do", hint: "error"),
+        KeyBinding(.actAs, keys: [.char("A")], scope: .everywhere, label: "A",
+                   summary: "act as another member of the group (--demo only)", hint: "act as"),
     ])
 
     /// The command a key runs where the user is.

@@ -24,13 +24,17 @@ public final class Program {
     ///   - clock: what the app's timers run on (see `EffectRunner.clock`); tests pass one they advance.
     ///   - cache: where the last-known workspace is kept (`state` shows what it held: `AppState.useCache`).
     ///   - photos: the session's photo store, when the details draw photos (`AppState.detailsPhoto`).
+    ///   - members: with `--demo`, the members the app can act as (`A`), with their tokens; the state learns only their
+    ///     names.
     public init(backend: any TerminalBackend, client: SparkClient, mailbox: Mailbox, state: AppState,
                 clock: any Clock<Duration> = ContinuousClock(), cache: (any WorkspaceCacheStore)? = nil,
-                photos: PictureStore<URL>? = nil) {
+                photos: PictureStore<URL>? = nil, members: MemberTokens? = nil) {
         self.backend = backend
         self.mailbox = mailbox
         self.state = state
-        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache, photos: photos)
+        self.state.presenter.demoMembers = members?.members ?? []
+        self.runner = EffectRunner(client: client, mailbox: mailbox, clock: clock, cache: cache, photos: photos,
+                                   members: members)
         let wakeup = backend.wakeup
         mailbox.setWake { wakeup.wake() }
     }
@@ -106,6 +110,8 @@ public final class Program {
             switch effect {
             case .quit:
                 return false
+            case .copyToClipboard(let text):
+                backend.copyToClipboard(text)
             case .suspend:
                 backend.suspend()
                 state.size = backend.size

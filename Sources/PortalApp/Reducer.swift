@@ -2,8 +2,9 @@ import SparkAPI
 import TerminalUI
 
 /// The screen's update function: applies an action to the state and says what work to do next. Pure and
-/// synchronous. The app's one update function, `reduce` (Feedback.swift), calls it with
-/// the status line's feedback and the cache (`reduceWithCache`, CacheReducer.swift) around it.
+/// synchronous. The app's one update function, `reduce` (Feedback.swift), calls it with the status line's feedback,
+/// live refresh and the presenter's tools (LiveReducer.swift) and the cache (`reduceWithCache`, CacheReducer.swift)
+/// around it.
 ///
 /// This file holds loading, switching groups and the keys of the panes; the listings view and the details are in
 /// `ListingsReducer.swift`, the changes to the workspace (and their dialogs) in `WriteReducer.swift`, the details'
@@ -105,6 +106,9 @@ private func reduceAction(_ state: inout AppState, _ action: AppAction) -> [AppE
 
     case .groupSwitched(let workspace, let result):
         return finishSwitch(to: workspace, result, &state)
+
+    case .pollDue, .listingsPageRefreshed, .liveMarksExpired, .actingAs:
+        return []  // reduced by `reduce` (LiveReducer.swift, Presenter.swift)
 
     case .requestFinished(let event):
         state.requestLog.append(event)
@@ -407,6 +411,8 @@ private func perform(_ command: Command, _ state: inout AppState) -> [AppEffect]
         return showLastError(&state)
     case .previousTab, .nextTab, .pauseFeed:
         return tabCommand(command, &state)
+    case .actAs:
+        return openActAs(&state)
     }
 }
 

@@ -76,6 +76,7 @@ private func hint(for command: Command, _ state: AppState, label: String? = nil)
 /// only while there is something to undo, `e error` only when there was an error, `p photo` only where photos are drawn,
 /// none that would do nothing in an idle tab).
 private func statusHints(_ state: AppState) -> [KeyHint] {
+    if let hints = presenterHints(state) { return hints }
     switch state.dialog {
     case .addToCart?: return [KeyHint(key: "Enter", label: "add"), KeyHint(key: "↑↓", label: "choose"),
                               KeyHint(key: "type", label: "filter"), KeyHint(key: "Esc", label: "cancel")]
@@ -90,11 +91,12 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
         return [KeyHint(key: "Esc", label: "close"), KeyHint(key: "↑↓", label: "scroll")]
     }
     let undo = state.keyMap.binding(.undo)?.hint, photo = state.keyMap.binding(.nextPhoto)?.hint
-    let error = state.keyMap.binding(.lastError)?.hint
+    let error = state.keyMap.binding(.lastError)?.hint, actAs = state.keyMap.binding(.actAs)?.hint
     let idle = idleTabHints(state)
     return state.keyMap.hints(in: state.keyContext).filter { hint in
         (hint.label != undo || !state.writes.undoStack.isEmpty) && (hint.label != error || state.feedback.lastError != nil)
             && (hint.label != photo || state.detailsPhoto.mode.drawsPictures) && !idle.contains(hint.label)
+            && (hint.label != actAs || state.presenter.isDemo)
     }
 }
 

@@ -26,6 +26,7 @@ public func render(_ state: AppState, into buffer: inout Buffer) {
     }
     renderStatusBar(state, in: layout.statusBar, into: &buffer)
     if let dialog = state.dialog { renderDialog(dialog, state, in: screen, into: &buffer) }
+    renderActAsChooser(state, in: screen, into: &buffer)
     switch state.overlay {
     case .help: renderHelp(state, in: screen, into: &buffer)
     case .requestLog: renderRequestLog(state, in: screen, into: &buffer)
@@ -65,7 +66,7 @@ private func renderTitleBar(_ state: AppState, in area: Rect, into buffer: inout
     if let target = state.switchWaiting ?? state.groupSwitch.map({ $0.queued ?? $0.inFlight }) ?? state.feedback.arrival {
         (label, group) = ("switching to ", "\(state.displayName(of: target))…")
     } else if let workspace = state.currentWorkspace {
-        (label, group) = ("acting for: ", state.displayName(of: workspace))
+        (label, group) = ("acting for: ", state.displayName(of: workspace) + liveGroupSuffix(state))
     } else {
         (label, group) = ("acting for: ", state.currentGroup.error == nil ? "…" : "unknown")
     }
@@ -296,8 +297,10 @@ func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     ) { index in
         let cart = carts[state.cartRows[index]]
         let pending = pendingLabel(state.writes, .cart(cart.id))
-        return ListWidget.Row([cart.name, pending ?? "", cart.listingCount.map(String.init) ?? "?", Format.kind(of: cart)],
-                              marker: pending == nil ? "" : frame, style: pending == nil ? .plain : Theme.progress)
+        let changed = liveCartLabel(state, cart.id), count = liveCartCount(state, cart.id)
+        return ListWidget.Row([cart.name, pending ?? changed ?? "", count ?? cart.listingCount.map(String.init) ?? "?", Format.kind(of: cart)],
+                              marker: pending == nil ? "" : frame,
+                              style: pending != nil ? Theme.progress : changed != nil || count != nil ? Theme.accent : .plain)
     }.render(state, in: area, into: &buffer)
 }
 
@@ -337,10 +340,11 @@ func renderListings(_ state: AppState, in area: Rect, into buffer: inout Buffer)
     ) { index in
         let listing = listings[state.listingRows[index]]
         let pending = pendingLabel(state.writes, .listing(listing.id))
-        return ListWidget.Row([Format.text(listing.address), pending ?? "", Format.text(listing.city), Format.price(listing.listPrice),
+        let changed = liveListingLabel(state, listing.id)
+        return ListWidget.Row([Format.text(listing.address), pending ?? changed ?? "", Format.text(listing.city), Format.price(listing.listPrice),
                                Format.bedsAndBaths(listing), Format.text(listing.status)],
                               marker: pending == nil ? markSymbol(state, listing.id) : frame,
-                              style: pending == nil ? .plain : Theme.progress)
+                              style: pending != nil ? Theme.progress : changed != nil ? Theme.accent : .plain)
     }.render(state, in: area, into: &buffer)
 }
 
@@ -402,28 +406,6 @@ private func renderHelp(_ state: AppState, in screen: Rect, into buffer: inout B
     var popup = helpPopup(state, scroll: min(state.overlayScroll, limit))
     if popup.scroll < limit { popup.footer = "↓ more · Esc close" }
     popup.render(in: screen, into: &buffer)
-}
-
-private func renderRequestLog(_ state: AppState, in screen: Rect, into buffer: inout Buffer) {
-    let lines: [Paragraph.Line]
-    if state.requestLog.isEmpty {
-        lines = [Paragraph.Line("No requests yet.", style: Theme.dim)]
-    } else {
-        lines = state.requestLog.reversed().map { event in
-            let status = event.status.map(String.init) ?? "---"
-            let attempt = event.attempt > 1 ? " try \(event.attempt)" : ""
-            let error = requestLogReason(event).map { " · \($0)" } ?? ""
-            let milliseconds = String(Format.milliseconds(event.duration))
-            let text = "\(event.method.padding(toLength: 6, withPad: " ", startingAt: 0))\(status) "
-                + "\(TextWidth.pad(milliseconds, to: max(5, milliseconds.count), alignment: .right))ms  \(event.path)\(attempt)\(error)"
-            let failed = event.status.map { $0 >= 400 } ?? true
-            return Paragraph.Line(text, style: failed ? Theme.error : nil)
-        }
-    }
-    Popup(title: "Requests · newest first", lines: lines, footer: "Esc close",
-          maxSize: Size(width: max(screen.width - 4, 20), height: max(screen.height - 4, 6)),
-          scroll: min(state.overlayScroll, max(lines.count - 1, 0)))
-        .render(in: screen, into: &buffer)
 }
 
 /// Why a request in the log failed, beside its status: the Spark code once and the server's message

@@ -24,6 +24,7 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 /// color = true
 /// mouse = false
 /// photos = "cells"
+/// refresh_interval = 20
 /// cache = true
 ///
 /// [keys]
@@ -37,6 +38,8 @@ public struct ConfigFile: Equatable, Sendable {
     public var mouse: Bool?
     /// `photos = "cells" | "auto" | "off"`.
     public var photos: PhotoMode?
+    /// `refresh_interval = 20` (seconds; fractions allowed; 0 turns live refresh off).
+    public var refreshInterval: RefreshInterval?
     /// Whether the TUI keeps the last-known workspace (`--no-cache` overrides true).
     public var cache: Bool?
     /// Key overrides, in file order: each replaces the keys of one command (`line`: where the file says so).
@@ -46,7 +49,7 @@ public struct ConfigFile: Equatable, Sendable {
 
     public static func == (a: ConfigFile, b: ConfigFile) -> Bool {
         a.endpoint == b.endpoint && a.userAgent == b.userAgent && a.color == b.color && a.mouse == b.mouse
-            && a.photos == b.photos && a.cache == b.cache
+            && a.photos == b.photos && a.refreshInterval == b.refreshInterval && a.cache == b.cache
             && a.keys.map(\.command) == b.keys.map(\.command) && a.keys.map(\.keys) == b.keys.map(\.keys)
     }
 
@@ -153,8 +156,17 @@ public struct ConfigFile: Equatable, Sendable {
                 config.photos = mode
             case ("photos", .bare(let word)): throw fail("\(photoChoices), in double quotes (not \(word))")
             case ("photos", _): throw fail(photoChoices)
+            case ("refresh_interval", .integer(let number)):
+                guard let interval = RefreshInterval(String(number)) else { throw fail("refresh_interval: \(RefreshInterval.expected)") }
+                config.refreshInterval = interval
+            case ("refresh_interval", .bare(let word)):
+                guard let interval = RefreshInterval(word) else { throw fail("refresh_interval: \(RefreshInterval.expected)") }
+                config.refreshInterval = interval
+            case ("refresh_interval", _):
+                throw fail("refresh_interval: \(RefreshInterval.expected), without quotes")
             default:
-                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, photos, cache, and the [keys] table)")
+                throw fail("unknown setting '\(key)' (settings are endpoint, user_agent, color, mouse, photos, refresh_interval, "
+                           + "cache, and the [keys] table)")
             }
         }
         try config.checkKeys(path: path)

@@ -19,6 +19,8 @@ public final class Session: Sendable {
     public let endpoint: URL
     /// The embedded demo server, with `--demo`.
     let demo: DemoEndpoint?
+    /// With `--demo`, the data set's members and their tokens, switching this session's token (the TUI's `A`).
+    public let demoMembers: MemberTokens?
     /// The file name of this session's workspace cache (`WorkspaceCacheFile`): a digest of the endpoint and the
     /// login's account name or the token. Nil with `--demo`, which never keeps one.
     public let cacheName: String?
@@ -37,6 +39,12 @@ public final class Session: Sendable {
         self.storedLogin = access.storedLogin
         self.endpoint = access.endpoint
         self.demo = access.demo
+        if let demo = access.demo, let switchable = access.tokens as? SwitchableToken {
+            demoMembers = MemberTokens(demo.dataSet.users.map { (ActAsMember(id: $0.id, name: $0.name), $0.accessToken) },
+                                       provider: switchable)
+        } else {
+            demoMembers = nil
+        }
         self.cacheName = access.cacheName
         self.log = log
     }
@@ -140,9 +148,10 @@ struct Access: Sendable {
     static func resolve(_ settings: Settings, environment: [String: String], log: RequestLog?) async throws -> Access {
         if let dataSet = settings.demo {
             let demo = try await DemoEndpoint.start(dataSet)
-            log?.redact([demo.token])
-            return Access(endpoint: demo.url, tokens: StaticToken(demo.token), source: "the built-in demo server (--demo)",
-                          kind: .demo, demo: demo)
+            log?.redact([demo.token] + demo.dataSet.users.map(\.accessToken))  // any member the TUI may act as
+            // Switchable: the TUI can act as another of the demo's members (`A`).
+            return Access(endpoint: demo.url, tokens: SwitchableToken(StaticToken(demo.token)),
+                          source: "the built-in demo server (--demo)", kind: .demo, demo: demo)
         }
         if let token = environment["SPARK_ACCESS_TOKEN"], !token.isEmpty {
             log?.redact([token])

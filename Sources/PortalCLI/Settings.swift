@@ -69,6 +69,12 @@ public struct Settings: Equatable, Sendable {
     /// How listing photos are drawn (config `photos`, default `auto`): `listing <id>` and the TUI's listing details
     /// read it; with `PhotoDisplay.decide(colors:mode:)` it says what a photo's place shows.
     public var photos: PhotoMode = .auto
+    /// How long the TUI waits between two re-reads of what it shows (live refresh); nil: never. Config
+    /// `refresh_interval` here; `--refresh-interval` and `SPARK_PORTAL_REFRESH_INTERVAL`, which are the TUI's, are
+    /// applied by `withRefreshInterval(flag:environment:)`.
+    public var refreshInterval: Duration? = Settings.defaultRefreshInterval
+
+    public static let defaultRefreshInterval: Duration = .seconds(20)
     /// The TUI keeps the last-known workspace and starts from it (config `cache`; `--no-cache` turns it off).
     public var cache = true
 
@@ -109,7 +115,24 @@ public struct Settings: Equatable, Sendable {
         }
         settings.verbose = options.verbose
         settings.photos = file.photos ?? .auto
+        if let interval = file.refreshInterval { settings.refreshInterval = interval.duration }
         settings.cache = file.cache ?? true
+        return settings
+    }
+
+    /// These settings with the TUI's refresh interval from its flag, else `SPARK_PORTAL_REFRESH_INTERVAL`, else as the
+    /// configuration file (or the default) left it. A bad value is a usage error naming where it came from.
+    public func withRefreshInterval(flag: String?, environment: [String: String]) throws(CLIError) -> Settings {
+        var settings = self
+        let variable = environment["SPARK_PORTAL_REFRESH_INTERVAL"].flatMap { $0.isEmpty ? nil : $0 }
+        for (text, source) in [(flag, "--refresh-interval"), (variable, "SPARK_PORTAL_REFRESH_INTERVAL")] {
+            guard let text else { continue }
+            guard let interval = RefreshInterval(text) else {
+                throw CLIError("Invalid \(source) '\(text)': \(RefreshInterval.expected).", status: .usage)
+            }
+            settings.refreshInterval = interval.duration
+            break
+        }
         return settings
     }
 
@@ -163,5 +186,27 @@ public struct Settings: Equatable, Sendable {
         else { return url }
         components.path = String(path.dropLast(3))
         return components.url ?? url
+    }
+}
+
+/// Seconds between the TUI's re-reads of what it shows: `20`, `0.5`; `0` turns live refresh off.
+public struct RefreshInterval: Equatable, Sendable {
+    /// nil: off.
+    public var duration: Duration?
+
+    /// What a value must be, for messages: "expected …".
+    static let expected = "expected the seconds between refreshes, like 20 or 0.5 (0 turns live refresh off; "
+        + "at least 0.1, at most 86400)"
+
+    /// Nil when the text is not such a number.
+    public init?(_ text: String) {
+        guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds.isFinite else { return nil }
+        if seconds == 0 {
+            duration = nil
+        } else if seconds >= 0.1, seconds <= 86_400 {
+            duration = .milliseconds(Int64((seconds * 1000).rounded()))
+        } else {
+            return nil
+        }
     }
 }

@@ -39,6 +39,12 @@ public struct SparkPortalCommand: AsyncParsableCommand {
 
     @OptionGroup public var options: GlobalOptions
 
+    @Option(name: .customLong("refresh-interval"), help: ArgumentHelp(
+        "Seconds between the TUI's re-reads of the workspace, to show what other members change (env "
+            + "SPARK_PORTAL_REFRESH_INTERVAL, config refresh_interval; default 20; 0 turns it off; fractions allowed).",
+        valueName: "seconds"))
+    public var refreshInterval: String?
+
     @Flag(name: .customLong("no-cache"), help: """
         The TUI neither reads nor writes its cache of the last-known workspace (config: cache = false).
         """)
@@ -69,7 +75,8 @@ public struct SparkPortalCommand: AsyncParsableCommand {
     }
 
     public func run() async throws {
-        let status = await TUILauncher.run(options: options, noCache: noCache, noPhoto: noPhoto, console: .process)
+        let status = await TUILauncher.run(options: options, refreshInterval: refreshInterval, noCache: noCache,
+                                           noPhoto: noPhoto, console: .process)
         if status != .success { throw ExitCode(status.rawValue) }
     }
 

@@ -7,9 +7,11 @@ import TerminalUI
 /// Starts the interactive interface: settings, session (and demo server), then the program loop on a
 /// thread of its own that owns ncurses, and everything stopped and restored afterwards.
 enum TUILauncher {
-    static func run(options: GlobalOptions, noCache: Bool = false, noPhoto: Bool = false, console: Console) async -> ExitStatus {
+    static func run(options: GlobalOptions, refreshInterval: String? = nil, noCache: Bool = false, noPhoto: Bool = false,
+                    console: Console) async -> ExitStatus {
         do {
             var resolved = try SparkPortalCommand.resolveSettings(options, console: console)
+                .withRefreshInterval(flag: refreshInterval, environment: console.environment)
             if noCache { resolved.cache = false }
             if noPhoto { resolved.photos = .off }
             let settings = resolved
@@ -38,6 +40,7 @@ enum TUILauncher {
                 defer { backend.shutdown() }
                 var state = AppState(size: backend.size, endpointHost: host, keyMap: settings.keyMap,
                                      mouseEnabled: settings.mouse)
+                state.live.interval = settings.refreshInterval
                 state.feedback.tokenFromEnvironment = session.tokenKind == .environment
                 // The last-known workspace, read here on the loop's thread: the first frame shows it.
                 if let cache { state.useCache(cache.load(), now: Date()) }
@@ -46,7 +49,7 @@ enum TUILauncher {
                     mode: DetailsPhotoMode.decide(setting: settings.photos, colors: backend.colorSupport),
                     cellPixels: CellGeometry.current(fd: STDOUT_FILENO))
                 let program = Program(backend: backend, client: session.client, mailbox: mailbox, state: state, cache: cache,
-                                      photos: state.detailsPhoto.mode.drawsPictures ? photos : nil)
+                                      photos: state.detailsPhoto.mode.drawsPictures ? photos : nil, members: session.demoMembers)
                 if crashForTests { program.crashAfterFirstFrame = true }
                 program.run()
             } }

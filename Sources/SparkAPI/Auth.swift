@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Supplies the OAuth access token for each request. The app reads it from the environment or the
 /// stored credentials; tests give a fixed one.
@@ -82,4 +83,34 @@ public struct OAuthTokens: Codable, Sendable, Hashable, CustomStringConvertible,
     }
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: ["description": description]) }
+}
+
+/// A token provider whose provider can be replaced while the client runs: the demo's "act as another member"
+/// (`A` in the TUI) sends every request from then on with that member's token. Requests already on their way keep
+/// the token they were sent with.
+public final class SwitchableToken: AccessTokenProvider, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
+    private let current: Mutex<any AccessTokenProvider>
+
+    public init(_ initial: any AccessTokenProvider) {
+        current = Mutex(initial)
+    }
+
+    /// Every request sent from now on uses `provider`'s tokens.
+    public func use(_ provider: any AccessTokenProvider) {
+        current.withLock { $0 = provider }
+    }
+
+    public func accessToken() async throws -> String {
+        try await current.withLock { $0 }.accessToken()
+    }
+
+    public func refreshedToken(replacing expired: String) async throws -> String? {
+        try await current.withLock { $0 }.refreshedToken(replacing: expired)
+    }
+
+    public var description: String { "SwitchableToken(<redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: []) }
 }

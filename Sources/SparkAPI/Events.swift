@@ -1,5 +1,7 @@
 /// One request/response the client saw, for the request-log pane and `--log-file`.
-/// Holds no headers and no body, so never a token.
+/// Holds no headers, so never a token: what it keeps to repeat the request (`url`, `userAgent`, `body`) is what the
+/// request sent apart from the `Authorization` header, and a body is kept only when it holds no secret (never the
+/// token grant's, which carries the client secret and a code or refresh token).
 public struct RequestEvent: Sendable, Hashable {
     public var method: String
     /// Path and query, without the host.
@@ -15,10 +17,16 @@ public struct RequestEvent: Sendable, Hashable {
     public var errorSummary: String?
     /// The server's own words in an error envelope (`D.Message`), for the request log.
     public var message: String?
+    /// The whole URL the request went to: the endpoint, the path and the query.
+    public var url: String?
+    /// The `X-SparkApi-User-Agent` it carried.
+    public var userAgent: String?
+    /// The JSON body of a write, as sent; nil for a request without one, and for one whose body holds a secret.
+    public var body: String?
 
     public init(
         method: String, path: String, status: Int?, sparkCode: Int?, duration: Duration, attempt: Int,
-        errorSummary: String?, message: String? = nil
+        errorSummary: String?, message: String? = nil, url: String? = nil, userAgent: String? = nil, body: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -28,6 +36,9 @@ public struct RequestEvent: Sendable, Hashable {
         self.attempt = attempt
         self.errorSummary = errorSummary
         self.message = message
+        self.url = url
+        self.userAgent = userAgent
+        self.body = body
     }
 }
 

@@ -365,8 +365,9 @@ public final class SparkClient: Sendable {
         var status: Int?
         var retryAfter: Duration?
         let result: Result<Response, SparkError>
+        let sent = transportRequest(for: request, token: token, timeout: timeout)
         do {
-            let response = try await transport.send(transportRequest(for: request, token: token, timeout: timeout))
+            let response = try await transport.send(sent)
             status = response.status
             retryAfter = parseRetryAfter(response.header("Retry-After"))
             result = Self.interpret(response, with: request, context: context, secrets: secrets)
@@ -376,10 +377,12 @@ public final class SparkClient: Sendable {
         }
         var failure: SparkError?
         if case .failure(let error) = result { failure = error }
+        // The body only when it holds no secret (the grant's does): the event is shown and logged.
+        let body = request.secrets.isEmpty ? request.body.map { String(decoding: $0, as: UTF8.self) } : nil
         onEvent(RequestEvent(
             method: request.method, path: context.path, status: status, sparkCode: failure?.sparkCode,
             duration: start.duration(to: clock.now), attempt: attempt, errorSummary: failure?.summary,
-            message: failure?.serverMessage))
+            message: failure?.serverMessage, url: sent.url.absoluteString, userAgent: configuration.userAgent, body: body))
         return (result, retryAfter)
     }
 

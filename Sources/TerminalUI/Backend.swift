@@ -95,11 +95,16 @@ public protocol TerminalBackend: AnyObject {
     func shutdown()
     /// What colours the terminal shows (what pictures are drawn with, or "photos need 256 colours").
     var colorSupport: ColorSupport { get }
+    /// Asks the terminal to put `text` on the system clipboard (OSC 52: `Clipboard.osc52`). The terminal does not
+    /// answer, so whether it did is not known.
+    func copyToClipboard(_ text: String)
 }
 
 extension TerminalBackend {
     /// Backends that do not say: 256 colours.
     public var colorSupport: ColorSupport { .indexed256 }
+    /// Backends without a terminal (benchmarks) copy nothing.
+    public func copyToClipboard(_ text: String) {}
 }
 
 /// A backend in memory for tests: a fixed size (change it with `resize(to:)`), scripted events, and every frame
@@ -113,6 +118,7 @@ public final class TestBackend: TerminalBackend, Sendable {
         var framesDrawn = 0
         var lastChangeCount = 0
         var suspendCount = 0
+        var clipboardWrites: [String] = []
         var isShutDown = false
         var colorSupport: ColorSupport = .indexed256
         var queue: [TerminalEvent] = []
@@ -137,6 +143,8 @@ public final class TestBackend: TerminalBackend, Sendable {
     /// How many cells the last `draw` changed (what a real terminal would have been sent).
     public var lastChangeCount: Int { state.withLock { $0.lastChangeCount } }
     public var suspendCount: Int { state.withLock { $0.suspendCount } }
+    /// Every OSC 52 sequence `copyToClipboard` would have written to the terminal, oldest first.
+    public var clipboardWrites: [String] { state.withLock { $0.clipboardWrites } }
     public var isShutDown: Bool { state.withLock { $0.isShutDown } }
     /// The colours the pretend terminal has (tests of "photos need 256 colours" set `.none` or `.basic`).
     public var colorSupport: ColorSupport {
@@ -213,6 +221,8 @@ public final class TestBackend: TerminalBackend, Sendable {
     }
 
     public func suspend() { state.withLock { $0.suspendCount += 1 } }
+
+    public func copyToClipboard(_ text: String) { state.withLock { $0.clipboardWrites.append(Clipboard.osc52(text)) } }
 
     /// Marks the backend shut down and ends every `frames()` stream.
     public func shutdown() {

@@ -360,6 +360,12 @@ public final class NcursesBackend: TerminalBackend {
         Self.writeToTerminal(Self.pasteOn)  // the stop handler's restore turned it off
     }
 
+    /// OSC 52, written straight to the terminal after what ncurses has buffered (ncurses has no call for it).
+    public func copyToClipboard(_ text: String) {
+        guard !isShutDown else { return }
+        Self.writeToTerminal(Clipboard.osc52(text))
+    }
+
     public func suspend() {
         guard !isShutDown else { return }
         raise(SIGTSTP)  // our handler restores the terminal and stops; on fg it posts 'c'

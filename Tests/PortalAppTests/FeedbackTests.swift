@@ -270,12 +270,15 @@ struct LastErrorTests {
             errorSummary: "timed out")))
         _ = state.press(.char("L"))
         let lines = ViewTests.screen(state)
-        let put = lines.first { $0.contains("PUT   409") } ?? ""
-        #expect(put.contains("/v1/portal/groups/current · Spark code 1025: The group is not valid for this user."), "\(put)")
+        // The log's columns (Presenter's): method, status, time, path, the answer.
+        let put = lines.first { $0.contains("PUT") && $0.contains(" 409 ") } ?? ""
+        #expect(put.contains("/v1/portal/groups/current") && put.contains("Spark code 1025: The group is not valid for this user."),
+                "\(put)")
         #expect(put.components(separatedBy: "1025").count == 2, "the code once: \(put)")
-        let unavailable = lines.first { $0.contains("GET   503") } ?? ""
-        #expect(unavailable.contains("/v1/listingcarts try 2") && !unavailable.contains("code 0"), "\(unavailable)")
-        #expect(lines.contains { $0.contains("GET   ---") && $0.contains("/v1/portal/groups · timed out") })
+        let unavailable = lines.first { $0.contains("GET") && $0.contains(" 503 ") } ?? ""
+        #expect(unavailable.contains("/v1/listingcarts") && unavailable.contains("try 2") && !unavailable.contains("code 0"),
+                "\(unavailable)")
+        #expect(lines.contains { $0.contains("GET") && $0.contains(" — ") && $0.contains("/v1/portal/groups") && $0.contains("timed out") })
     }
 }
 

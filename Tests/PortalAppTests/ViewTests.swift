@@ -313,8 +313,8 @@ import TerminalUI
         }
         _ = state.press(.char("L"))
         let lines = Self.screen(state)
-        let put = lines.firstIndex { $0.contains("PUT   400") && $0.contains("code 1025") }
-        let get = lines.firstIndex { $0.contains("GET   200") && $0.contains("/v1/portal/groups") }
+        let put = lines.firstIndex { $0.contains("PUT") && $0.contains(" 400 ") && $0.contains("code 1025") }
+        let get = lines.firstIndex { $0.contains("GET") && $0.contains(" 200 ") && $0.contains("/v1/portal/groups") }
         #expect(put != nil && get != nil && put! < get!)
         #expect(lines.last?.contains("PUT …/current 400 (1025) 84ms") == true || lines.last?.contains("Esc") == true)
     }

@@ -614,17 +614,17 @@ private typealias W = Workspace15
     }
 
     @Test(arguments: [
-        (KeyContext.groups, ["↑↓/jk move", "Enter use group", "u undo", "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit", "e error"]),
+        (KeyContext.groups, ["↑↓/jk move", "Enter use group", "u undo", "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit", "e error", "A act as"]),
         (.carts, ["↑↓/jk move", "[/] tab", "Enter open cart", "n new", "R rename", "d delete", "u undo", "Tab pane", "r refresh",
-                  "/ filter", "L requests", "? help", "q quit", "e error"]),
+                  "/ filter", "L requests", "? help", "q quit", "e error", "A act as"]),
         (.searches, ["↑↓/jk move", "[/] tab", "Enter listings", "R rename", "d delete", "u undo", "Tab pane", "r refresh",
-                     "/ filter", "L requests", "? help", "q quit", "e error"]),
+                     "/ filter", "L requests", "? help", "q quit", "e error", "A act as"]),
         (.feeds, ["↑↓/jk move", "[/] tab", "Enter listings", "p pause/resume", "u undo", "Tab pane", "r refresh",
-                  "/ filter", "L requests", "? help", "q quit", "e error"]),
+                  "/ filter", "L requests", "? help", "q quit", "e error", "A act as"]),
         (.listings, ["↑↓/jk move", "Enter details", "f favorite", "x reject", "a add", "d remove", "u undo", "Esc back",
-                     "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit", "e error"]),
+                     "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit", "e error", "A act as"]),
         (.details, ["↑↓/jk scroll", "f favorite", "x reject", "a add", "← prev", "→ next", "p photo", "u undo", "Esc back", "r refresh",
-                    "L requests", "? help", "q quit", "e error"]),
+                    "L requests", "? help", "q quit", "e error", "A act as"]),
     ])
     func hintsFollowTheTablesOrderWhereTheKeysWork(context: KeyContext, expected: [String]) {
         #expect(KeyMap.standard.hints(in: context).map { "\($0.key) \($0.label)" } == expected)

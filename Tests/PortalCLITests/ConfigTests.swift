@@ -175,3 +175,51 @@ import TerminalUI
         }
     }
 }
+
+/// `--refresh-interval` / `SPARK_PORTAL_REFRESH_INTERVAL` / `refresh_interval` (#16): seconds, fractions allowed, 0 off.
+@Suite struct RefreshIntervalSettingTests {
+    func settings(file: String = "") throws -> Settings {
+        try Settings.resolve(try GlobalOptions.parse([]), environment: [:], file: try ConfigFile.parse(file, path: "c.toml"),
+                             outputIsTerminal: true)
+    }
+
+    @Test func theFlagBeatsTheEnvironmentWhichBeatsTheFileWhichBeatsTwentySeconds() throws {
+        #expect(try settings().refreshInterval == .seconds(20))
+        let file = try settings(file: "refresh_interval = 60")
+        #expect(file.refreshInterval == .seconds(60))
+        #expect(try settings(file: "refresh_interval = 0.5").refreshInterval == .milliseconds(500))
+        #expect(try settings(file: "refresh_interval = 0").refreshInterval == nil)
+        let environment = ["SPARK_PORTAL_REFRESH_INTERVAL": "2.5"]
+        #expect(try file.withRefreshInterval(flag: nil, environment: environment).refreshInterval == .milliseconds(2500))
+        #expect(try file.withRefreshInterval(flag: "0", environment: environment).refreshInterval == nil)
+        #expect(try file.withRefreshInterval(flag: nil, environment: ["SPARK_PORTAL_REFRESH_INTERVAL": ""]).refreshInterval
+                == .seconds(60), "an empty variable is no setting")
+    }
+
+    @Test(arguments: ["-1", "0.01", "abc", "nan", "inf", "90000", ""])
+    func aBadValueIsAUsageErrorNamingWhereItCameFrom(value: String) throws {
+        let base = try settings()
+        #expect {
+            _ = try base.withRefreshInterval(flag: value, environment: [:])
+        } throws: { error in
+            guard let error = error as? CLIError else { return false }
+            return error.status == .usage && error.message.hasPrefix("Invalid --refresh-interval '\(value)': expected the seconds")
+        }
+        if !value.isEmpty {
+            #expect {
+                _ = try base.withRefreshInterval(flag: nil, environment: ["SPARK_PORTAL_REFRESH_INTERVAL": value])
+            } throws: { error in
+                (error as? CLIError)?.message.hasPrefix("Invalid SPARK_PORTAL_REFRESH_INTERVAL") == true
+            }
+        }
+    }
+
+    @Test(arguments: ["refresh_interval = \"20\"", "refresh_interval = -3", "refresh_interval = true", "refresh_interval = 0.01"])
+    func aBadFileValueNamesTheLine(text: String) {
+        #expect {
+            _ = try ConfigFile.parse(text, path: "c.toml")
+        } throws: { error in
+            (error as? ConfigError)?.message.hasPrefix("refresh_interval: expected the seconds") == true
+        }
+    }
+}

@@ -18,6 +18,7 @@ public final class InProcessScreen: ScreenDriver {
     public let clock: TestClock
     public let baseURL: URL
     private let backend: TestBackend
+    private let terminal: HeldSuspensionBackend
     private let client: SparkClient
     private let photoFetcher: PhotoFetcher
     private let programEnded: Task<Void, Never>
@@ -30,7 +31,7 @@ public final class InProcessScreen: ScreenDriver {
     }
 
     private init(baseURL: URL, token: String, size: Size, clock: TestClock, requestTimeout: Duration, pageSize: Int,
-                 cache: (any WorkspaceCacheStore)?, photos: DetailsPhotoMode) throws {
+                 cache: (any WorkspaceCacheStore)?, photos: DetailsPhotoMode, refreshInterval: Duration?, members: [DemoUser]) throws {
         self.baseURL = baseURL
         self.clock = clock
         let recorded = Recorded()
@@ -38,10 +39,13 @@ public final class InProcessScreen: ScreenDriver {
         // Retry waits sleep on the test clock, announced (the notice is drawn before the sleep begins); their jitter
         // is fixed, so the waits of a run are always the same.
         let retry = RetryPolicy(sleep: { try await clock.announcedSleep(for: $0) }, random: { 0.5 })
+        let tokens = SwitchableToken(StaticToken(token))
+        let memberTokens = members.isEmpty ? nil
+            : MemberTokens(members.map { (ActAsMember(id: $0.id, name: $0.name), $0.accessToken) }, provider: tokens)
         let client = try SparkClient.live(
             configuration: SparkClientConfiguration(baseURL: baseURL, userAgent: "spark-portal-tests",
                                                     requestTimeout: requestTimeout, retry: retry, pageSize: pageSize),
-            tokens: StaticToken(token),
+            tokens: tokens,
             onEvent: { event in
                 recorded.events.withLock { $0.append(event) }
                 mailbox.post(.requestFinished(event))
@@ -51,11 +55,13 @@ public final class InProcessScreen: ScreenDriver {
                 mailbox.post(.retryScheduled(notice))
             })
         let backend = TestBackend(size: size)
+        let terminal = HeldSuspensionBackend(backend)
         let host = baseURL.host ?? baseURL.absoluteString
         // Photos as the launcher wires them: the real photo path (no proxy from the test's environment) into one store.
         let fetcher = PhotoFetcher(configuration: PhotoFetcher.Configuration(environment: [:]))
         let store = PictureStore<URL> { url in Array(try await fetcher.fetch(url)) }
         self.backend = backend
+        self.terminal = terminal
         self.client = client
         self.photoFetcher = fetcher
         self.recorded = recorded
@@ -63,10 +69,11 @@ public final class InProcessScreen: ScreenDriver {
             await onOwnThread {
                 var state = AppState(size: size, endpointHost: host)
                 state.detailsPhoto = DetailsPhotoState(mode: photos)
+                state.live.interval = refreshInterval
                 // As the real launcher does: the cache read on the loop's thread, before the first frame.
                 if let cache { state.useCache(cache.load(), now: Date()) }
-                let program = Program(backend: backend, client: client, mailbox: mailbox, state: state, clock: clock,
-                                      cache: cache, photos: photos.drawsPictures ? store : nil)
+                let program = Program(backend: terminal, client: client, mailbox: mailbox, state: state, clock: clock,
+                                      cache: cache, photos: photos.drawsPictures ? store : nil, members: memberTokens)
                 program.run()
                 backend.shutdown()
             }
@@ -78,11 +85,14 @@ public final class InProcessScreen: ScreenDriver {
     /// always tears both down. `token` is the user the app signs in as; `pageSize` the client's rows per page; `cache`
     /// where the app keeps its last-known workspace (read before the first frame, written after each settled load);
     /// `photos` what the listing details do with photos (as `TUILauncher` decides it from the `photos` setting and the
-    /// terminal's colours; off by default).
+    /// terminal's colours; off by default). `refreshInterval` turns live refresh on (off by default: a scenario
+    /// advancing the clock for other reasons would poll). With `actAs`, the app can act as the data set's other members
+    /// (`A`), as with `--demo`.
     public static func run<T: Sendable>(
         _ configuration: DemoServerConfiguration = DemoServerConfiguration(), token: String = DemoCredentials.seedAccessToken,
         size: Size = Size(width: 120, height: 40), requestTimeout: Duration = .seconds(20), serverOnTestClock: Bool = true,
         pageSize: Int = 25, cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off,
+        refreshInterval: Duration? = nil, actAs: Bool = false,
         _ body: (InProcessScreen, DemoServer) async throws -> T
     ) async throws -> T {
         let clock = TestClock()
@@ -92,7 +102,8 @@ public final class InProcessScreen: ScreenDriver {
         do {
             let result = try await run(endpoint: server.baseURL, token: token, size: size, clock: clock,
                                        requestTimeout: requestTimeout, pageSize: pageSize, cache: cache,
-                                       photos: photos) { try await body($0, server) }
+                                       photos: photos, refreshInterval: refreshInterval,
+                                       members: actAs ? configuration.dataSet.users : []) { try await body($0, server) }
             await server.stop()
             return result
         } catch {
@@ -105,10 +116,12 @@ public final class InProcessScreen: ScreenDriver {
     public static func run<T: Sendable>(
         endpoint: URL, token: String = DemoCredentials.seedAccessToken, size: Size = Size(width: 120, height: 40),
         clock: TestClock = TestClock(), requestTimeout: Duration = .seconds(20), pageSize: Int = 25,
-        cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off, _ body: (InProcessScreen) async throws -> T
+        cache: (any WorkspaceCacheStore)? = nil, photos: DetailsPhotoMode = .off, refreshInterval: Duration? = nil,
+        members: [DemoUser] = [], _ body: (InProcessScreen) async throws -> T
     ) async throws -> T {
         let screen = try InProcessScreen(baseURL: endpoint, token: token, size: size, clock: clock, requestTimeout: requestTimeout,
-                                         pageSize: pageSize, cache: cache, photos: photos)
+                                         pageSize: pageSize, cache: cache, photos: photos, refreshInterval: refreshInterval,
+                                         members: members)
         do {
             let result = try await body(screen)
             await screen.close()
@@ -122,6 +135,7 @@ public final class InProcessScreen: ScreenDriver {
     /// Ends the program if it still runs (Ctrl-C, the app's quit key), then the client; stops the clock, which
     /// ends whatever still sleeps on it (a stalled answer on the server).
     private func close() async {
+        terminal.resume()
         backend.enqueue(keys: [.ctrl("c")])
         await programEnded.value
         clock.stop()
@@ -203,8 +217,79 @@ public final class InProcessScreen: ScreenDriver {
         }
     }
 
+    /// From now on Ctrl-Z holds the program inside its suspension (as a stopped process is held until `fg`) until
+    /// `resume()`; `waitUntilSuspended()` returns once it is there.
+    public func holdSuspensions() { terminal.holdSuspensions() }
+    public func waitUntilSuspended() async { await terminal.waitUntilSuspended() }
+    /// Ends a held suspension: the program carries on, as after `fg`.
+    public func resume() { terminal.resume() }
+
+    /// Every OSC 52 sequence the app sent to the terminal (`y` in the request log).
+    public var clipboardWrites: [String] { backend.clipboardWrites }
+
     /// Every exchange the client reported so far (what the app's request log shows).
     public var requestEvents: [RequestEvent] { recorded.events.withLock { $0 } }
     /// Every retry wait the client announced so far.
     public var retryNotices: [RetryNotice] { recorded.notices.withLock { $0 } }
+}
+
+/// The test terminal, whose Ctrl-Z can be held: a stopped process does nothing until `fg`, so a held suspension keeps
+/// the program loop inside `suspend()` — nothing it would start can start — until the test resumes it.
+final class HeldSuspensionBackend: TerminalBackend, Sendable {
+    private struct Gate {
+        var holding = false
+        var suspended = false
+        var watchers: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let inner: TestBackend
+    private let gate = Mutex(Gate())
+    /// The loop's thread waits here while suspended: it is a thread of its own, never the cooperative pool's.
+    private let wake = DispatchSemaphore(value: 0)
+
+    init(_ inner: TestBackend) {
+        self.inner = inner
+    }
+
+    var size: Size { inner.size }
+    var wakeup: Wakeup { inner.wakeup }
+    var colorSupport: ColorSupport { inner.colorSupport }
+    func draw(_ buffer: Buffer) { inner.draw(buffer) }
+    func nextEvent(timeout: Duration?) -> TerminalEvent? { inner.nextEvent(timeout: timeout) }
+    func shutdown() { inner.shutdown() }
+    func copyToClipboard(_ text: String) { inner.copyToClipboard(text) }
+
+    func suspend() {
+        inner.suspend()
+        let watchers = gate.withLock { gate -> [CheckedContinuation<Void, Never>]? in
+            guard gate.holding else { return nil }
+            gate.suspended = true
+            defer { gate.watchers.removeAll() }
+            return gate.watchers
+        }
+        guard let watchers else { return }
+        watchers.forEach { $0.resume() }
+        wake.wait()
+    }
+
+    func holdSuspensions() { gate.withLock { $0.holding = true } }
+
+    func waitUntilSuspended() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = gate.withLock { gate in
+                if gate.suspended { return true }
+                gate.watchers.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+
+    func resume() {
+        let wasSuspended = gate.withLock { gate in
+            defer { gate.suspended = false; gate.holding = false }
+            return gate.suspended
+        }
+        if wasSuspended { wake.signal() }
+    }
 }
