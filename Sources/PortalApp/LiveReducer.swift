@@ -195,8 +195,8 @@ private func currentGroupPolled(_ action: AppAction, _ state: inout AppState,
 
 /// What a poll re-reads once it knows the workspace on screen is still the server's current one: the data of what
 /// the screen shows — the carts, and with a cart's listings open, their first page (whose answer asks for that page's
-/// holders). Each read is a part the poll waits for (`PollPart`); anything new the screen comes to show (another tab
-/// of the carts pane) adds its read here, and its answer's part to `PollPart(answeredBy:)`.
+/// holders), and the workspace pane's open Searches or Feeds tab. Each read of the carts and listings is a part the
+/// poll waits for (`PollPart`).
 func pollReads(_ state: inout AppState) -> [AppEffect] {
     var effects = [nextCartsRequest(&state)]
     state.live.poll?.parts.insert(.carts(request: state.cartsRequest))
@@ -204,7 +204,9 @@ func pollReads(_ state: inout AppState) -> [AppEffect] {
         effects.append(.refreshListingsPage(source: view.source, tick: state.writes.tick))
         state.live.poll?.parts.insert(.listingsPage(view.source))
     }
-    return effects
+    // The Searches or Feeds tab on screen is read again too; the poll does not wait for it (its records stay on
+    // screen meanwhile and the tab's own request numbering drops an answer that comes too late).
+    return effects + rereadOpenTab(&state)
 }
 
 /// The open view's first page, read again: listings the view does not have come in at their place (a listing this

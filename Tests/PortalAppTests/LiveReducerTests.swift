@@ -57,6 +57,28 @@ private typealias W = Workspace15
         #expect(state.status == nil, "nothing changed, nothing said")
     }
 
+    @Test func withTheSearchesTabOpenThePollReadsTheSearchesAgainAndTheirChangeIsShown() {
+        var state = Tabs17.searchesState()
+        state.live.interval = Self.interval
+        _ = reduce(&state, .pollDue)
+        let afterGroup = reduce(&state, .currentGroupLoaded(request: state.currentGroupRequest, .success(Fixture.ozzy)))
+        let request = state.workspaceTabs.searches.request
+        #expect(afterGroup.contains(.loadSearches(forGroup: W.ozzy, request: request)), "\(afterGroup)")
+        #expect(request == 2, "the tab's own numbering: its first read, then the poll's")
+        // Another member renamed a search meanwhile: the answer replaces the list; the poll ends with the carts'.
+        let renamed = Tabs17.search("S2", "Lake towns with a dock", filter: "City Eq 'Sandpoint'", modified: "2026-12-01T10:00:00Z")
+        _ = reduce(&state, .searchesLoaded(forGroup: W.ozzy, request: request,
+                                           .success([Tabs17.sandpoint, renamed, Tabs17.schools])))
+        #expect(state.searchNames.contains("Lake towns with a dock"))
+        #expect(reduce(&state, .cartsLoaded(forGroup: W.ozzy, request: state.cartsRequest, .success(W.carts)))
+                == [.schedulePoll(after: Self.interval)])
+        // On the Carts tab the poll asks for no tab of its own.
+        _ = state.press(.char("["))
+        _ = reduce(&state, .pollDue)
+        let carts = reduce(&state, .currentGroupLoaded(request: state.currentGroupRequest, .success(Fixture.ozzy)))
+        #expect(!carts.contains { if case .loadSearches = $0 { true } else { false } }, "\(carts)")
+    }
+
     @Test func withACartOpenThePollReadsItsFirstPageAndThatPagesHolders() {
         var state = W.listingsState()
         state.live.interval = Self.interval
