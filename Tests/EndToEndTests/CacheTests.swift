@@ -238,7 +238,9 @@ struct InstantStartInTheTerminalTests {
         defer { try? FileManager.default.removeItem(at: shared) }
         let environment = ["XDG_CACHE_HOME": shared.path]
         let size = Size(width: 80, height: 24)
-        let port = try LoopbackPort.free()
+        let reserved = try RefusingPort.reserved()  // the same port for the three runs, and nobody else's meanwhile
+        let port = reserved.port
+        reserved.release()
         let endpoint = "http://127.0.0.1:\(port)"
 
         let server = try await MockServerProcess(["--data", "demo", "--port", "\(port)"])

@@ -160,7 +160,8 @@ import TestSupport
     }
 
     @Test func connectionRefusedThenTheServerComesUp() async throws {
-        let port = try LoopbackPort.free()
+        let refusing = try RefusingPort.reserved()  // refused until released, and no other test's in the meantime
+        let port = refusing.port
         let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)"))
         try await InProcessScreen.run(endpoint: endpoint) { screen in
             // Refused connections are retried, with waits; the test lets them pass.
@@ -168,6 +169,7 @@ import TestSupport
                 isQuiet(screen) && screen.contains { $0.contains("nothing is listening") }
             }
             #expect(shown.last?.contains("Could not connect to 127.0.0.1") == true || shown.joined().contains("Could not connect"))
+            refusing.release()
             let server = try await DemoServer.start(DemoServerConfiguration(dataSet: .demo, port: port, clock: screen.clock))
             #expect(server.baseURL.port == port)
             do {
@@ -333,8 +335,9 @@ struct FaultsInTheTerminalTests {
     }
 
     @Test func connectionRefused() async throws {
-        let port = try LoopbackPort.free()
-        let result = try await runPortal(["groups", "--endpoint", "http://127.0.0.1:\(port)"])
+        let refusing = try RefusingPort()
+        let result = try await runPortal(["groups", "--endpoint", "http://127.0.0.1:\(refusing.port)"])
+        refusing.release()
         #expect(result.status == 69)
         #expect(result.error.contains("Could not connect to 127.0.0.1"), "\(result.error)")
     }

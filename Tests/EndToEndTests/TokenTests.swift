@@ -146,9 +146,11 @@ struct TokenTests {
                                                   "--fault", "GET:/v1/portal/groups=malformed", "--fault", "GET:/v1/my/account=429:1550"])
         defer { server.stop() }
         var arguments = arguments
-        if let refused = arguments.firstIndex(of: "refused") { arguments[refused] = "http://127.0.0.1:\(try LoopbackPort.free())" }
+        let refusing = try RefusingPort()
+        if let refused = arguments.firstIndex(of: "refused") { arguments[refused] = "http://127.0.0.1:\(refusing.port)" }
         let endpoint = arguments.contains("--endpoint") ? [] : ["--endpoint", server.baseURL.absoluteString]
         let result = try await runPortal(arguments + endpoint)
+        refusing.release()
         #expect(result.status != 0, "\(what) fails")
         expectNoToken(result.output + result.error, demoToken, what)
     }

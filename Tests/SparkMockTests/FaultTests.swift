@@ -237,7 +237,7 @@ enum RawHTTP {
 
     /// Sends `request`, then reads until the head and at least half the announced body are in (10 s at most).
     static func readUntilStalled(port: Int, request: String) throws -> Received {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         defer { close(socket) }
         var address = sockaddr_in()
