@@ -287,9 +287,11 @@ func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     }
     ListPane(
         pane: .carts, list: .carts, title: Pane.carts.title, count: tabCount(state, .carts),
-        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""),
+        // What is being done to a cart, or what a poll found ("renaming to …", "was Possibilities"), can be as long as a
+        // name: it gets room after the count, so a long one never takes the counts off every row.
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: "", priority: 2),
                   PaneColumn(header: "Listings", compactHeader: "#", alignment: .right, priority: 1),
-                  PaneColumn(header: "Type", priority: 2)],
+                  PaneColumn(header: "Type", priority: 3)],
         loading: state.groupSwitch != nil ? "switching…" : creating ?? (state.carts.isLoading ? "loading carts…" : nil),
         failure: state.carts.error,
         emptyText: state.filter(.carts).isEmpty ? "no listing carts" : "no cart matches the filter",
