@@ -391,6 +391,25 @@ private typealias W = Workspace15
         #expect(state.press(.char("u")).writes == [.remove(W.l1, from: W.possibilities)])
     }
 
+    /// Renamed here, then deleted by another member: undoing the rename meets 404, which no retry can mend. The entry is
+    /// dropped (said so), and the next `u` undoes the change before it instead of sending the same rename forever.
+    @Test func anUndoWhoseCartIsGoneIsDroppedAndTheNextUndoesTheOneBefore() {
+        var state = W.listingsState()
+        _ = state.press(.char("a"), .enter)                          // 101 Birch into Possibilities
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .cartChanged(W.counted(W.possibilities, 4))))
+        _ = state.press(.escape, .end, .char("R"), .ctrl("u"))
+        _ = state.type("Lakeside")
+        _ = state.press(.enter)
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .renamed))
+        var renamed = W.lakeHouses
+        renamed.name = "Lakeside"
+        #expect(state.press(.char("u")).writes == [.renameCart(renamed, to: "Lake houses")])
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .failed(.spark(W.error(404, code: 404, "PUT")))))
+        #expect(state.status?.text == "Couldn't undo renaming 'Lake houses' to 'Lakeside': 'Lakeside' is not there any more: "
+                + "another member may have deleted it. The carts were re-read. It cannot be undone any more.")
+        #expect(state.press(.char("u")).writes == [.remove(W.l1, from: W.possibilities)])
+    }
+
     @Test func aChangeMadeInAnotherWorkspaceIsNotUndoneHere() {
         var state = W.listingsState()
         _ = state.press(.char("a"), .enter)
