@@ -364,7 +364,7 @@ private func apply(_ outcome: WriteOutcome, of pending: PendingWrite, here: Bool
         let listingIds = deleted.listingIds ?? []
         finished("Deleted \(Format.quoted(cart.name)) (\(Format.listings(deleted.listingIds?.count ?? deleted.listingCount))).",
                  pending, undo: UndoEntry(inverse: .createCart(name: cart.name, listingIds: listingIds), workspace: pending.workspace,
-                                          done: "deleting \(Format.quoted(cart.name))"),
+                                          done: "deleting \(Format.quoted(cart.name))", recreates: cart.id),
                  undoHint: listingIds.isEmpty ? "u re-creates it" : "u re-creates it with its listings", &state)
         return []
 
@@ -458,6 +458,12 @@ private func applyCreation(_ creation: CartCreation, name: String, listingIds: [
         }
         finished(sentence, pending, undo: UndoEntry(inverse: .deleteCart(cart), workspace: pending.workspace,
                                                     done: "creating \(Format.quoted(cart.name))"), &state)
+        // A deleted cart re-created: the changes made to it before the delete are undone on it, not on its old Id.
+        if let old = pending.undoing?.recreates {
+            for index in state.writes.undoStack.indices {
+                state.writes.undoStack[index].inverse = state.writes.undoStack[index].inverse.replacingCart(old, with: cart)
+            }
+        }
         return []
 
     case .notCreated(let error):

@@ -363,6 +363,24 @@ private typealias W = Workspace15
         #expect(state.cartNames.last == "Lake houses")
     }
 
+    /// Renamed, deleted, then `u` re-creates it with a new Id: the next `u` renames the new cart back (the old Id is gone:
+    /// a rename sent to it would only meet 404).
+    @Test func undoAfterAReCreateActsOnTheNewCart() {
+        var state = W.cartsState()
+        _ = state.press(.end, .char("R"), .ctrl("u"))
+        _ = state.type("Lakeside")
+        _ = state.press(.enter)
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .renamed))
+        _ = state.press(.end, .char("d"), .char("y"))
+        var deleted = W.withIds(W.lakeHouses, ["L1", "L2", "L3"])
+        deleted.name = "Lakeside"
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .deleted(deleted)))
+        #expect(state.press(.char("u")).writes == [.createCart(name: "Lakeside", listingIds: ["L1", "L2", "L3"])])
+        let recreated = Fixture.cart("K9", "Lakeside", count: 3, type: "Custom")
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .created(.created(recreated))))
+        #expect(state.press(.char("u")).writes == [.renameCart(recreated, to: "Lake houses")])
+    }
+
     @Test func aDeleteThatCannotReadTheCartFirstDeletesNothing() {
         var state = W.cartsState()
         _ = state.press(.end, .char("d"), .char("y"))
