@@ -446,8 +446,8 @@ func applySearchOrFeed(_ outcome: WriteOutcome, of write: SearchFeedWrite, _ pen
 private func searchOrFeedFailed(_ failure: WriteFailure, _ write: SearchFeedWrite, _ pending: PendingWrite, here: Bool,
                                 _ state: inout AppState) -> [AppEffect] {
     let reason = write.reason(failure)
-    state.status = StatusMessage("Couldn't \(pending.undoing.map { "undo \($0.done)" } ?? write.task): \(reason)", kind: .error)
-    if let undoing = pending.undoing { state.writes.pushUndo(undoing) }
+    state.status = StatusMessage("Couldn't \(pending.undoing.map { "undo \($0.done)" } ?? write.task): \(reason)"
+                                 + keepUndo(pending, after: failure, &state), kind: .error)
     let error = failure.sparkError
     // A name the server refused comes back in the editor, with the reason: nothing typed is lost.
     if case .renameSearch(let search, let name) = write, pending.undoing == nil, state.dialog == nil, let error,

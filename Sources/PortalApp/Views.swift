@@ -287,9 +287,11 @@ func renderCarts(_ state: AppState, in area: Rect, into buffer: inout Buffer) {
     }
     ListPane(
         pane: .carts, list: .carts, title: Pane.carts.title, count: tabCount(state, .carts),
-        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""),
+        // What is being done to a cart, or what a poll found ("renaming to …", "was Possibilities"), can be as long as a
+        // name: it gets room after the count, so a long one never takes the counts off every row.
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: "", priority: 2),
                   PaneColumn(header: "Listings", compactHeader: "#", alignment: .right, priority: 1),
-                  PaneColumn(header: "Type", priority: 2)],
+                  PaneColumn(header: "Type", priority: 3)],
         loading: state.groupSwitch != nil ? "switching…" : creating ?? (state.carts.isLoading ? "loading carts…" : nil),
         failure: state.carts.error,
         emptyText: state.filter(.carts).isEmpty ? "no listing carts" : "no cart matches the filter",
@@ -329,11 +331,12 @@ func renderListings(_ state: AppState, in area: Rect, into buffer: inout Buffer)
     ListPane(
         pane: .carts, list: .listings, title: "\(view.name) · listings",
         count: view.totalRows.map { loaded < $0 ? "\(loaded) of \($0)" : "\($0)" } ?? (loaded > 0 ? "\(loaded)" : nil),
-        // Address first, then what is being done to it, price, status (a long one cut: "Active Under…"), beds/baths
-        // and city as they fit.
-        columns: [PaneColumn(header: "Address"), PaneColumn(header: ""), PaneColumn(header: "City", priority: 4),
+        // Address first, then price, status (a long one cut: "Active Under…"), what is being done to the listing (drawn
+        // after the address; "adding to <a cart's name>…" can be long, so it never takes the prices off every row),
+        // beds/baths and city as they fit.
+        columns: [PaneColumn(header: "Address"), PaneColumn(header: "", priority: 3), PaneColumn(header: "City", priority: 5),
                   PaneColumn(header: "Price", alignment: .right, priority: 1),
-                  PaneColumn(header: "Beds/baths", priority: 3), PaneColumn(header: "Status", priority: 2, maxWidth: 13)],
+                  PaneColumn(header: "Beds/baths", priority: 4), PaneColumn(header: "Status", priority: 2, maxWidth: 13)],
         loading: view.loadingPage.map { $0 == 1 ? "loading listings…" : "loading more…" }, failure: view.error,
         emptyText: !state.filter(.listings).isEmpty ? "no listing matches the filter"
             : view.source.searchID == nil ? "no listings in this cart" : "no listing matches this search"

@@ -364,7 +364,7 @@ private func apply(_ outcome: WriteOutcome, of pending: PendingWrite, here: Bool
         let listingIds = deleted.listingIds ?? []
         finished("Deleted \(Format.quoted(cart.name)) (\(Format.listings(deleted.listingIds?.count ?? deleted.listingCount))).",
                  pending, undo: UndoEntry(inverse: .createCart(name: cart.name, listingIds: listingIds), workspace: pending.workspace,
-                                          done: "deleting \(Format.quoted(cart.name))"),
+                                          done: "deleting \(Format.quoted(cart.name))", recreates: cart.id),
                  undoHint: listingIds.isEmpty ? "u re-creates it" : "u re-creates it with its listings", &state)
         return []
 
@@ -411,8 +411,8 @@ private func applyMark(_ result: MarkResult, listing: Listing, _ pending: Pendin
         let place = result.holders.isEmpty ? "It is in no cart now."
             : "It is now in \(result.holders.map { Format.quoted($0.name) }.joined(separator: " and "))."
         state.status = StatusMessage("Couldn't \(WriteWords.verb(result.requested)) \(name): "
-                                     + "\(WriteWords.reason(.spark(error), write: pending.write)) \(place)", kind: .error)
-        if let undoing = pending.undoing { state.writes.pushUndo(undoing) }
+                                     + "\(WriteWords.reason(.spark(error), write: pending.write)) \(place)"
+                                     + keepUndo(pending, after: .spark(error), &state), kind: .error)
         return here ? rereadCarts(&state) : []
     }
     let sentence = WriteWords.markSentence(result, name: name)
@@ -458,6 +458,12 @@ private func applyCreation(_ creation: CartCreation, name: String, listingIds: [
         }
         finished(sentence, pending, undo: UndoEntry(inverse: .deleteCart(cart), workspace: pending.workspace,
                                                     done: "creating \(Format.quoted(cart.name))"), &state)
+        // A deleted cart re-created: the changes made to it before the delete are undone on it, not on its old Id.
+        if let old = pending.undoing?.recreates {
+            for index in state.writes.undoStack.indices {
+                state.writes.undoStack[index].inverse = state.writes.undoStack[index].inverse.replacingCart(old, with: cart)
+            }
+        }
         return []
 
     case .notCreated(let error):
@@ -491,9 +497,8 @@ private func applyCreation(_ creation: CartCreation, name: String, listingIds: [
 private func applyFailure(_ failure: WriteFailure, of pending: PendingWrite, here: Bool, _ state: inout AppState) -> [AppEffect] {
     let write = pending.write
     let reason = WriteWords.reason(failure, write: write)
-    state.status = StatusMessage("Couldn't \(pending.undoing.map { "undo \($0.done)" } ?? WriteWords.task(write)): \(reason)",
-                                 kind: .error)
-    if let undoing = pending.undoing { state.writes.pushUndo(undoing) }
+    state.status = StatusMessage("Couldn't \(pending.undoing.map { "undo \($0.done)" } ?? WriteWords.task(write)): \(reason)"
+                                 + keepUndo(pending, after: failure, &state), kind: .error)
     if case .renameCart(let cart, let name) = write, pending.undoing == nil, state.dialog == nil,
        let code = failure.sparkError, code.httpStatus == 409 || code.sparkCode == 1050 || code.sparkCode == 1055 {
         state.dialog = .cartName(CartNameDialog(purpose: .rename(cart), text: name, error: reason))
@@ -503,6 +508,18 @@ private func applyFailure(_ failure: WriteFailure, of pending: PendingWrite, her
     var effects = rereadCarts(&state)
     if let listing = write.listing { effects += holdersEffect([listing.id], &state) }
     return effects
+}
+
+/// A failed undo goes back on the stack, to be tried again (`u`), unless no try can succeed: what it changes is gone
+/// (404) or the server refuses it for good (405). Then it is dropped — else it would stay on top and every `u` would
+/// send it again, never reaching the changes before it — and the words returned (for the status line) say so.
+func keepUndo(_ pending: PendingWrite, after failure: WriteFailure, _ state: inout AppState) -> String {
+    guard let undoing = pending.undoing else { return "" }
+    if let status = failure.sparkError?.httpStatus, status == 404 || status == 405 {
+        return " It cannot be undone any more."
+    }
+    state.writes.pushUndo(undoing)
+    return ""
 }
 
 /// A holders read for these listings, in the current workspace.

@@ -42,6 +42,18 @@ public enum WorkspaceWrite: Hashable, Sendable {
         }
     }
 
+    /// The same write on `cart` where it was on the cart with Id `id` (a deleted cart that undo re-created).
+    func replacingCart(_ id: String, with cart: ListingCart) -> WorkspaceWrite {
+        func swapped(_ old: ListingCart) -> ListingCart { old.id == id ? cart : old }
+        switch self {
+        case .add(let listing, let old): return .add(listing, to: swapped(old))
+        case .remove(let listing, let old): return .remove(listing, from: swapped(old))
+        case .renameCart(let old, let name): return .renameCart(swapped(old), to: name)
+        case .deleteCart(let old): return .deleteCart(swapped(old))
+        case .mark, .createCart, .searchOrFeed: return self
+        }
+    }
+
     /// The listing the write is about, if it is about one.
     public var listing: Listing? {
         switch self {
@@ -89,11 +101,15 @@ public struct UndoEntry: Hashable, Sendable {
     public var workspace: Workspace
     /// What was done, as the status line names it after "Undid " ("the favorite of 123 Birch St").
     public var done: String
+    /// The Id of the deleted cart `inverse` re-creates: once re-created (with a new Id), the changes before the delete
+    /// that name the old cart are undone on the new one.
+    public var recreates: String?
 
-    public init(inverse: WorkspaceWrite, workspace: Workspace, done: String) {
+    public init(inverse: WorkspaceWrite, workspace: Workspace, done: String, recreates: String? = nil) {
         self.inverse = inverse
         self.workspace = workspace
         self.done = done
+        self.recreates = recreates
     }
 }
 

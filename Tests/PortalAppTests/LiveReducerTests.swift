@@ -143,6 +143,31 @@ private typealias W = Workspace15
         #expect(lines.contains { $0.contains("Maybes") && $0.contains("was Possibilities") })
     }
 
+    /// At 100 columns the carts pane is narrow: a renamed cart's "was …" does not fit beside the counts. The counts stay
+    /// (before, the mark took the room and every row lost its count for the minute the mark lasts).
+    @Test func aRenameMarkThatDoesNotFitLeavesTheCountsOnScreen() {
+        var state = W.cartsState(size: Size(width: 100, height: 12))
+        state.live.interval = Self.interval
+        var renamed = W.possibilities
+        renamed.name = "Maybes"
+        Self.poll(&state, carts: [W.favorites, renamed, W.recommended, W.rejects, W.lakeHouses])
+        #expect(state.live.cartMarks["K2"]?.kind == .renamed(from: "Possibilities"))
+        ViewTests.expectLines(Self.screen(state), [
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                           sparkapi.com ",
+            "┌ Portal groups ────── 3 ┐┌ Members · Ozzy Owner ────── 3 ┐┏ Carts · Searches · Feeds · Ozzy … ━ 5 ┓",
+            "│  Owner          Members││  Name                    Role │┃  Name                         Listings┃",
+            "│  My own workspace      ││▸ Ozzy Owner              owner│┃▸ Favorites                           2┃",
+            "│  Amélie Durand        3││  Johnny Consumer              │┃  Maybes                              3┃",
+            "│  Carl Contact         2││  Betty Buyer                  │┃  Recommended                         1┃",
+            "│● Ozzy Owner           3││                               │┃  Rejects                             1┃",
+            "│                        ││                               │┃  Lake houses                         3┃",
+            "│                        ││                               │┃                                       ┃",
+            "│                        ││                               │┃                                       ┃",
+            "└────────────────────────┘└───────────────────────────────┘┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛",
+            " ↑↓/jk move  [/] tab  Enter open cart  n new  ? help          'Possibilities' was renamed 'Maybes'. ",
+        ])
+    }
+
     @Test func anOpenCartDeletedElsewhereIsSaidAndTheScreenGoesBackToTheCarts() {
         var state = W.listingsState()
         state.live.interval = Self.interval

@@ -239,6 +239,22 @@ private typealias W = Workspace15
         #expect(state.status?.text.hasPrefix("Undid renaming the saved search 'Sandpoint under $600k' to 'Sandpoint, cheap'") == true)
     }
 
+    /// Another member deleted the search meanwhile: undoing its rename meets 404 and is dropped, not tried forever.
+    @Test func undoingTheRenameOfASearchDeletedElsewhereIsDropped() {
+        var state = T.searchesState()
+        _ = state.press(.char("R"), .ctrl("u"))
+        _ = state.type("Sandpoint, cheap")
+        _ = state.press(.enter)
+        var renamed = T.sandpoint
+        renamed.name = "Sandpoint, cheap"
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .searchOrFeed(.searchRenamed(renamed))))
+        #expect(state.press(.char("u")).writes == [.searchOrFeed(.renameSearch(renamed, to: "Sandpoint under $600k"))])
+        let gone = SparkError.api(status: 404, code: 404, message: nil, context: RequestContext(method: "PUT", path: "/v1/savedsearches/S1"))
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .failed(.spark(gone))))
+        #expect(state.writes.undoStack.isEmpty)
+        #expect(state.status?.text.hasSuffix(" It cannot be undone any more.") == true, "\(state.status?.text ?? "")")
+    }
+
     @Test func aNameTakenOrBlankStaysInTheDialogAndTheServersRefusalBringsItBack() {
         var state = T.searchesState()
         _ = state.press(.char("R"), .ctrl("u"))

@@ -330,6 +330,27 @@ private typealias W = Workspace15
         ])
     }
 
+    /// At 100 columns the listings pane is narrow: "adding to Possibilities…" does not fit beside the prices. The prices
+    /// and statuses stay on every row (before, the label took the room and they all went while the add was on its way).
+    @Test func aLongChangeLabelLeavesThePricesOnScreen100x12() {
+        let state = Self.press(W.listingsState(size: Size(width: 100, height: 12)), .char("a"), .enter)
+        #expect(state.writes.inFlight.count == 1)
+        Self.expectLines(Self.screen(state), [
+            " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                         ⠋ sparkapi.com ",
+            "┌ Portal groups ────── 3 ┐┌ Members · Ozzy Owner ────── 3 ┐┏ Lake houses · listings ━━━━━━━━━━━━ 3 ┓",
+            "│  Owner          Members││  Name                    Role │┃  Address                  Price Status┃",
+            "│  My own workspace      ││▸ Ozzy Owner              owner│┃⠋ 101 Birch             $251,000 Active┃",
+            "│  Amélie Durand        3││  Johnny Consumer              │┃✗ 102 Birch             $252,000 Active┃",
+            "│  Carl Contact         2││  Betty Buyer                  │┃  103 Birch             $253,000 Active┃",
+            "│● Ozzy Owner           3││                               │┃                                       ┃",
+            "│                        ││                               │┃                                       ┃",
+            "│                        ││                               │┃                                       ┃",
+            "│                        ││                               │┃                                       ┃",
+            "└────────────────────────┘└───────────────────────────────┘┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛",
+            " ↑↓/jk move  Enter details  f favorite  x reject  ? help     ⠋ Adding 101 Birch to 'Possibilities'… ",
+        ])
+    }
+
     @Test func rowsShowTheirMarksAndAChangeOnItsWay80x24() {
         Self.expectLines(Self.screen(Self.press(W.listingsState(size: Size(width: 80, height: 24)), .char("j"), .char("f"))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group     ⠋ sparkapi.com ",

@@ -363,6 +363,24 @@ private typealias W = Workspace15
         #expect(state.cartNames.last == "Lake houses")
     }
 
+    /// Renamed, deleted, then `u` re-creates it with a new Id: the next `u` renames the new cart back (the old Id is gone:
+    /// a rename sent to it would only meet 404).
+    @Test func undoAfterAReCreateActsOnTheNewCart() {
+        var state = W.cartsState()
+        _ = state.press(.end, .char("R"), .ctrl("u"))
+        _ = state.type("Lakeside")
+        _ = state.press(.enter)
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .renamed))
+        _ = state.press(.end, .char("d"), .char("y"))
+        var deleted = W.withIds(W.lakeHouses, ["L1", "L2", "L3"])
+        deleted.name = "Lakeside"
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .deleted(deleted)))
+        #expect(state.press(.char("u")).writes == [.createCart(name: "Lakeside", listingIds: ["L1", "L2", "L3"])])
+        let recreated = Fixture.cart("K9", "Lakeside", count: 3, type: "Custom")
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .created(.created(recreated))))
+        #expect(state.press(.char("u")).writes == [.renameCart(recreated, to: "Lake houses")])
+    }
+
     @Test func aDeleteThatCannotReadTheCartFirstDeletesNothing() {
         var state = W.cartsState()
         _ = state.press(.end, .char("d"), .char("y"))
@@ -388,6 +406,25 @@ private typealias W = Workspace15
         _ = state.press(.char("u"))
         _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .failed(.spark(W.timeout))))
         #expect(state.status?.text.hasPrefix("Couldn't undo adding 101 Birch to 'Possibilities':") == true)
+        #expect(state.press(.char("u")).writes == [.remove(W.l1, from: W.possibilities)])
+    }
+
+    /// Renamed here, then deleted by another member: undoing the rename meets 404, which no retry can mend. The entry is
+    /// dropped (said so), and the next `u` undoes the change before it instead of sending the same rename forever.
+    @Test func anUndoWhoseCartIsGoneIsDroppedAndTheNextUndoesTheOneBefore() {
+        var state = W.listingsState()
+        _ = state.press(.char("a"), .enter)                          // 101 Birch into Possibilities
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .cartChanged(W.counted(W.possibilities, 4))))
+        _ = state.press(.escape, .end, .char("R"), .ctrl("u"))
+        _ = state.type("Lakeside")
+        _ = state.press(.enter)
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .renamed))
+        var renamed = W.lakeHouses
+        renamed.name = "Lakeside"
+        #expect(state.press(.char("u")).writes == [.renameCart(renamed, to: "Lake houses")])
+        _ = reduce(&state, .writeFinished(id: state.onlyWriteID!, .failed(.spark(W.error(404, code: 404, "PUT")))))
+        #expect(state.status?.text == "Couldn't undo renaming 'Lake houses' to 'Lakeside': 'Lakeside' is not there any more: "
+                + "another member may have deleted it. The carts were re-read. It cannot be undone any more.")
         #expect(state.press(.char("u")).writes == [.remove(W.l1, from: W.possibilities)])
     }
 
