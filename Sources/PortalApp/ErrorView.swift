@@ -32,8 +32,13 @@ private let errorWindowWidth = 78
 /// The window's lines at a screen size, wrapped to fit it (labels keep their column).
 func lastErrorLines(_ last: LastError, _ state: AppState) -> [Paragraph.Line] {
     let width = max(min(errorWindowWidth, state.size.width) - 4, 10)
-    var lines = Paragraph.wrap("✗ \(last.sentence)", width: width).enumerated().map { index, piece in
-        Paragraph.Line(index == 0 ? piece : "  " + piece, style: Theme.error)
+    // The first line takes the whole width; the rest are wrapped 2 columns narrower, for their indent.
+    let pieces = Paragraph.wrap("✗ \(last.sentence)", width: width)
+    var lines = [Paragraph.Line(pieces[0], style: Theme.error)]
+    if pieces.count > 1 {
+        lines += Paragraph.wrap(pieces.dropFirst().joined(separator: " "), width: width - 2).map {
+            Paragraph.Line("  " + $0, style: Theme.error)
+        }
     }
     let facts = errorFacts(last.error, state)
     let labelWidth = facts.map { TextWidth.of($0.label) }.max() ?? 0

@@ -33,11 +33,14 @@ public enum Format {
         }
     }
 
-    /// `2`, `2.5`: baths come as decimals.
+    /// `2`, `2.5`, `0.23`: baths and acres come as decimals; at most two places are shown (a lot of
+    /// `3.0300000000000002` or `0.229568411386593` acres reads `3.03`, `0.23`).
     public static func decimal(_ value: SparkValue<Double>) -> String {
         switch value {
         case .value(let number):
-            number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+            number.rounded() == number && abs(number) < 1e15
+                ? String(Int(number))
+                : number.formatted(.number.precision(.fractionLength(0...2)).grouping(.never).locale(Locale(identifier: "en_US")))
         case .restricted: restricted
         case .absent: missing
         }

@@ -78,7 +78,7 @@ func cartCommand(_ command: Command, _ state: inout AppState) -> [AppEffect] {
 /// in (never another).
 func undoLast(_ state: inout AppState) -> [AppEffect] {
     guard let entry = state.writes.undoStack.last else {
-        state.status = StatusMessage("Nothing to undo: no change was made in this session (or all are undone).")
+        state.status = StatusMessage("Nothing to undo: no change of this session is left that can be undone.")
         return []
     }
     guard entry.workspace == state.currentWorkspace else {

@@ -272,7 +272,7 @@ extension SparkPortalCommand {
                 discussion: "Example: spark-portal cart create \"Weekend cabins\" 20060608231713000089000000")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "The new cart's name.") var name: String
-            @Argument(help: "Listings to put in it.") var listingIDs: [String] = []
+            @Argument(help: ArgumentHelp("Listings to put in it.", valueName: "listing-id")) var listingIDs: [String] = []
             @Flag(help: jsonPrintsServer) var json = false
             func validate() throws { try checkListingIDs(listingIDs, required: false) }
             func run() async throws {
@@ -310,7 +310,7 @@ extension SparkPortalCommand {
                 abstract: "Add listings to a cart.", discussion: "Example: spark-portal cart add Favorites 20060608231713000089000000")
             @OptionGroup var options: GlobalOptions
             @Argument(help: cartHelp) var cart: String
-            @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+            @Argument(help: ArgumentHelp("The listings' Ids.", valueName: "listing-id")) var listingIDs: [String] = []
             @Flag(help: jsonPrintsServer) var json = false
             func validate() throws {
                 try checkCart(cart)
@@ -327,7 +327,7 @@ extension SparkPortalCommand {
                 discussion: "Example: spark-portal cart remove Favorites 20060608231713000089000000")
             @OptionGroup var options: GlobalOptions
             @Argument(help: cartHelp) var cart: String
-            @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+            @Argument(help: ArgumentHelp("The listings' Ids.", valueName: "listing-id")) var listingIDs: [String] = []
             @Flag(help: jsonPrintsServer) var json = false
             func validate() throws {
                 try checkCart(cart)
@@ -344,7 +344,7 @@ extension SparkPortalCommand {
             abstract: "Put listings into Favorites (and out of Rejects).",
             discussion: "Example: spark-portal favorite 20060608231713000089000000")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+        @Argument(help: ArgumentHelp("The listings' Ids.", valueName: "listing-id")) var listingIDs: [String] = []
         @Flag(help: jsonPrintsServer) var json = false
         func validate() throws { try checkListingIDs(listingIDs) }
         func run() async throws { try await SparkPortalCommand.execute(.mark(listingIds: listingIDs, as: .favorite, json: json), options) }
@@ -355,7 +355,7 @@ extension SparkPortalCommand {
             abstract: "Put listings into Rejects (and out of Favorites).",
             discussion: "Example: spark-portal reject 20060608231713000089000000")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The listings' Ids.") var listingIDs: [String] = []
+        @Argument(help: ArgumentHelp("The listings' Ids.", valueName: "listing-id")) var listingIDs: [String] = []
         @Flag(help: jsonPrintsServer) var json = false
         func validate() throws { try checkListingIDs(listingIDs) }
         func run() async throws { try await SparkPortalCommand.execute(.mark(listingIds: listingIDs, as: .reject, json: json), options) }

@@ -71,7 +71,7 @@ public enum PhotoDisplay: Sendable, Hashable {
 }
 
 /// A photo's place on screen: the picture centred in the area, or one line (a reason it is not there,
-/// "loading…") centred in it.
+/// "loading…") centred in it — wrapped over more lines when the area is narrower than the line.
 public struct PictureView: Sendable {
     public enum Content: Sendable, Equatable {
         case picture(PictureCells)
@@ -92,10 +92,17 @@ public struct PictureView: Sendable {
         case .picture(let cells):
             cells.draw(in: area, into: &buffer)
         case .message(let text):
-            let width = min(area.width, TextWidth.of(text))
-            let x = area.x + (area.width - width) / 2
-            buffer.write(text, at: x, y: area.y + (area.height - 1) / 2, maxWidth: area.right - x,
-                         style: messageStyle, ellipsis: "…")
+            // One line when it fits; else wrapped over the lines there are (the last cut with … if need be).
+            var lines = TextWidth.of(text) > area.width && area.height > 1 ? Paragraph.wrap(text, width: area.width) : [text]
+            if lines.count > area.height {
+                lines = Array(lines.prefix(area.height - 1)) + [lines[(area.height - 1)...].joined(separator: " ")]
+            }
+            let top = area.y + (area.height - lines.count) / 2
+            for (row, line) in lines.enumerated() {
+                let width = min(area.width, TextWidth.of(line))
+                let x = area.x + (area.width - width) / 2
+                buffer.write(line, at: x, y: top + row, maxWidth: area.right - x, style: messageStyle, ellipsis: "…")
+            }
         }
     }
 }

@@ -203,6 +203,23 @@ private typealias W = Workspace15
         ])
     }
 
+    @Test func aReasonWiderThanTheFrameIsWrappedInItWhole() {
+        // At 80×24 the frame is 22 columns inside: the reason takes two lines there rather than being cut.
+        let lines = ViewTests.screen(Self.state(size: Size(width: 80, height: 24),
+                                                outcome: .failed("photo host did not answer in time")))
+        ViewTests.expectLines(Array(lines[2...10]), [
+            "┃                           ┌──────────────────────┐                           ┃",
+            "┃                           │                      │                           ┃",
+            "┃                           │                      │                           ┃",
+            "┃                           │ ✗ photo host did not │                           ┃",
+            "┃                           │    answer in time    │                           ┃",
+            "┃                           │                      │                           ┃",
+            "┃                           │                      │                           ┃",
+            "┃                           │                      │                           ┃",
+            "┃                           └──────────────────────┘                           ┃",
+        ])
+    }
+
     @Test func aPhotoThatFailed120x40() {
         ViewTests.expectLines(ViewTests.screen(Self.state(size: Size(width: 120, height: 40), outcome: .failed("HTTP 404"))), [
             " spark-portal · Betty Buyer · acting for: Ozzy Owner's group                                               sparkapi.com ",

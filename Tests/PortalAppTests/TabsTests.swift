@@ -300,6 +300,9 @@ private typealias W = Workspace15
         #expect(state.status?.text == "Deleted the saved search 'Lake towns, 2+ baths' and the news feed 'Lake towns' that followed it. "
                 + "It cannot be undone.")
         #expect(state.writes.undoStack.isEmpty)
+        // u then does not pretend that nothing was changed.
+        _ = state.press(.char("u"))
+        #expect(state.status?.text == "Nothing to undo: no change of this session is left that can be undone.")
     }
 
     @Test func dBeforeTheFeedsAreKnownReadsThemAndTheQuestionNamesThemWhenTheyCome() {
