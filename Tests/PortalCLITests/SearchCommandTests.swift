@@ -200,7 +200,8 @@ struct SearchWriteCommandTests {
             #expect(await workspace.server.journal.requests.isEmpty, "checked before anything is sent")
 
             let deleted = try await workspace.run(.deleteSearch(search: "sandpoint under $600k", yes: true, json: false))
-            #expect(deleted.status == .success && deleted.out == "Deleted the saved search Sandpoint under $600k.")
+            #expect(deleted.status == .success && deleted.out == "Deleted the saved search Sandpoint under $600k and the news feed "
+                    + "'Sandpoint under $600k: new and reduced' that followed it.")
             #expect(names(try await workspace.searches()) == Array(ozzysSearches.dropFirst()))
             #expect(names(try await workspace.feeds()) == ["Lake towns"], "the feed that followed it went with it")
         }
@@ -211,7 +212,7 @@ struct SearchWriteCommandTests {
             let no = ScriptedAnswer("no")
             let kept = try await workspace.run(.deleteSearch(search: "Sandpoint under $600k", yes: false, json: false), terminal: no.terminal)
             #expect(kept.status == .declined && kept.err == "spark-portal: Not deleted.")
-            #expect(no.asked == ["Delete the saved search Sandpoint under $600k and the news feed that follows it "
+            #expect(no.asked == ["Delete the saved search Sandpoint under $600k and the news feed 'Sandpoint under $600k: new and reduced' that follows it "
                                  + "from Ozzy Owner's workspace? [y/N] "])
             #expect(names(try await workspace.searches()) == ozzysSearches)
 
@@ -296,6 +297,8 @@ struct NewsFeedPrivilegeCommandTests {
             let no = ScriptedAnswer("n")
             _ = try await workspace.run(.deleteSearch(search: "Sandpoint under $600k", yes: false, json: false), terminal: no.terminal)
             #expect(no.asked == ["Delete the saved search Sandpoint under $600k from Ozzy Owner's workspace? [y/N] "])
+            let deleted = try await workspace.run(.deleteSearch(search: "Sandpoint under $600k", yes: true, json: false))
+            #expect(deleted.status == .success && deleted.out == "Deleted the saved search Sandpoint under $600k.")
         }
     }
 }
