@@ -213,7 +213,7 @@ struct CartRenameDeleteCommandTests {
             #expect(result.status == .usage)
             #expect(result.err.contains("No cart Favourites") && result.err.contains("Favorites") && result.err.contains("Rejects"))
             let near = try await workspace.run(.listings(cart: "possib", json: false))
-            #expect(near.status == .usage && near.err.contains("similar names: Possibilities."))
+            #expect(near.status == .usage && near.err.contains("similar names: 'Possibilities'."))
         }
     }
 
@@ -221,7 +221,7 @@ struct CartRenameDeleteCommandTests {
         let carts = [ListingCart(id: "C1", name: "Cabins"), ListingCart(id: "C2", name: "cabins"), ListingCart(id: "C3", name: "Other")]
         let error = #expect(throws: CLIError.self) { try Choice.cart.resolve("CABINS", among: carts) }
         #expect(error?.status == .usage)
-        #expect(error?.message == "The cart name CABINS is ambiguous: Cabins (id C1), cabins (id C2). Use the Id.")
+        #expect(error?.message == "The cart name CABINS is ambiguous: 'Cabins' (id C1), 'cabins' (id C2). Use the Id.")
         #expect((try? Choice.cart.resolve("C2", among: carts))?.name == "cabins")
     }
 

@@ -133,8 +133,13 @@ struct SearchListCommandTests {
             let result = try await workspace.run(.searchListings(search: "Lake", json: false))
             #expect(result.status == .usage && result.out.isEmpty)
             #expect(result.err == "spark-portal: No saved search Lake in this workspace. Saved searches with similar names: "
-                + "Lake towns, 2+ baths. Name a saved search (any case) or give its Id (`spark-portal searches`).")
+                + "'Lake towns, 2+ baths'. Name a saved search (any case) or give its Id (`spark-portal searches`).")
             #expect(await workspace.requests("GET").allSatisfy { $0.path != "/v1/listings" }, "nothing asked of the listings")
+            // Nothing like it: every search, each quoted, so a comma in a name does not run two names together.
+            let none = try await workspace.run(.renameSearch(search: "Moscow", newName: "Idaho", json: false))
+            #expect(none.status == .usage && none.err == "spark-portal: No saved search Moscow in this workspace. Saved searches: "
+                + "'Sandpoint under $600k', 'Lake towns, 2+ baths', 'Newer homes near Coeur d'Alene'. "
+                + "Name a saved search (any case) or give its Id (`spark-portal searches`).")
         }
     }
 
@@ -270,7 +275,8 @@ struct FeedCommandTests {
         try await Workspace.with { workspace in
             let result = try await workspace.run(.setFeed(feed: "Moscow", active: false, json: false))
             #expect(result.status == .usage)
-            #expect(result.err.hasPrefix("spark-portal: No news feed Moscow in this workspace. News feeds: "))
+            #expect(result.err.hasPrefix("spark-portal: No news feed Moscow in this workspace. News feeds: "
+                                         + "'Sandpoint under $600k: new and reduced', 'Lake towns'."), "\(result.err)")
         }
     }
 }
