@@ -186,7 +186,7 @@ private func currentGroupPolled(_ action: AppAction, _ state: inout AppState,
         let generation = markGeneration(&state, effects: &effects)
         state.live.groupChange = LiveMark(kind: .groupChanged(from: from), generation: generation)
         say("Changed elsewhere: now acting for \(state.displayName(of: after)), not \(from)"
-            + (dialogOpen ? "; the open window was closed, nothing was changed" : ""), &state)
+            + (dialogOpen ? "; the open window was closed, nothing was changed." : "."), &state)
         return effects + [loadGroupPages(&state)]
     }
     state.live.poll?.workspace = after

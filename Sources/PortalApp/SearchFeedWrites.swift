@@ -97,7 +97,7 @@ public enum SearchFeedWrite: Hashable, Sendable {
             return "the name is blank. Type a name."
         default:
             if error.mayHaveBeenApplied {
-                return "its answer was lost (\(error.userMessage)) The \(records) were re-read and show what the server has."
+                return WriteWords.uncertain(error, reread: records)
             }
             return error.userMessage
         }

@@ -454,7 +454,8 @@ private func applyCreation(_ creation: CartCreation, name: String, listingIds: [
         let holding = listingIds.isEmpty ? "" : " with \(Format.listings(listingIds.count))"
         var sentence = "Created \(Format.quoted(cart.name))\(holding)."
         if case .createdAnswerLost(_, let lost) = creation {
-            sentence += " Its answer was lost (\(lost.userMessage)), but the carts show it was created, once."
+            let clause = lost.outcomeUnknownClause
+            sentence += " \(clause.prefix(1).uppercased() + clause.dropFirst()), but the carts show it was created, once."
         }
         finished(sentence, pending, undo: UndoEntry(inverse: .deleteCart(cart), workspace: pending.workspace,
                                                     done: "creating \(Format.quoted(cart.name))"), &state)
@@ -607,6 +608,13 @@ enum WriteWords {
         return sentence + "."
     }
 
+    /// A change the server may have made although no good answer came: what happened, plainly, and that the screen
+    /// now shows the server's state: "the server failed (HTTP 500, code 0: …). The saved searches were re-read and show
+    /// what the server has."
+    static func uncertain(_ error: SparkError, reread records: String) -> String {
+        "\(error.outcomeUnknownClause). The \(records) were re-read and show what the server has."
+    }
+
     /// Why a write failed, and what to do about it.
     static func reason(_ failure: WriteFailure, write: WorkspaceWrite) -> String {
         if case .searchOrFeed(let write) = write { return write.reason(failure) }
@@ -636,7 +644,7 @@ enum WriteWords {
                 return "the server does not know this listing."
             default:
                 if error.mayHaveBeenApplied {
-                    return "its answer was lost (\(error.userMessage)) The lists were re-read and show what the server has."
+                    return uncertain(error, reread: "lists")
                 }
                 return error.userMessage
             }

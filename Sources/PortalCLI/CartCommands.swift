@@ -55,7 +55,7 @@ extension CommandContext {
         case .created:
             break
         case .createdAnswerLost(_, let lost):
-            warn("the server's answer was lost (\(lost.userMessage)), but the carts show the cart was created, once; "
+            warn("\(lost.outcomeUnknownClause), but the carts show the cart was created, once; "
                  + "the request was not sent again.")
         case .notCreated(let error):
             let checked = error.mayHaveBeenApplied ? " The carts show it was not created; it is safe to try again." : ""

@@ -1,4 +1,5 @@
 import Foundation
+import PortalApp
 import SparkAPI
 
 /// A record of the workspace that commands name by Id or by name: a cart, a saved search, a news feed.
@@ -12,7 +13,8 @@ extension SavedSearch: NamedRecord {}
 extension NewsFeed: NamedRecord {}
 
 /// Picks the record a command names (`<cart>`, `<search>`, `<feed>`): by Id, else by name (exact, ignoring case). An
-/// unknown or ambiguous name is a usage error that lists the candidates (DESIGN 3): one rule for all three.
+/// unknown or ambiguous name is a usage error that lists the candidates (DESIGN 3), each quoted, as names may hold
+/// commas: one rule for all three.
 struct Choice: Sendable {
     /// "cart", "saved search", "news feed".
     let noun: String
@@ -30,12 +32,12 @@ struct Choice: Sendable {
         let named = records.filter { $0.name.lowercased() == key }
         if named.count == 1 { return named[0] }
         if named.count > 1 {
-            throw CLIError("The \(noun) name \(text) is ambiguous: " + named.map { "\($0.name) (id \($0.id))" }.joined(separator: ", ")
+            throw CLIError("The \(noun) name \(text) is ambiguous: " + named.map { "\(Format.quoted($0.name)) (id \($0.id))" }.joined(separator: ", ")
                            + ". Use the Id.", status: .usage)
         }
         let near = records.filter { $0.name.lowercased().contains(key) || key.contains($0.name.lowercased()) }
         let candidates = near.isEmpty ? records : near
-        let shown = candidates.prefix(12).map(\.name).joined(separator: ", ")
+        let shown = candidates.prefix(12).map { Format.quoted($0.name) }.joined(separator: ", ")
         let more = candidates.count > 12 ? " and \(candidates.count - 12) more" : ""
         let title = plural.prefix(1).uppercased() + plural.dropFirst()
         let list = records.isEmpty ? "This workspace has no \(plural)."

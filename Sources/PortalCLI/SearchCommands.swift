@@ -48,15 +48,27 @@ extension CommandContext {
         try checkCanConfirm(yes: yes, deleting: "the saved search \(text)")
         let search = try Choice.search.resolve(text, among: try await client.savedSearches())
         try search.checkOwn("deleted")
+        // The feeds that follow it go with it: named in the question and in what is said after (not read for --json --yes).
+        let following = json && yes ? nil : try? await client.newsFeeds()
         if !yes {
-            // The feeds that follow it go with it (when this key may see feeds at all).
-            let following = (try? await client.newsFeeds())?.feeds?.filter { $0.subscription?.id == search.id }.count ?? 0
-            let feeds = following == 0 ? "" : following == 1 ? " and the news feed that follows it" : " and the \(following) news feeds that follow it"
-            try await confirm("Delete the saved search \(search.name)\(feeds) from \(try await workspaceName())? [y/N] ")
+            try await confirm("Delete the saved search \(search.name)\(Self.feedsPhrase(following, of: search, "follows"))"
+                              + " from \(try await workspaceName())? [y/N] ")
         }
         try await client.deleteSavedSearch(id: search.id)
         if json { return try printJSON(search) }
-        say("Deleted the saved search \(search.name).")
+        say("Deleted the saved search \(search.name)\(Self.feedsPhrase(following, of: search, "followed")).")
+    }
+
+    /// " and the news feed 'Lake towns' that follows it", " and the 2 news feeds 'A' and 'B' that followed it", or
+    /// nothing when no feed follows the search (or this key cannot read feeds).
+    private static func feedsPhrase(_ access: NewsFeedAccess?, of search: SavedSearch, _ verb: String) -> String {
+        let following = (access?.feeds ?? []).filter { $0.subscription?.id == search.id }.map { Format.quoted($0.name) }
+        return switch following.count {
+        case 0: ""
+        case 1: " and the news feed \(following[0]) that \(verb) it"
+        default: " and the \(following.count) news feeds \(following.dropLast().joined(separator: ", ")) and \(following.last!)"
+            + " that \(verb == "follows" ? "follow" : verb) it"
+        }
     }
 
     func feeds(json: Bool) async throws {

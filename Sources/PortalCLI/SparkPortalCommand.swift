@@ -11,14 +11,16 @@ public struct SparkPortalCommand: AsyncParsableCommand {
         abstract: "A keyboard-driven terminal client for Spark API portal groups.",
         discussion: """
             Without a subcommand, opens the interactive TUI: portal groups, their members, and the current \
-            group's listing carts. Enter on a group makes it current; press ? in the TUI for every key.
+            group's workspace in tabs (listing carts, saved searches, news feeds) to read and change by keys, \
+            kept live (re-read every --refresh-interval seconds). Enter on a group makes it current; press ? in \
+            the TUI for every key.
 
             The access token comes from SPARK_ACCESS_TOKEN, else from the login that `spark-portal login` \
             stored (--account NAME picks one); never from an argument. Use --demo to try everything against \
             the built-in demo server, with no account.
 
-            A <cart> is a cart's Id or its name (exact, any case). Writes change the workspace of the group you \
-            act for, which every member sees; each says in one line what changed.
+            A <cart>, <search> or <feed> is its Id or its name (exact, any case). Writes change the workspace \
+            of the group you act for, which every member sees; each says in one line what changed.
 
             Examples:
               spark-portal --demo                 the TUI against the demo server

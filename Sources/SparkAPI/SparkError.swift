@@ -128,6 +128,22 @@ public enum SparkError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// What happened to a request that may have been applied (`mayHaveBeenApplied`), as a clause with no advice in it:
+    /// whether no answer came or the server answered with a failure. "the server failed (HTTP 500, code 0: Injected
+    /// fault)", "no answer came (sparkapi.com did not answer in time)".
+    public var outcomeUnknownClause: String {
+        switch self {
+        case .api(let status, let code, let message, _):
+            "the server failed (HTTP \(status)\(code.map { ", code \($0)" } ?? "")\(message.map { ": \($0)" } ?? ""))"
+        case .http(let status, _): "the server failed (HTTP \(status))"
+        case .malformedBody(let status, _, _), .answerTooLarge(let status, _, _): "the server's answer could not be read (HTTP \(status))"
+        case .transport(.timedOut, let host, _): "no answer came (\(host) did not answer in time)"
+        case .transport(_, let host, _): "no answer came (the connection to \(host) broke)"
+        case .cancelled: "no answer came (the request was cancelled)"
+        case .insecureEndpoint, .oauth, .missingToken: userMessage
+        }
+    }
+
     /// One sentence a user can act on.
     public var userMessage: String {
         switch self {

@@ -103,7 +103,7 @@ import TestSupport
                 isQuiet(screen) && screen[0].contains("acting for: My own workspace (changed elsewhere)")
                     && screen.contains { $0.contains("Weekend cabins") }
             }
-            #expect(shown.last?.contains("Changed elsewhere: now acting for My own workspace, not Ozzy Owner's group") == true)
+            #expect(shown.last?.contains("Changed elsewhere: now acting for My own workspace, not Ozzy Owner's group.") == true)
             #expect(shown.contains { $0.contains("● My own workspace") })
         }
     }

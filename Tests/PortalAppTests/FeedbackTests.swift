@@ -245,18 +245,18 @@ struct LastErrorTests {
                                    context: RequestContext(method: "PUT", path: "/v1/savedsearches/20201101221050000010000000"))
         state.feedback.lastError = LastError(
             sentence: "Couldn't rename the saved search 'Weekend cabins under $400k' to 'Weekend cabins under $400k 2': "
-                + "its answer was lost (The Spark API is having trouble (HTTP 500, code 0: Injected fault 500/0). Try "
-                + "again later.) The saved searches were re-read and show what the server has.",
+                + "the server failed (HTTP 500, code 0: Injected fault 500/0). The saved searches were re-read and show "
+                + "what the server has.",
             error: error, at: .zero)
         _ = state.press(.char("e"))
         let lines = ViewTests.screen(state)
         let top = try! #require(lines.firstIndex { $0.contains("The last error") })
-        ViewTests.expectLines(lines[(top + 1)...(top + 5)].map { String(Array($0)[1..<78]) }, [
-            "┃ ✗ Couldn't rename the saved search 'Weekend cabins under $400k' to        ┃",
-            "┃   'Weekend cabins under $400k 2': its answer was lost (The Spark API is   ┃",
-            "┃   having trouble (HTTP 500, code 0: Injected fault 500/0). Try again      ┃",
-            "┃   later.) The saved searches were re-read and show what the server has.   ┃",
-            "┃                                                                           ┃",
+        ViewTests.expectLines(lines[(top + 1)...(top + 5)].map { String(Array($0)[1..<79]) }, [
+            "┃ ✗ Couldn't rename the saved search 'Weekend cabins under $400k' to         ┃",
+            "┃   'Weekend cabins under $400k 2': the server failed (HTTP 500, code 0:     ┃",
+            "┃   Injected fault 500/0). The saved searches were re-read and show what the ┃",
+            "┃   server has.                                                              ┃",
+            "┃                                                                            ┃",
         ])
     }
 

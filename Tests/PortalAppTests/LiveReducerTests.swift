@@ -193,10 +193,21 @@ private typealias W = Workspace15
         #expect(state.currentWorkspace == carl)
         #expect(effects.contains(.loadCarts(forGroup: carl, request: state.cartsRequest)))
         #expect(state.carts.value == nil, "Ozzy's carts are not shown as Carl's")
-        #expect(state.status?.text == "Changed elsewhere: now acting for Carl Contact's group, not Ozzy Owner's group")
+        #expect(state.status?.text == "Changed elsewhere: now acting for Carl Contact's group, not Ozzy Owner's group.")
         let lines = Self.screen(state)
         #expect(lines[0].contains("acting for: Carl Contact's group (changed elsewhere)"))
         #expect(lines.contains { $0.contains("● Carl Contact") || $0.contains("●Carl Contact") })
+    }
+
+    @Test func aWindowOpenWhenTheGroupChangedElsewhereIsClosedAndTheSentenceSaysSo() {
+        var state = Self.liveCartsState()
+        _ = state.press(.char("n"))
+        #expect(state.dialog != nil)
+        _ = reduce(&state, .pollDue)
+        _ = reduce(&state, .currentGroupLoaded(request: state.currentGroupRequest, .success(Fixture.carl)))
+        #expect(state.dialog == nil)
+        #expect(state.status?.text == "Changed elsewhere: now acting for Carl Contact's group, not Ozzy Owner's group; "
+                + "the open window was closed, nothing was changed.")
     }
 
     @Test func removedFromTheGroupSaysSoAndGoesToTheOwnWorkspace() {

@@ -366,6 +366,26 @@ private typealias W = Workspace15
         #expect(state.newsFeeds[0].isPaused == false)
     }
 
+    /// A pause that may have been made says plainly what happened — the server's failure, or no answer — with no
+    /// nested parentheses, and that the feeds on screen are the server's.
+    @Test func aPauseWithoutAGoodAnswerSaysWhetherTheServerFailedOrNeverAnswered() {
+        let put = RequestContext(method: "PUT", path: "/v1/newsfeeds/F1")
+        for (error, said) in [
+            (SparkError.api(status: 500, code: 0, message: "Injected fault 500/0", context: put),
+             "the server failed (HTTP 500, code 0: Injected fault 500/0)"),
+            (.http(status: 503, context: put), "the server failed (HTTP 503)"),
+            (.transport(.timedOut, host: "sparkapi.com", context: put), "no answer came (sparkapi.com did not answer in time)"),
+            (.malformedBody(status: 200, reason: "truncated", context: put), "the server's answer could not be read (HTTP 200)"),
+        ] {
+            var state = T.feedsState()
+            _ = state.press(.char("p"))
+            let effects = reduce(&state, .writeFinished(id: state.onlyWriteID!, .failed(.spark(error))))
+            #expect(state.status?.text == "Couldn't pause the news feed 'Sandpoint: new and reduced': \(said). "
+                    + "The news feeds were re-read and show what the server has.")
+            #expect(effects == [.loadFeeds(forGroup: T.ozzy, request: 2)])
+        }
+    }
+
     @Test func aPauseRefusedForTheKeyTurnsTheTabIntoTheState() {
         var state = T.feedsState()
         _ = state.press(.char("p"))

@@ -133,8 +133,13 @@ struct SearchListCommandTests {
             let result = try await workspace.run(.searchListings(search: "Lake", json: false))
             #expect(result.status == .usage && result.out.isEmpty)
             #expect(result.err == "spark-portal: No saved search Lake in this workspace. Saved searches with similar names: "
-                + "Lake towns, 2+ baths. Name a saved search (any case) or give its Id (`spark-portal searches`).")
+                + "'Lake towns, 2+ baths'. Name a saved search (any case) or give its Id (`spark-portal searches`).")
             #expect(await workspace.requests("GET").allSatisfy { $0.path != "/v1/listings" }, "nothing asked of the listings")
+            // Nothing like it: every search, each quoted, so a comma in a name does not run two names together.
+            let none = try await workspace.run(.renameSearch(search: "Moscow", newName: "Idaho", json: false))
+            #expect(none.status == .usage && none.err == "spark-portal: No saved search Moscow in this workspace. Saved searches: "
+                + "'Sandpoint under $600k', 'Lake towns, 2+ baths', 'Newer homes near Coeur d'Alene'. "
+                + "Name a saved search (any case) or give its Id (`spark-portal searches`).")
         }
     }
 
@@ -200,7 +205,8 @@ struct SearchWriteCommandTests {
             #expect(await workspace.server.journal.requests.isEmpty, "checked before anything is sent")
 
             let deleted = try await workspace.run(.deleteSearch(search: "sandpoint under $600k", yes: true, json: false))
-            #expect(deleted.status == .success && deleted.out == "Deleted the saved search Sandpoint under $600k.")
+            #expect(deleted.status == .success && deleted.out == "Deleted the saved search Sandpoint under $600k and the news feed "
+                    + "'Sandpoint under $600k: new and reduced' that followed it.")
             #expect(names(try await workspace.searches()) == Array(ozzysSearches.dropFirst()))
             #expect(names(try await workspace.feeds()) == ["Lake towns"], "the feed that followed it went with it")
         }
@@ -211,7 +217,7 @@ struct SearchWriteCommandTests {
             let no = ScriptedAnswer("no")
             let kept = try await workspace.run(.deleteSearch(search: "Sandpoint under $600k", yes: false, json: false), terminal: no.terminal)
             #expect(kept.status == .declined && kept.err == "spark-portal: Not deleted.")
-            #expect(no.asked == ["Delete the saved search Sandpoint under $600k and the news feed that follows it "
+            #expect(no.asked == ["Delete the saved search Sandpoint under $600k and the news feed 'Sandpoint under $600k: new and reduced' that follows it "
                                  + "from Ozzy Owner's workspace? [y/N] "])
             #expect(names(try await workspace.searches()) == ozzysSearches)
 
@@ -269,7 +275,8 @@ struct FeedCommandTests {
         try await Workspace.with { workspace in
             let result = try await workspace.run(.setFeed(feed: "Moscow", active: false, json: false))
             #expect(result.status == .usage)
-            #expect(result.err.hasPrefix("spark-portal: No news feed Moscow in this workspace. News feeds: "))
+            #expect(result.err.hasPrefix("spark-portal: No news feed Moscow in this workspace. News feeds: "
+                                         + "'Sandpoint under $600k: new and reduced', 'Lake towns'."), "\(result.err)")
         }
     }
 }
@@ -296,6 +303,8 @@ struct NewsFeedPrivilegeCommandTests {
             let no = ScriptedAnswer("n")
             _ = try await workspace.run(.deleteSearch(search: "Sandpoint under $600k", yes: false, json: false), terminal: no.terminal)
             #expect(no.asked == ["Delete the saved search Sandpoint under $600k from Ozzy Owner's workspace? [y/N] "])
+            let deleted = try await workspace.run(.deleteSearch(search: "Sandpoint under $600k", yes: true, json: false))
+            #expect(deleted.status == .success && deleted.out == "Deleted the saved search Sandpoint under $600k.")
         }
     }
 }

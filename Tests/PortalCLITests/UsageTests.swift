@@ -13,6 +13,13 @@ struct UsageTests {
         #expect(!help.contains("listing-i-ds"), "\(help)")
     }
 
+    @Test func theOverviewSaysWhatTheTUIShowsAndDoes() {
+        let help = SparkPortalCommand.helpMessage(columns: 400)
+        #expect(help.contains("listing carts, saved searches, news feeds"), "\(help)")
+        #expect(help.contains("read and change by keys") && help.contains("kept live (re-read every --refresh-interval seconds)"), "\(help)")
+        #expect(!help.contains("group's listing carts. Enter"), "\(help)")
+    }
+
     private func subcommand(_ path: String) throws -> ParsableCommand.Type {
         var command: ParsableCommand.Type = SparkPortalCommand.self
         for name in path.split(separator: " ") {
