@@ -131,6 +131,7 @@ private func renderSearches(_ state: AppState, in area: Rect, into buffer: inout
         columns: [PaneColumn(header: "Name"), PaneColumn(header: ""), PaneColumn(header: "Filter", priority: 2, maxWidth: 32),
                   PaneColumn(header: "Changed", priority: 1)],
         loading: tabLoading(state, records.value, "loading saved searches…"), failure: records.value.error,
+        uncachedWhat: "the saved searches",
         emptyText: state.filter(.searches).isEmpty ? "no saved searches in this workspace" : "no search matches the filter",
         tabs: WorkspaceTabStrip(state),
         footerRows: AppLayout.searchFooterRows(inner: area.height - 2),
@@ -188,6 +189,7 @@ private func renderFeeds(_ state: AppState, in area: Rect, into buffer: inout Bu
         columns: [PaneColumn(header: "Name"), PaneColumn(header: ""), PaneColumn(header: "State", priority: 1),
                   PaneColumn(header: "Follows", priority: 3, maxWidth: 36), PaneColumn(header: "Last event", priority: 2)],
         loading: tabLoading(state, records.value, "loading news feeds…"), failure: records.value.error,
+        uncachedWhat: "the news feeds",
         emptyText: state.filter(.feeds).isEmpty ? "no news feeds in this workspace" : "no feed matches the filter",
         tabs: WorkspaceTabStrip(state)
     ) { index in

@@ -150,6 +150,9 @@ struct ListPane {
     var columns: [PaneColumn]
     var loading: String? = nil
     var failure: SparkError? = nil
+    /// What the pane lists ("the saved searches"), for a pane the cache does not keep: offline, its failure to be read
+    /// is said as offline, not as an error (`offlineTabNote`).
+    var uncachedWhat: String? = nil
     var emptyText: String
     /// The workspace pane's tabs, drawn in the title instead of `title`.
     var tabs: WorkspaceTabStrip? = nil
@@ -170,7 +173,9 @@ struct ListPane {
         guard !inner.isEmpty else { return }
 
         var note: (text: String, style: Style)?
-        if let failure {
+        if let failure, let offline = uncachedWhat.flatMap({ offlineTabNote($0, failure, state) }) {
+            note = (offline, Theme.dim)
+        } else if let failure {
             note = (paneFailureText(failure, state), Theme.error)
         } else if let loading {
             note = ("\(spinner(state)) \(loading)", Theme.progress)
