@@ -182,6 +182,18 @@ struct CacheMergeTests {
         #expect(state.carts.value == nil, "Ozzy's carts are never shown under Carl's name")
     }
 
+    /// The screen moving to another group than the cache's is said, not done silently; the same group says nothing.
+    @Test func anotherCurrentGroupThanTheCachesIsSaid() {
+        var (state, _) = CacheFixture.startedState()
+        _ = reduce(&state, .currentGroupLoaded(request: 1, .success(Fixture.carl)))
+        let said = "The server has you in Carl Contact's group (the cache had Ozzy Owner's group)."
+        #expect(state.status == StatusMessage(said))
+        #expect(state.rendered().lines.last?.contains("The server has you in Carl Contact's group") == true)
+        var same = CacheFixture.startedState().0
+        _ = reduce(&same, .currentGroupLoaded(request: 1, .success(Fixture.ozzy)))
+        #expect(same.status == nil)
+    }
+
     @Test func theHighlightStaysWhereTheUserMovedIt() {
         var (state, _) = CacheFixture.startedState()
         _ = state.press(.char("g"))  // "My own workspace"
