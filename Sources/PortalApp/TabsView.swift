@@ -219,7 +219,7 @@ private func renderTabNotice(_ state: AppState, _ lines: [Paragraph.Line], in ar
 
 /// The hints of keys that would do nothing where the user is, left out of the status line: `d remove` over a search's
 /// listings (there is no cart to take a listing out of), Enter and `p` on news feeds this key may not read.
-func idleTabHints(_ state: AppState) -> Set<String> {
+func idleHints(_ state: AppState) -> Set<String> {
     switch state.keyContext {
     case .listings where state.listings?.source.cartID == nil:
         return Set([state.keyMap.binding(.remove)?.hint].compactMap { $0 })
