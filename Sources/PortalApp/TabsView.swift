@@ -127,8 +127,10 @@ private func renderSearches(_ state: AppState, in area: Rect, into buffer: inout
     let highlighted = state.highlightedSearch
     ListPane(
         pane: .carts, list: .searches, title: WorkspaceTab.searches.label, count: tabCount(state, .searches),
-        // Name first, then what is being done to it, when it last changed, and the filter (cut; whole below the list).
-        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""), PaneColumn(header: "Filter", priority: 2, maxWidth: 32),
+        // Name first, then what is being done to it, when it last changed, and the filter (cut to 32 columns while room
+        // is short, else given what the names leave; whole below the list).
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""),
+                  PaneColumn(header: "Filter", priority: 2, maxWidth: 32, growsIntoSpare: true),
                   PaneColumn(header: "Changed", priority: 1)],
         loading: tabLoading(state, records.value, "loading saved searches…"), failure: records.value.error,
         uncachedWhat: "the saved searches",

@@ -135,6 +135,8 @@ struct PaneColumn {
     var priority = 0
     /// The widest the column gets (longer values are cut).
     var maxWidth: Int? = nil
+    /// Cut at `maxWidth` only while room is short: it takes what the list has left over after the name.
+    var growsIntoSpare = false
 }
 
 /// A list pane: a bordered block titled with what it shows and how many rows (or the filter and how many
@@ -196,7 +198,7 @@ struct ListPane {
         let listColumns: [ListWidget.Column] = columns.enumerated().map { index, column in
             index == 0 ? ListWidget.Column(.flexible(min: 1), alignment: column.alignment)
                        : ListWidget.Column(.content, alignment: column.alignment, priority: column.priority,
-                                           maxWidth: column.maxWidth)
+                                           maxWidth: column.maxWidth, growsIntoSpare: column.growsIntoSpare)
         }
         ListWidget(
             count: state.rowCount(list), columns: listColumns, state: state.cursor(list),
