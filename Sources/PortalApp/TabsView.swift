@@ -220,9 +220,12 @@ private func renderTabNotice(_ state: AppState, _ lines: [Paragraph.Line], in ar
 }
 
 /// The hints of keys that would do nothing where the user is, left out of the status line: `d remove` over a search's
-/// listings (there is no cart to take a listing out of), Enter and `p` on news feeds this key may not read.
+/// listings (there is no cart to take a listing out of), Enter and `p` on news feeds this key may not read, `← prev`
+/// and `→ next` in details whose list is gone (its cart deleted elsewhere).
 func idleHints(_ state: AppState) -> Set<String> {
     switch state.keyContext {
+    case .details where state.listings == nil:
+        return Set([state.keyMap.binding(.previousListing)?.hint, state.keyMap.binding(.nextListing)?.hint].compactMap { $0 })
     case .listings where state.listings?.source.cartID == nil:
         return Set([state.keyMap.binding(.remove)?.hint].compactMap { $0 })
     case .feeds where state.workspaceTabs.feeds.value.value?.unavailableMessage != nil:
