@@ -160,11 +160,14 @@ private struct ScreenBefore {
     var highlighted: Workspace?
     var current: Workspace?
     var currentWasCached: Bool
+    /// The cache's current group by name, while only the cache has said it.
+    var cachedCurrentName: String?
 
     init(_ state: AppState) {
         highlighted = state.highlightedPickerRow.map { state.workspace(of: $0) }
         current = state.currentWorkspace
         currentWasCached = state.cache.stale.contains(.currentGroup)
+        cachedCurrentName = currentWasCached ? current.map { state.displayName(of: $0) } : nil
     }
 }
 
@@ -191,10 +194,13 @@ private func notice(_ action: AppAction, before: ScreenBefore, _ state: inout Ap
     case .currentGroupLoaded(let request, let result) where request == state.currentGroupRequest:
         switch result {
         case .success:
-            // The server's first word on the current group: the highlight follows the ● unless the user has moved it.
-            if before.currentWasCached, before.highlighted == before.current, let current = state.currentWorkspace,
-               current != before.current {
-                highlight(current, &state)
+            // The server's first word on the current group, when it is another than the cache's: said (an error already
+            // shown stays), and the highlight follows the ● unless the user has moved it.
+            if before.currentWasCached, let current = state.currentWorkspace, current != before.current {
+                if state.status?.kind != .error, let cached = before.cachedCurrentName {
+                    state.status = StatusMessage("The server has you in \(state.displayName(of: current)) (the cache had \(cached)).")
+                }
+                if before.highlighted == before.current { highlight(current, &state) }
             }
             state.cache.unsaved = true
         case .failure(let error):

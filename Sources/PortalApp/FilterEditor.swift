@@ -1,3 +1,4 @@
+import Foundation
 import TerminalUI
 
 // `/`: the focused list's filter, typed in a line editor (TerminalUI's `LineEditorState`) in the status bar, so it
@@ -29,8 +30,10 @@ func editFilter(of list: ListID, _ key: Key, _ state: inout AppState) -> [AppEff
     }
 }
 
-/// The list shows the rows matching `text`, the highlight on the first of them.
+/// The list shows the rows matching `text`, the highlight on the first of them. Spaces around it are not part of the
+/// filter (a pasted line's break, a space typed before the next word): the title would show them as a gap (`/carl  1`).
 private func applyFilter(_ text: String, to list: ListID, _ state: inout AppState) -> [AppEffect] {
+    let text = text.trimmingCharacters(in: .whitespaces)
     guard text != state.filter(list) else { return [] }
     state.filters[list] = text.isEmpty ? nil : text
     state.cursors[list, default: ListState()].selected = 0

@@ -37,6 +37,10 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case nextTab = "next-tab"
     case pauseFeed = "pause-feed"
     case actAs = "act-as"
+
+    /// The commands that act on the highlighted row of a list: they do nothing in a list with no row.
+    public static let rowActions: Set<Command> = [.activate, .open, .favorite, .reject, .addToCart, .remove, .rename, .delete,
+                                                  .pauseFeed]
 }
 
 /// Where the user is, as far as keys are concerned: a pane's list, or a listing's details.
@@ -206,10 +210,12 @@ public struct KeyMap: Equatable, Sendable {
     }
 
     /// The hints for the status bar in `context`, in the table's order: what the keys that work there do, with
-    /// Enter phrased for where the user is. Up and down make one hint ("↑↓/jk move").
-    public func hints(in context: KeyContext) -> [KeyHint] {
+    /// Enter phrased for where the user is. Up and down make one hint ("↑↓/jk move"). Without `rowActions` (a list
+    /// with no row), the keys that act on the highlighted row are left out.
+    public func hints(in context: KeyContext, rowActions: Bool = true) -> [KeyHint] {
         var hints: [KeyHint] = []
-        for binding in bindings where binding.scope.contexts.contains(context) && !binding.keys.isEmpty {
+        for binding in bindings where binding.scope.contexts.contains(context) && !binding.keys.isEmpty
+            && (rowActions || !Command.rowActions.contains(binding.command)) {
             let key = Self.describe(binding.keys[0])
             switch binding.command {
             case .moveDown:

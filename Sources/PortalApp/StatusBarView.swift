@@ -74,7 +74,7 @@ private func hint(for command: Command, _ state: AppState, label: String? = nil)
 
 /// The hints for where the user is: a dialog's own keys, the overlay's, or the key table's for the context (`u undo`
 /// only while there is something to undo, `e error` only when there was an error, `p photo` only where photos are drawn,
-/// none that would do nothing in an idle tab).
+/// none that would do nothing in an idle tab, none that acts on a row in a list with no row).
 private func statusHints(_ state: AppState) -> [KeyHint] {
     if let hints = presenterHints(state) { return hints }
     switch state.dialog {
@@ -92,8 +92,10 @@ private func statusHints(_ state: AppState) -> [KeyHint] {
     }
     let undo = state.keyMap.binding(.undo)?.hint, photo = state.keyMap.binding(.nextPhoto)?.hint
     let error = state.keyMap.binding(.lastError)?.hint, actAs = state.keyMap.binding(.actAs)?.hint
-    let idle = idleTabHints(state)
-    return state.keyMap.hints(in: state.keyContext).filter { hint in
+    let idle = idleHints(state)
+    // A list with no row (a filter that matches nothing, an empty cart): no key that acts on a row.
+    let hasRow = state.details != nil || state.rowCount(state.focusedList) > 0
+    return state.keyMap.hints(in: state.keyContext, rowActions: hasRow).filter { hint in
         (hint.label != undo || !state.writes.undoStack.isEmpty) && (hint.label != error || state.feedback.lastError != nil)
             && (hint.label != photo || state.detailsPhoto.mode.drawsPictures) && !idle.contains(hint.label)
             && (hint.label != actAs || state.presenter.isDemo)

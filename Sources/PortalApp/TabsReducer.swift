@@ -150,7 +150,7 @@ func searchesLoaded(forGroup workspace: Workspace?, request: Int, _ result: Resu
     case .failure(let error):
         records.value = records.value.finished(.failure(error))
         if state.workspaceTabs.open == .searches {
-            state.status = StatusMessage("Couldn't load the saved searches: \(error.userMessage) Press r to retry.", kind: .error)
+            state.status = tabFailureStatus("the saved searches", error, state)
         }
     }
     state.workspaceTabs.searches = records
@@ -189,7 +189,7 @@ func feedsLoaded(forGroup workspace: Workspace?, request: Int, _ result: Result<
     case .failure(let error):
         records.value = records.value.finished(.failure(error))
         if state.workspaceTabs.open == .feeds {
-            state.status = StatusMessage("Couldn't load the news feeds: \(error.userMessage) Press r to retry.", kind: .error)
+            state.status = tabFailureStatus("the news feeds", error, state)
         }
     }
     state.workspaceTabs.feeds = records
@@ -199,6 +199,20 @@ func feedsLoaded(forGroup workspace: Workspace?, request: Int, _ result: Result<
         state.dialog = .search(.delete(search, searchDeletePrompt(search, state)))
     }
     return []
+}
+
+/// What the status line says when a tab's records could not be read: offline (the server out of reach, the rest of the
+/// screen showing the cache), that they are read once it can be reached; otherwise the failure.
+func tabFailureStatus(_ what: String, _ error: SparkError, _ state: AppState) -> StatusMessage {
+    if let offline = offlineTabNote(what, error, state) { return StatusMessage(offline) }
+    return StatusMessage("Couldn't load \(what): \(error.userMessage) Press r to retry.", kind: .error)
+}
+
+/// `offline: the saved searches are read when the server can be reached; r tries again`, when the screen is offline
+/// and `error` is the server being out of reach (the searches and feeds are not cached); nil otherwise.
+func offlineTabNote(_ what: String, _ error: SparkError, _ state: AppState) -> String? {
+    guard state.cache.offline, error.isUnreachable else { return nil }
+    return "offline: \(what) are read when the server can be reached; r tries again"
 }
 
 /// The records of a fresh answer, with those this session changed since the request went out (or is changing) kept as

@@ -127,10 +127,13 @@ private func renderSearches(_ state: AppState, in area: Rect, into buffer: inout
     let highlighted = state.highlightedSearch
     ListPane(
         pane: .carts, list: .searches, title: WorkspaceTab.searches.label, count: tabCount(state, .searches),
-        // Name first, then what is being done to it, when it last changed, and the filter (cut; whole below the list).
-        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""), PaneColumn(header: "Filter", priority: 2, maxWidth: 32),
+        // Name first, then what is being done to it, when it last changed, and the filter (cut to 32 columns while room
+        // is short, else given what the names leave; whole below the list).
+        columns: [PaneColumn(header: "Name"), PaneColumn(header: ""),
+                  PaneColumn(header: "Filter", priority: 2, maxWidth: 32, growsIntoSpare: true),
                   PaneColumn(header: "Changed", priority: 1)],
         loading: tabLoading(state, records.value, "loading saved searches…"), failure: records.value.error,
+        uncachedWhat: "the saved searches",
         emptyText: state.filter(.searches).isEmpty ? "no saved searches in this workspace" : "no search matches the filter",
         tabs: WorkspaceTabStrip(state),
         footerRows: AppLayout.searchFooterRows(inner: area.height - 2),
@@ -188,6 +191,7 @@ private func renderFeeds(_ state: AppState, in area: Rect, into buffer: inout Bu
         columns: [PaneColumn(header: "Name"), PaneColumn(header: ""), PaneColumn(header: "State", priority: 1),
                   PaneColumn(header: "Follows", priority: 3, maxWidth: 36), PaneColumn(header: "Last event", priority: 2)],
         loading: tabLoading(state, records.value, "loading news feeds…"), failure: records.value.error,
+        uncachedWhat: "the news feeds",
         emptyText: state.filter(.feeds).isEmpty ? "no news feeds in this workspace" : "no feed matches the filter",
         tabs: WorkspaceTabStrip(state)
     ) { index in
@@ -216,9 +220,12 @@ private func renderTabNotice(_ state: AppState, _ lines: [Paragraph.Line], in ar
 }
 
 /// The hints of keys that would do nothing where the user is, left out of the status line: `d remove` over a search's
-/// listings (there is no cart to take a listing out of), Enter and `p` on news feeds this key may not read.
-func idleTabHints(_ state: AppState) -> Set<String> {
+/// listings (there is no cart to take a listing out of), Enter and `p` on news feeds this key may not read, `← prev`
+/// and `→ next` in details whose list is gone (its cart deleted elsewhere).
+func idleHints(_ state: AppState) -> Set<String> {
     switch state.keyContext {
+    case .details where state.listings == nil:
+        return Set([state.keyMap.binding(.previousListing)?.hint, state.keyMap.binding(.nextListing)?.hint].compactMap { $0 })
     case .listings where state.listings?.source.cartID == nil:
         return Set([state.keyMap.binding(.remove)?.hint].compactMap { $0 })
     case .feeds where state.workspaceTabs.feeds.value.value?.unavailableMessage != nil:

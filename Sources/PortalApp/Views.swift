@@ -135,6 +135,8 @@ struct PaneColumn {
     var priority = 0
     /// The widest the column gets (longer values are cut).
     var maxWidth: Int? = nil
+    /// Cut at `maxWidth` only while room is short: it takes what the list has left over after the name.
+    var growsIntoSpare = false
 }
 
 /// A list pane: a bordered block titled with what it shows and how many rows (or the filter and how many
@@ -150,6 +152,9 @@ struct ListPane {
     var columns: [PaneColumn]
     var loading: String? = nil
     var failure: SparkError? = nil
+    /// What the pane lists ("the saved searches"), for a pane the cache does not keep: offline, its failure to be read
+    /// is said as offline, not as an error (`offlineTabNote`).
+    var uncachedWhat: String? = nil
     var emptyText: String
     /// The workspace pane's tabs, drawn in the title instead of `title`.
     var tabs: WorkspaceTabStrip? = nil
@@ -170,7 +175,9 @@ struct ListPane {
         guard !inner.isEmpty else { return }
 
         var note: (text: String, style: Style)?
-        if let failure {
+        if let failure, let offline = uncachedWhat.flatMap({ offlineTabNote($0, failure, state) }) {
+            note = (offline, Theme.dim)
+        } else if let failure {
             note = (paneFailureText(failure, state), Theme.error)
         } else if let loading {
             note = ("\(spinner(state)) \(loading)", Theme.progress)
@@ -191,7 +198,7 @@ struct ListPane {
         let listColumns: [ListWidget.Column] = columns.enumerated().map { index, column in
             index == 0 ? ListWidget.Column(.flexible(min: 1), alignment: column.alignment)
                        : ListWidget.Column(.content, alignment: column.alignment, priority: column.priority,
-                                           maxWidth: column.maxWidth)
+                                           maxWidth: column.maxWidth, growsIntoSpare: column.growsIntoSpare)
         }
         ListWidget(
             count: state.rowCount(list), columns: listColumns, state: state.cursor(list),

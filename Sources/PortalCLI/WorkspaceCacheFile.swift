@@ -108,8 +108,9 @@ public final class WorkspaceCacheFile: WorkspaceCacheStore {
             switch error {
             case .othersCanRead(let mode):
                 log("cache not used: \(path) can be read by others (mode \(String(mode, radix: 8)))")
-                return .refused(notice: "The cache file \(path) can be read by others (mode \(String(mode, radix: 8))), so it "
-                                + "was not used; the next save replaces it, private. (Or start with --no-cache.)")
+                // The point first, the path last: an 80-column status bar cuts the end.
+                return .refused(notice: "Cache not used: others could read it; the next save makes it private (mode "
+                                + "\(String(mode, radix: 8)), \(path))")
             case .unreadable(let reason):
                 log("cache not used: cannot read \(path): \(reason)")
                 return .empty

@@ -182,6 +182,18 @@ struct CacheMergeTests {
         #expect(state.carts.value == nil, "Ozzy's carts are never shown under Carl's name")
     }
 
+    /// The screen moving to another group than the cache's is said, not done silently; the same group says nothing.
+    @Test func anotherCurrentGroupThanTheCachesIsSaid() {
+        var (state, _) = CacheFixture.startedState()
+        _ = reduce(&state, .currentGroupLoaded(request: 1, .success(Fixture.carl)))
+        let said = "The server has you in Carl Contact's group (the cache had Ozzy Owner's group)."
+        #expect(state.status == StatusMessage(said))
+        #expect(state.rendered().lines.last?.contains("The server has you in Carl Contact's group") == true)
+        var same = CacheFixture.startedState().0
+        _ = reduce(&same, .currentGroupLoaded(request: 1, .success(Fixture.ozzy)))
+        #expect(same.status == nil)
+    }
+
     @Test func theHighlightStaysWhereTheUserMovedIt() {
         var (state, _) = CacheFixture.startedState()
         _ = state.press(.char("g"))  // "My own workspace"
@@ -332,6 +344,39 @@ struct OfflineTests {
                                                          duration: .milliseconds(3), attempt: 1, errorSummary: nil)))
         #expect(!state.cache.offline)
         #expect(!state.rendered().lines[0].contains("offline"))
+    }
+
+    /// The searches and feeds are not cached: offline, their tabs say they are read once the server can be reached, as
+    /// the rest of the screen says it is offline, not that something failed.
+    @Test func offlineTheUncachedTabsSayOfflineNotFailure() {
+        for (key, what) in [("]", "the saved searches"), ("[", "the news feeds")] {
+            var state = Self.offlineState()
+            _ = state.press(.tab, .tab, .char(Character(key)))
+            let workspace = state.currentWorkspace
+            if key == "]" {
+                _ = reduce(&state, .searchesLoaded(forGroup: workspace, request: state.workspaceTabs.searches.request,
+                                                   .failure(CacheFixture.unreachable)))
+            } else {
+                _ = reduce(&state, .feedsLoaded(forGroup: workspace, request: state.workspaceTabs.feeds.request,
+                                                .failure(CacheFixture.unreachable)))
+            }
+            let note = "offline: \(what) are read when the server can be reached; r tries again"
+            #expect(state.status == StatusMessage(note))
+            let lines = state.rendered().lines
+            let screen = lines.joined(separator: "\n")
+            #expect(screen.contains("┃ offline: \(what) are read when the"), "\(screen)")
+            #expect(lines.last?.contains(note) == true, "\(screen)")
+            // The workspace pane (right of the heavy border) says no failure; the picker's own note is the cache's.
+            #expect(!screen.contains("Couldn't") && !lines.contains { $0.split(separator: "┃").dropFirst().joined().contains("✗") },
+                    "\(screen)")
+        }
+        // Online, a failure is still an error.
+        var online = Fixture.loadedState()
+        _ = online.press(.tab, .tab, .char("]"))
+        _ = reduce(&online, .searchesLoaded(forGroup: online.currentWorkspace, request: online.workspaceTabs.searches.request,
+                                            .failure(CacheFixture.unreachable)))
+        #expect(online.status?.kind == .error)
+        #expect(online.status?.text.hasPrefix("Couldn't load the saved searches: Could not connect") == true)
     }
 
     /// The hook every write path calls: offline it refuses, says so once, and nothing is sent or kept for later.

@@ -185,6 +185,24 @@ private typealias W = Workspace15
         #expect(state.status?.text == "'Lake houses' was deleted: back to the carts.")
     }
 
+    /// Details stay open over a cart deleted elsewhere, but there is no list to step through: ← and → are not hinted.
+    @Test func detailsOverADeletedCartHintNoPreviousOrNext() {
+        var state = W.listingsState()
+        state.live.interval = Self.interval
+        _ = state.press(.enter)
+        #expect(state.details != nil)
+        #expect(Self.screen(state).last?.contains("← prev  → next") == true)
+        _ = reduce(&state, .pollDue)
+        _ = reduce(&state, .currentGroupLoaded(request: state.currentGroupRequest, .success(Fixture.ozzy)))
+        _ = reduce(&state, .cartsLoaded(forGroup: W.ozzy, request: state.cartsRequest,
+                                        .success([W.favorites, W.possibilities, W.recommended, W.rejects])))
+        #expect(state.details != nil && state.listings == nil)
+        #expect(state.press(.right).isEmpty && state.press(.left).isEmpty)
+        let bar = Self.screen(state).last ?? ""
+        #expect(!bar.contains("prev") && !bar.contains("next"), "\(bar)")
+        #expect(bar.contains("f favorite"), "\(bar)")
+    }
+
     @Test func theCurrentGroupChangedElsewhereMovesTheMarkAndTheTitleSaysSo() {
         var state = Self.liveCartsState()
         _ = reduce(&state, .pollDue)

@@ -231,6 +231,20 @@ import TerminalUI
         #expect(state.focus == .carts)
     }
 
+    /// Spaces around the filter (a pasted line's break, a space before the next word) are not part of it: the title
+    /// says `/carl 1`, not `/carl  1`; a space between words still counts.
+    @Test func spacesAroundTheFilterAreNotPartOfIt() {
+        var state = Fixture.loadedState()
+        _ = state.press(.char("/"))
+        _ = state.type(" carl ")
+        #expect(state.filter(.groups) == "carl")
+        #expect(state.pickerNames == ["Carl Contact"])
+        let title = ViewTests.screen(state)[1]
+        #expect(title.contains(" /carl 1 ") && !title.contains("carl  "), "\(title)")
+        _ = state.type("c")
+        #expect(state.filter(.groups) == "carl c" && state.pickerNames == ["Carl Contact"])
+    }
+
     @Test func filterNarrowsTheFocusedListAndEscapeClearsIt() {
         var state = Fixture.loadedState()
         _ = state.press(.char("/"))

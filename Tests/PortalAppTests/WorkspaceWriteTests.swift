@@ -667,6 +667,22 @@ private typealias W = Workspace15
         #expect(KeyMap.standard.hints(in: context).map { "\($0.key) \($0.label)" } == expected)
     }
 
+    /// A filter that matches nothing leaves no row to act on: the status bar leaves out Enter, R and d (and the rest of
+    /// the row's keys), and keeps the others; clearing the filter brings them back.
+    @Test func aListWithNoRowHintsNoRowAction() {
+        var state = W.cartsState()
+        _ = state.press(.char("/"), .char("z"), .char("z"), .char("z"), .enter)
+        #expect(state.rowCount(.carts) == 0)
+        let bar = state.rendered().lines.last ?? ""
+        #expect(bar.hasPrefix(" ↑↓/jk move  [/] tab  n new  Tab pane  r refresh  / filter  L requests  ? help  q quit"), "\(bar)")
+        #expect(!bar.contains("Enter") && !bar.contains("R rename") && !bar.contains("d delete"), "\(bar)")
+        _ = state.press(.escape)
+        #expect(state.rendered().lines.last?.contains("Enter open cart  n new  R rename  d delete") == true)
+        #expect(KeyMap.standard.hints(in: .listings, rowActions: false).map { "\($0.key) \($0.label)" }
+            == ["↑↓/jk move", "u undo", "Esc back", "Tab pane", "r refresh", "/ filter", "L requests", "? help", "q quit",
+                "e error", "A act as"])
+    }
+
     @Test func aReboundDownKeyNeverReadsAsAWord() {
         var keys = KeyMap.standard
         keys.rebind(.moveDown, to: [.char("e"), .ctrl("n")], label: "e/^N")

@@ -171,6 +171,30 @@ struct WidgetTests {
         ])
     }
 
+    @Test("a capped column that may grow takes the room left after the names, up to its widest cell; short of room it is cut")
+    func contentColumnGrowsIntoSpare() {
+        func list(_ grows: Bool) -> ListWidget {
+            ListWidget(count: 2, columns: [.flexible, ListWidget.Column(.content, priority: 2, maxWidth: 8, growsIntoSpare: grows),
+                                           ListWidget.Column(.content, priority: 1)]) { i in
+                ListWidget.Row([["Sandpoint", "Lake"][i], ["City Eq 'Sandpoint'", "Baths Ge 2"][i], ["Dec 3", "Nov 1"][i]])
+            }
+        }
+        // The filter at its widest, the rest to the name (spacing one column).
+        expectLines(rendered(list(true), width: 40, height: 2), [
+            "  Sandpoint    City Eq 'Sandpoint' Dec 3",
+            "  Lake         Baths Ge 2          Nov 1",
+        ])
+        expectLines(rendered(list(false), width: 40, height: 2), [
+            "  Sandpoint               City Eq… Dec 3",
+            "  Lake                    Baths G… Nov 1",
+        ])
+        // Short of room for the whole filter: all that is left after the name and the date.
+        expectLines(rendered(list(true), width: 30, height: 2), [
+            "  Sandpoint City Eq 'Sa… Dec 3",
+            "  Lake      Baths Ge 2   Nov 1",
+        ])
+    }
+
     @Test("content columns follow the rows in view: a long value far down does not widen the column")
     func contentColumnsInView() {
         let rows = (0..<50).map { ["Group \($0)", $0 == 40 ? "100000" : "3", ""] }

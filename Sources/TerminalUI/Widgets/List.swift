@@ -75,11 +75,16 @@ public struct ListWidget: Widget {
         /// The widest a `content` column gets; longer cells are cut (a long status need not push out the
         /// columns after it). nil: as wide as its cells.
         public var maxWidth: Int?
-        public init(_ width: ColumnWidth, alignment: TextWidth.Alignment = .left, priority: Int = 0, maxWidth: Int? = nil) {
+        /// A `content` column cut at `maxWidth` takes the room the list has left over, up to its widest cell, before
+        /// the flexible columns get it: `maxWidth` holds only while room is short.
+        public var growsIntoSpare: Bool
+        public init(_ width: ColumnWidth, alignment: TextWidth.Alignment = .left, priority: Int = 0, maxWidth: Int? = nil,
+                    growsIntoSpare: Bool = false) {
             self.width = width
             self.alignment = alignment
             self.priority = priority
             self.maxWidth = maxWidth
+            self.growsIntoSpare = growsIntoSpare
         }
         public static let flexible = Column(.flexible(min: 1))
     }
@@ -177,6 +182,13 @@ public struct ListWidget: Widget {
             let full = max(cells, headerWidth(header, i))
             let compact = max(cells, headerWidth(compactHeader ?? header, i))
             if full <= room { show(i, full) } else if compact <= room { show(i, compact) } else { break }
+        }
+        for i in byPriority where columns[i].growsIntoSpare && widths[i] > 0 && used < width {
+            let grown = min(widest(i), widths[i] + width - used)
+            if grown > widths[i] {
+                used += grown - widths[i]
+                widths[i] = grown
+            }
         }
         let flexible = columns.indices.filter { if case .flexible = columns[$0].width { true } else { false } }
         if used < width, !flexible.isEmpty {
