@@ -40,7 +40,7 @@ extension CommandContext {
             if let error = result.error {
                 failures.append((id, error))
                 let place = result.holders.isEmpty ? "It is in no cart."
-                    : "It is now in: \(result.holders.map(\.name).joined(separator: ", "))."
+                    : "It is now in: \(result.holders.map { Format.quoted($0.name) }.joined(separator: ", "))."
                 if listingIds.count > 1 { warn("could not mark \(id) as \(mark.words): \(error.userMessage) \(place)") }
                 else { throw CLIError("Could not mark \(id) as \(mark.words): \(error.userMessage) \(place)", status: CLIError(error).status) }
             } else if !json {

@@ -348,7 +348,7 @@ struct MarkCommandTests {
             let result = try await workspace.run(.mark(listingIds: [listing], as: .reject, json: false))
             #expect(result.status == .api && result.out.isEmpty)
             #expect(result.err.hasPrefix("spark-portal: Could not mark \(listing) as rejected: "))
-            #expect(result.err.hasSuffix("It is now in: Favorites, Rejects.") && !result.err.contains("\n"))
+            #expect(result.err.hasSuffix("It is now in: 'Favorites', 'Rejects'.") && !result.err.contains("\n"))
             #expect(try await workspace.holders(listing) == ["Favorites", "Rejects"])
         }
     }
