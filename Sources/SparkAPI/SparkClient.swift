@@ -86,12 +86,6 @@ public final class SparkClient: Sendable {
         pages(expectedPages: expectedPages) { Endpoints.groups(page: $0, limit: $1) }
     }
 
-    /// All portal groups and how many pages they took; with `expectedPages` (from a cache), that many pages are asked
-    /// for at once (see `pages(expectedPages:_:)`).
-    public func groupList(expectedPages: Int?) async throws -> PagedList<PortalGroup> {
-        try await pagedList(expectedPages: expectedPages) { Endpoints.groups(page: $0, limit: $1) }
-    }
-
     public func groupsPage(_ page: Int, limit: Int) async throws -> Page<PortalGroup> {
         try await send(Endpoints.groups(page: page, limit: limit))
     }

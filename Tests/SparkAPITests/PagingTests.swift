@@ -273,7 +273,7 @@ struct ExpectedPagesTests {
             if page == 1 { try await eventually("page 2 asked for") { asked.values.contains(2) } }
             return pagedGroups(rows: 37, request: request)
         }
-        let list = try await client.groupList(expectedPages: 2)
+        let list = try await client.pagedList(expectedPages: 2, Endpoints.groups)
         #expect(list.items.map(\.id) == (1...37).map { "g\($0)" })
         #expect(list.pageCount == 2)
         #expect(asked.values.sorted() == [1, 2])
@@ -294,7 +294,7 @@ struct ExpectedPagesTests {
             if page > 2 { #expect(firstAnswered.withLockedValue { $0 }, "page \(page) asked for before page 1 said there were 4") }
             return pagedGroups(rows: 80, request: request)
         }
-        let list = try await client.groupList(expectedPages: 2)
+        let list = try await client.pagedList(expectedPages: 2, Endpoints.groups)
         #expect(list.items.map(\.id) == (1...80).map { "g\($0)" })
         #expect(list.pageCount == 4)
         #expect(asked.values.sorted() == [1, 2, 3, 4])
@@ -314,7 +314,7 @@ struct ExpectedPagesTests {
             answered.append(page)
             return sparkError(500, code: 9999)
         }
-        let list = try await client.groupList(expectedPages: 3)
+        let list = try await client.pagedList(expectedPages: 3, Endpoints.groups)
         #expect(list.items.map(\.id) == (1...10).map { "g\($0)" })
         #expect(list.pageCount == 1)
     }
@@ -331,7 +331,7 @@ struct ExpectedPagesTests {
             try await eventually("page 2 answered") { answered.withLockedValue { $0 } }
             return pagedGroups(rows: 37, request: request)
         }
-        let error = await #expect(throws: SparkError.self) { try await client.groupList(expectedPages: 2) }
+        let error = await #expect(throws: SparkError.self) { try await client.pagedList(expectedPages: 2, Endpoints.groups) }
         #expect(error?.httpStatus == 500)
     }
 
@@ -358,7 +358,7 @@ struct ExpectedPagesTests {
             defer { if page == 1 { firstAnswered.withLockedValue { $0 = true } } }
             return pagedGroups(rows: 25, request: request)
         }
-        let list = try await client.groupList(expectedPages: guess)
+        let list = try await client.pagedList(expectedPages: guess, Endpoints.groups)
         #expect(list.items.count == 25 && list.pageCount == 3)
         #expect(asked.values.sorted() == [1, 2, 3])
     }
